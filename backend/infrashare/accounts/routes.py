@@ -1,0 +1,163 @@
+"""HTTP: sign-in and sign-out, who am I, organisations and their users."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import Cookie
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts import service
+from infrashare.accounts.auth import SESSION_COOKIE
+from infrashare.accounts.models import Organisation, Role, User
+from infrashare.accounts.principal import Principal
+from infrashare.accounts.schemas import (
+    JurisdictionUpdate,
+    LoginRequest,
+    Me,
+    OrganisationCreate,
+    OrganisationRead,
+    UserCreate,
+    UserRead,
+)
+from infrashare.core.db import utc_now
+from infrashare.core.errors import InvalidInput
+from infrashare.core.settings import Settings
+
+
+def _session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+
+
+def _user_read(user: User, role: Role) -> UserRead:
+    return UserRead(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        locale=user.locale,
+        is_active=user.is_active,
+        role=role,
+        created_at=user.created_at,
+        last_login_at=user.last_login_at,
+    )
+
+
+async def _organisation_read(db: AsyncSession, organisation: Organisation) -> OrganisationRead:
+    jurisdiction = await service.jurisdiction_of(db, organisation.id)
+    return OrganisationRead(
+        id=organisation.id,
+        name=organisation.name,
+        industry=organisation.industry,
+        kind=organisation.kind,
+        is_active=organisation.is_active,
+        jurisdiction=jurisdiction,
+    )
+
+
+async def _me(db: AsyncSession, principal: Principal) -> Me:
+    user = await db.get(User, principal.user_id)
+    assert user is not None  # the principal was just resolved from this user
+    organisation = await service.get_organisation(db, principal.organisation_id)
+    return Me(
+        user=_user_read(user, principal.role),
+        organisation=await _organisation_read(db, organisation),
+        csrf_token=principal.csrf_token,
+    )
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["accounts"]
+
+    @post("/login", status_code=HTTP_200_OK, summary="Sign in with e-mail and password (sets the session cookie)")
+    async def login(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, data: LoginRequest
+    ) -> Response[Me]:
+        if request.content_type[0] != "application/json":
+            # A cross-site HTML form cannot send JSON: this closes login CSRF.
+            raise InvalidInput("Send the credentials as application/json.")
+        signed_in = await service.sign_in(
+            db_session, settings, data.email, data.password, data.organisation_id, utc_now()
+        )
+        principal = await service.session_principal(db_session, signed_in.token, utc_now())
+        assert principal is not None
+        cookie = _session_cookie(settings, signed_in.token, settings.session_days * 86400)
+        return Response(await _me(db_session, principal), cookies=[cookie])
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out (ends the session)")
+    async def logout(self, db_session: AsyncSession, settings: Settings, principal: Principal) -> Response[None]:
+        await service.sign_out(db_session, principal)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[_session_cookie(settings, "", 0)])
+
+
+@get("/api/v1/me", tags=["accounts"], summary="Who am I: user, organisation, role, CSRF token")
+async def me(db_session: AsyncSession, principal: Principal) -> Me:
+    return await _me(db_session, principal)
+
+
+class OrganisationController(Controller):
+    path = "/api/v1/organisations"
+    tags = ["accounts"]
+
+    @get("/", summary="The directory of organisations")
+    async def list_organisations(self, db_session: AsyncSession, principal: Principal) -> list[OrganisationRead]:
+        return [await _organisation_read(db_session, o) for o in await service.list_organisations(db_session)]
+
+    @post("/", summary="Create an organisation (platform admins)")
+    async def create_organisation(
+        self, db_session: AsyncSession, principal: Principal, data: OrganisationCreate
+    ) -> OrganisationRead:
+        organisation = await service.create_organisation(db_session, principal, data)
+        return await _organisation_read(db_session, organisation)
+
+    @get("/{organisation_id:uuid}", summary="One organisation")
+    async def get_organisation(
+        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID
+    ) -> OrganisationRead:
+        return await _organisation_read(db_session, await service.get_organisation(db_session, organisation_id))
+
+    @put("/{organisation_id:uuid}/jurisdiction", summary="Set a regulator's jurisdiction (platform admins)")
+    async def set_jurisdiction(
+        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, data: JurisdictionUpdate
+    ) -> OrganisationRead:
+        await service.set_jurisdiction(db_session, principal, organisation_id, data.region_codes)
+        return await _organisation_read(db_session, await service.get_organisation(db_session, organisation_id))
+
+    @get("/{organisation_id:uuid}/users", summary="Users of an organisation (its admins, platform admins)")
+    async def list_users(
+        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID
+    ) -> list[UserRead]:
+        rows = await service.list_users(db_session, principal, organisation_id)
+        return [_user_read(user, role) for user, role in rows]
+
+    @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation")
+    async def create_user(
+        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, data: UserCreate
+    ) -> UserRead:
+        user = await service.create_user(db_session, principal, organisation_id, data)
+        return _user_read(user, data.role)
+
+    @post("/{organisation_id:uuid}/users/{user_id:uuid}/deactivate", status_code=HTTP_200_OK, summary="Deactivate a user")
+    async def deactivate_user(
+        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, user_id: uuid.UUID
+    ) -> UserRead:
+        user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, False)
+        return _user_read(user, role)
+
+    @post("/{organisation_id:uuid}/users/{user_id:uuid}/activate", status_code=HTTP_200_OK, summary="Reactivate a user")
+    async def activate_user(
+        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, user_id: uuid.UUID
+    ) -> UserRead:
+        user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, True)
+        return _user_read(user, role)

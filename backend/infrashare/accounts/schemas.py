@@ -1,0 +1,74 @@
+"""Request and response bodies for sign-in, organisations and users."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from infrashare.accounts.models import Industry, OrganisationKind, Role
+
+Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class LoginRequest(BaseModel):
+    email: EmailStr
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    organisation_id: uuid.UUID | None = Field(
+        default=None, description="Which organisation to act for, when the user belongs to several."
+    )
+
+
+class OrganisationRead(ReadModel):
+    id: uuid.UUID
+    name: str
+    industry: Industry
+    kind: OrganisationKind
+    is_active: bool
+    jurisdiction: list[str] = Field(default_factory=list, description="Region codes (regulators only).")
+
+
+class OrganisationCreate(BaseModel):
+    name: Name
+    industry: Industry
+    kind: OrganisationKind = OrganisationKind.OPERATOR
+
+
+class JurisdictionUpdate(BaseModel):
+    region_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]] = Field(
+        min_length=1, max_length=500
+    )
+
+
+class UserRead(ReadModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    locale: str
+    is_active: bool
+    role: Role
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    display_name: Name
+    password: Password
+    role: Role
+    locale: Annotated[str, StringConstraints(pattern=r"^(zh-CN|en)$")] = "zh-CN"
+
+
+class Me(BaseModel):
+    user: UserRead
+    organisation: OrganisationRead
+    csrf_token: str | None = Field(
+        default=None, description="Send it back as the X-CSRF-Token header on cookie-authenticated writes."
+    )

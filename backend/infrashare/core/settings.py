@@ -1,0 +1,58 @@
+"""One settings object, read once from the environment (prefix ``INFRASHARE_``)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INFRASHARE_", env_file=".env", extra="ignore")
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    # Given: use that Meilisearch. Empty: `infrashare serve` starts its own, data under var/.
+    meili_url: str = Field(default="", validation_alias=AliasChoices("INFRASHARE_MEILI_URL", "MEILI_URL"))
+    meili_master_key: str = Field(
+        default="", validation_alias=AliasChoices("INFRASHARE_MEILI_MASTER_KEY", "MEILI_MASTER_KEY")
+    )
+    meili_binary: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_days: int = 14
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    log_level: str = "INFO"
+    log_json: bool = False
+    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.var_dir / 'infrashare.db'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+    def kept_secret(self, name: str) -> str:
+        """A random secret generated on first use and kept under var/, so restarts reuse it."""
+        path = self.var_dir / name
+        if path.exists():
+            return path.read_text().strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(32)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

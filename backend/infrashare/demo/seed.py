@@ -1,0 +1,126 @@
+"""The demo seed: Shenzhen (440300) with its real district codes, its operators and regulators.
+
+Idempotent: organisations and users are matched by name and e-mail and created only when
+missing. Everything goes through the services as a platform admin, so the seed obeys the same
+rules (and writes the same event log) as the API.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts import service as accounts
+from infrashare.accounts.models import Industry, Membership, Organisation, OrganisationKind, Role, User
+from infrashare.accounts.principal import Principal
+from infrashare.accounts.schemas import OrganisationCreate, UserCreate
+
+DEMO_PASSWORD = "InfraShare-demo-2026"
+DEMO_CITY = "440300"
+PLATFORM_NAME = "InfraShare 平台运营"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    name: str
+    slug: str
+    industry: Industry
+    kind: OrganisationKind = OrganisationKind.OPERATOR
+    jurisdiction: tuple[str, ...] = ()
+
+
+ORGANISATIONS = (
+    DemoOrganisation("深圳市通信管理局", "sz-ca", Industry.TELECOM, OrganisationKind.REGULATOR, (DEMO_CITY,)),
+    DemoOrganisation("深圳市交通运输局", "sz-transport", Industry.RAIL_METRO, OrganisationKind.REGULATOR, (DEMO_CITY,)),
+    DemoOrganisation("南山区工业和信息化局", "ns-iit", Industry.OTHER, OrganisationKind.REGULATOR, ("440305",)),
+    DemoOrganisation("中国铁塔深圳分公司（演示）", "tower", Industry.TELECOM),
+    DemoOrganisation("中国移动深圳分公司（演示）", "mobile", Industry.TELECOM),
+    DemoOrganisation("中国联通深圳分公司（演示）", "unicom", Industry.TELECOM),
+    DemoOrganisation("中国电信深圳分公司（演示）", "telecom", Industry.TELECOM),
+    DemoOrganisation("深圳供电局（演示）", "power", Industry.POWER),
+    DemoOrganisation("深圳地铁集团（演示）", "metro", Industry.RAIL_METRO),
+    DemoOrganisation("深圳高速公路集团（演示）", "expressway", Industry.HIGHWAY),
+    DemoOrganisation("深圳水务集团（演示）", "water", Industry.WATER),
+    DemoOrganisation("深圳燃气集团（演示）", "gas", Industry.GAS),
+    DemoOrganisation("深圳市排水管理处（演示）", "drainage", Industry.DRAINAGE),
+    DemoOrganisation("深圳广电网络（演示）", "broadcast", Industry.BROADCASTING),
+    DemoOrganisation("深圳市公安局科技信息化处（演示）", "police", Industry.PUBLIC_SECURITY),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: Role
+    organisation: str
+
+
+def demo_email(local: str, slug: str) -> str:
+    return f"{local}@{slug}.example"
+
+
+async def ensure_platform_admin(
+    db: AsyncSession, email: str, password: str, display_name: str
+) -> Principal:
+    """The platform organisation and one platform admin (also used by `infrashare create-admin`)."""
+    platform = await db.scalar(select(Organisation).where(Organisation.kind == OrganisationKind.PLATFORM))
+    if platform is None:
+        platform = Organisation(name=PLATFORM_NAME, industry=Industry.OTHER, kind=OrganisationKind.PLATFORM)
+        db.add(platform)
+        await db.flush()
+    user = await db.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        user = User(email=email.lower(), display_name=display_name, password_hash=accounts.hash_password(password))
+        db.add(user)
+        await db.flush()
+        db.add(Membership(user_id=user.id, organisation_id=platform.id, role=Role.PLATFORM_ADMIN))
+        await db.flush()
+    return Principal(
+        user_id=user.id,
+        organisation_id=platform.id,
+        organisation_kind=OrganisationKind.PLATFORM,
+        role=Role.PLATFORM_ADMIN,
+    )
+
+
+async def _ensure_organisation(db: AsyncSession, admin: Principal, spec: DemoOrganisation) -> Organisation:
+    existing = await db.scalar(select(Organisation).where(Organisation.name == spec.name))
+    if existing:
+        return existing
+    data = OrganisationCreate(name=spec.name, industry=spec.industry, kind=spec.kind)
+    organisation = await accounts.create_organisation(db, admin, data)
+    if spec.jurisdiction:
+        await accounts.set_jurisdiction(db, admin, organisation.id, list(spec.jurisdiction))
+    return organisation
+
+
+def _users_for(spec: DemoOrganisation) -> list[tuple[str, Role, str]]:
+    if spec.kind == OrganisationKind.REGULATOR:
+        return [("reviewer", Role.REGULATOR, "审核员")]
+    return [("admin", Role.OPERATOR_ADMIN, "管理员"), ("engineer", Role.OPERATOR_MEMBER, "工程师")]
+
+
+async def _ensure_user(
+    db: AsyncSession, admin: Principal, organisation: Organisation, email: str, role: Role, title: str
+) -> None:
+    if await db.scalar(select(User.id).where(User.email == email)):
+        return
+    short = re.sub(r"（演示）$", "", organisation.name)
+    data = UserCreate(email=email, display_name=f"{short}{title}", password=DEMO_PASSWORD, role=role)
+    await accounts.create_user(db, admin, organisation.id, data)
+
+
+async def seed_demo(db: AsyncSession) -> list[DemoLogin]:
+    admin_email = demo_email("admin", "platform")
+    admin = await ensure_platform_admin(db, admin_email, DEMO_PASSWORD, "平台管理员")
+    logins = [DemoLogin(admin_email, Role.PLATFORM_ADMIN, PLATFORM_NAME)]
+    for spec in ORGANISATIONS:
+        organisation = await _ensure_organisation(db, admin, spec)
+        for local, role, title in _users_for(spec):
+            email = demo_email(local, spec.slug)
+            await _ensure_user(db, admin, organisation, email, role, title)
+            logins.append(DemoLogin(email, role, organisation.name))
+    return logins

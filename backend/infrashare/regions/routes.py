@@ -1,0 +1,42 @@
+"""HTTP: list and look up administrative divisions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts.principal import Principal
+from infrashare.regions import service
+from infrashare.regions.schemas import RegionDetail, RegionRead
+
+
+class RegionController(Controller):
+    path = "/api/v1/regions"
+    tags = ["regions"]
+
+    @get("/", summary="List administrative divisions")
+    async def list_regions(
+        self,
+        db_session: AsyncSession,
+        principal: Principal,
+        parent: Annotated[str | None, Parameter(description="Only children of this code")] = None,
+        level: Annotated[str | None, Parameter(description="province, city, county or street")] = None,
+        q: Annotated[str | None, Parameter(description="Name, pinyin or code prefix", max_length=50)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=5000)] = 500,
+    ) -> list[RegionRead]:
+        regions = await service.search_regions(db_session, parent, level, q, limit)
+        return [RegionRead.model_validate(region) for region in regions]
+
+    @get("/{code:str}", summary="One division with its ancestors and children")
+    async def get_region(self, db_session: AsyncSession, principal: Principal, code: str) -> RegionDetail:
+        region = await service.get_region(db_session, code)
+        return RegionDetail.model_validate(
+            {
+                **RegionRead.model_validate(region).model_dump(),
+                "ancestors": await service.ancestors(db_session, region),
+                "children": await service.children(db_session, code),
+            }
+        )
