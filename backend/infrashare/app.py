@@ -9,9 +9,12 @@ from pathlib import Path
 
 from litestar import Litestar, MediaType, Response, get
 from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import FromPath
+from litestar.types import ControllerRouterHandler
 
 from infrashare import __version__
 from infrashare.accounts.auth import provide_principal
@@ -25,7 +28,15 @@ from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.regions.routes import RegionController
 
-ROUTE_HANDLERS = [AuthController, OrganisationController, me, RegionController, AuditController, health, ready]
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
+    AuthController,
+    OrganisationController,
+    me,
+    RegionController,
+    AuditController,
+    health,
+    ready,
+]
 
 
 def _openapi() -> OpenAPIConfig:
@@ -37,34 +48,36 @@ def _openapi() -> OpenAPIConfig:
         render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         components=Components(
             security_schemes={
-                "session": SecurityScheme(type="apiKey", security_scheme_in="cookie", name="infrashare_session")
+                "session": SecurityScheme(
+                    type="apiKey", security_scheme_in="cookie", name="infrashare_session"
+                )
             }
         ),
         security=[{"session": []}],
     )
 
 
-def _web_ui(dist: Path) -> object:
+def _web_ui(dist: Path) -> HTTPRouteHandler:
     """Serves the built SPA; unknown paths get index.html so client-side routes work."""
+    root = dist.resolve()
 
-    @get(["/", "/{path:path}"], include_in_schema=False, media_type=MediaType.HTML)
-    async def web_ui(path: Path | None = None) -> Response[bytes]:
+    @get(["/", "/{path:path}"], include_in_schema=False, sync_to_thread=True)
+    def web_ui(path: FromPath[Path | None] = None) -> Response[bytes]:
         relative = str(path or "").lstrip("/")
         if relative.split("/", 1)[0] in {"api", "oauth"}:
             raise NotFound(f"No API endpoint at /{relative}.")
-        candidate = (dist / relative).resolve()
-        if relative and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            return Response(candidate.read_bytes(), media_type=_media_type(candidate))
-        index = dist / "index.html"
+        candidate = (root / relative).resolve()
+        if relative and candidate.is_file() and candidate.is_relative_to(root):
+            media_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+            return Response(candidate.read_bytes(), media_type=media_type)
+        index = root / "index.html"
         if not index.exists():
-            return Response(b"<h1>InfraShare</h1><p>The web UI is not built; run make run.</p>", status_code=200)
+            return Response(
+                b"<h1>InfraShare</h1><p>The web UI is not built: run make run.</p>", media_type=MediaType.HTML
+            )
         return Response(index.read_bytes(), media_type=MediaType.HTML)
 
     return web_ui
-
-
-def _media_type(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -123,7 +123,9 @@ def serve(host: str | None, port: int | None) -> None:
     meilisearch = None
     if not settings.meili_url:
         meilisearch = embedded_meilisearch(settings).start()
-        settings = settings.model_copy(update={"meili_url": meilisearch.url, "meili_master_key": meilisearch.master_key})
+        settings = settings.model_copy(
+            update={"meili_url": meilisearch.url, "meili_master_key": meilisearch.master_key}
+        )
         click.echo(f"Meilisearch started on {meilisearch.url} (data in {meilisearch.data_dir})")
     try:
         uvicorn.run(

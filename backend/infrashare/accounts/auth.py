@@ -10,17 +10,17 @@ import hmac
 from typing import Any
 
 from litestar import Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import session_principal
-from infrashare.core.db import SAFE_METHODS, utc_now
+from infrashare.core.db import SAFE_METHODS, DbSession, utc_now
 from infrashare.core.errors import CsrfFailed, NotAuthenticated
 
 SESSION_COOKIE = "infrashare_session"
 CSRF_HEADER = "X-CSRF-Token"
 
-async def provide_principal(request: Request[Any, Any, Any], db_session: AsyncSession) -> Principal:
+
+async def provide_principal(request: Request[Any, Any, Any], db_session: DbSession) -> Principal:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise NotAuthenticated("Sign in first.", headers={"WWW-Authenticate": 'Bearer realm="infrashare"'})

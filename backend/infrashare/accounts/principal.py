@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from litestar.di import NamedDependency
+
 from infrashare.accounts.models import OrganisationKind, Role
 from infrashare.audit.service import Actor
 from infrashare.core.errors import PermissionDenied
@@ -28,3 +30,7 @@ class Principal:
         if self.role not in roles:
             wanted = " or ".join(role.value for role in roles)
             raise PermissionDenied(f"This needs the role {wanted}; you are {self.role.value}.")
+
+
+CurrentPrincipal = NamedDependency[Principal]
+"""The caller, injected by name as ``principal``; asking for it requires sign-in."""

@@ -7,13 +7,14 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import Cookie
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts import service
 from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Organisation, Role, User
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.accounts.schemas import (
     JurisdictionUpdate,
     LoginRequest,
@@ -23,12 +24,12 @@ from infrashare.accounts.schemas import (
     UserCreate,
     UserRead,
 )
-from infrashare.core.db import utc_now
+from infrashare.core.db import DbSession, utc_now
 from infrashare.core.errors import InvalidInput
-from infrashare.core.settings import Settings
+from infrashare.core.settings import AppSettings
 
 
-def _session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
+def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
         value=value,
@@ -65,7 +66,7 @@ async def _organisation_read(db: AsyncSession, organisation: Organisation) -> Or
     )
 
 
-async def _me(db: AsyncSession, principal: Principal) -> Me:
+async def _me(db: AsyncSession, principal: CurrentPrincipal) -> Me:
     user = await db.get(User, principal.user_id)
     assert user is not None  # the principal was just resolved from this user
     organisation = await service.get_organisation(db, principal.organisation_id)
@@ -80,9 +81,17 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["accounts"]
 
-    @post("/login", status_code=HTTP_200_OK, summary="Sign in with e-mail and password (sets the session cookie)")
+    @post(
+        "/login",
+        status_code=HTTP_200_OK,
+        summary="Sign in with e-mail and password (sets the session cookie)",
+    )
     async def login(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, data: LoginRequest
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        settings: AppSettings,
+        data: LoginRequest,
     ) -> Response[Me]:
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON: this closes login CSRF.
@@ -96,13 +105,15 @@ class AuthController(Controller):
         return Response(await _me(db_session, principal), cookies=[cookie])
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out (ends the session)")
-    async def logout(self, db_session: AsyncSession, settings: Settings, principal: Principal) -> Response[None]:
+    async def logout(
+        self, db_session: DbSession, settings: AppSettings, principal: CurrentPrincipal
+    ) -> Response[None]:
         await service.sign_out(db_session, principal)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[_session_cookie(settings, "", 0)])
 
 
 @get("/api/v1/me", tags=["accounts"], summary="Who am I: user, organisation, role, CSRF token")
-async def me(db_session: AsyncSession, principal: Principal) -> Me:
+async def me(db_session: DbSession, principal: CurrentPrincipal) -> Me:
     return await _me(db_session, principal)
 
 
@@ -111,53 +122,83 @@ class OrganisationController(Controller):
     tags = ["accounts"]
 
     @get("/", summary="The directory of organisations")
-    async def list_organisations(self, db_session: AsyncSession, principal: Principal) -> list[OrganisationRead]:
+    async def list_organisations(
+        self, db_session: DbSession, principal: CurrentPrincipal
+    ) -> list[OrganisationRead]:
         return [await _organisation_read(db_session, o) for o in await service.list_organisations(db_session)]
 
     @post("/", summary="Create an organisation (platform admins)")
     async def create_organisation(
-        self, db_session: AsyncSession, principal: Principal, data: OrganisationCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: OrganisationCreate
     ) -> OrganisationRead:
         organisation = await service.create_organisation(db_session, principal, data)
         return await _organisation_read(db_session, organisation)
 
     @get("/{organisation_id:uuid}", summary="One organisation")
     async def get_organisation(
-        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID
+        self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
     ) -> OrganisationRead:
-        return await _organisation_read(db_session, await service.get_organisation(db_session, organisation_id))
+        return await _organisation_read(
+            db_session, await service.get_organisation(db_session, organisation_id)
+        )
 
     @put("/{organisation_id:uuid}/jurisdiction", summary="Set a regulator's jurisdiction (platform admins)")
     async def set_jurisdiction(
-        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, data: JurisdictionUpdate
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        organisation_id: FromPath[uuid.UUID],
+        data: JurisdictionUpdate,
     ) -> OrganisationRead:
         await service.set_jurisdiction(db_session, principal, organisation_id, data.region_codes)
-        return await _organisation_read(db_session, await service.get_organisation(db_session, organisation_id))
+        return await _organisation_read(
+            db_session, await service.get_organisation(db_session, organisation_id)
+        )
 
     @get("/{organisation_id:uuid}/users", summary="Users of an organisation (its admins, platform admins)")
     async def list_users(
-        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID
+        self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
     ) -> list[UserRead]:
         rows = await service.list_users(db_session, principal, organisation_id)
         return [_user_read(user, role) for user, role in rows]
 
     @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation")
     async def create_user(
-        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, data: UserCreate
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        organisation_id: FromPath[uuid.UUID],
+        data: UserCreate,
     ) -> UserRead:
         user = await service.create_user(db_session, principal, organisation_id, data)
         return _user_read(user, data.role)
 
-    @post("/{organisation_id:uuid}/users/{user_id:uuid}/deactivate", status_code=HTTP_200_OK, summary="Deactivate a user")
+    @post(
+        "/{organisation_id:uuid}/users/{user_id:uuid}/deactivate",
+        status_code=HTTP_200_OK,
+        summary="Deactivate a user",
+    )
     async def deactivate_user(
-        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, user_id: uuid.UUID
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        organisation_id: FromPath[uuid.UUID],
+        user_id: FromPath[uuid.UUID],
     ) -> UserRead:
         user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, False)
         return _user_read(user, role)
 
-    @post("/{organisation_id:uuid}/users/{user_id:uuid}/activate", status_code=HTTP_200_OK, summary="Reactivate a user")
+    @post(
+        "/{organisation_id:uuid}/users/{user_id:uuid}/activate",
+        status_code=HTTP_200_OK,
+        summary="Reactivate a user",
+    )
     async def activate_user(
-        self, db_session: AsyncSession, principal: Principal, organisation_id: uuid.UUID, user_id: uuid.UUID
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        organisation_id: FromPath[uuid.UUID],
+        user_id: FromPath[uuid.UUID],
     ) -> UserRead:
         user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, True)
         return _user_read(user, role)

@@ -134,8 +134,10 @@ async def _count_failure(db: AsyncSession, settings: Settings, user: User, now: 
 async def _membership_for_sign_in(
     db: AsyncSession, user: User, organisation_id: uuid.UUID | None
 ) -> Membership:
-    query = select(Membership).join(Organisation).where(
-        Membership.user_id == user.id, Organisation.is_active.is_(True)
+    query = (
+        select(Membership)
+        .join(Organisation)
+        .where(Membership.user_id == user.id, Organisation.is_active.is_(True))
     )
     if organisation_id:
         query = query.where(Membership.organisation_id == organisation_id)
@@ -205,7 +207,9 @@ async def list_organisations(db: AsyncSession) -> list[Organisation]:
     return list((await db.scalars(select(Organisation).order_by(Organisation.name))).all())
 
 
-async def create_organisation(db: AsyncSession, principal: Principal, data: OrganisationCreate) -> Organisation:
+async def create_organisation(
+    db: AsyncSession, principal: Principal, data: OrganisationCreate
+) -> Organisation:
     principal.require_role(Role.PLATFORM_ADMIN)
     if await db.scalar(select(Organisation.id).where(Organisation.name == data.name)):
         raise Conflict(f"An organisation named {data.name!r} exists already.", field="name")
@@ -228,7 +232,9 @@ async def set_jurisdiction(
     codes = sorted(set(region_codes))
     unknown = await missing_region_codes(db, codes)
     if unknown:
-        errors = [FieldError(f"region_codes[{region_codes.index(c)}]", f"unknown region {c}") for c in unknown]
+        errors = [
+            FieldError(f"region_codes[{region_codes.index(c)}]", f"unknown region {c}") for c in unknown
+        ]
         raise InvalidInput(f"Unknown region codes: {', '.join(unknown)}", errors=errors)
     before = await jurisdiction_of(db, organisation_id)
     await db.execute(delete(JurisdictionRegion).where(JurisdictionRegion.organisation_id == organisation_id))
@@ -282,7 +288,10 @@ async def create_user(
     if await db.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise Conflict(f"A user with e-mail {email} exists already.", field="email")
     user = User(
-        email=email, display_name=data.display_name, password_hash=hash_password(data.password), locale=data.locale
+        email=email,
+        display_name=data.display_name,
+        password_hash=hash_password(data.password),
+        locale=data.locale,
     )
     db.add(user)
     await db.flush()
@@ -319,6 +328,12 @@ async def set_user_active(
         await db.execute(delete(WebSession).where(WebSession.user_id == user.id))
     action = "user.activated" if active else "user.deactivated"
     await record_event(
-        db, principal.actor, action, "user", user.id, before={"is_active": before}, after={"is_active": active}
+        db,
+        principal.actor,
+        action,
+        "user",
+        user.id,
+        before={"is_active": before},
+        after={"is_active": active},
     )
     return user, role

@@ -6,13 +6,13 @@ from dataclasses import asdict
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import QueryParameter
 
 from infrashare.accounts.models import Role
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.audit import service
 from infrashare.audit.schemas import ChainReportRead, EventRead
+from infrashare.core.db import DbSession
 
 
 class AuditController(Controller):
@@ -22,16 +22,16 @@ class AuditController(Controller):
     @get("/events", summary="Events about one object, in order (platform admins)")
     async def object_events(
         self,
-        db_session: AsyncSession,
-        principal: Principal,
-        object_type: Annotated[str, Parameter(max_length=40)],
-        object_id: Annotated[str, Parameter(max_length=64)],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        object_type: Annotated[str, QueryParameter(max_length=40)],
+        object_id: Annotated[str, QueryParameter(max_length=64)],
     ) -> list[EventRead]:
         principal.require_role(Role.PLATFORM_ADMIN)
         events = await service.history(db_session, object_type, object_id)
         return [EventRead.model_validate(event) for event in events]
 
     @get("/verify", summary="Verify the whole hash chain (platform admins)")
-    async def verify(self, db_session: AsyncSession, principal: Principal) -> ChainReportRead:
+    async def verify(self, db_session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
         principal.require_role(Role.PLATFORM_ADMIN)
         return ChainReportRead(**asdict(await service.verify_chain(db_session)))

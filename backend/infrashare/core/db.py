@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request
+from litestar.di import NamedDependency
 from sqlalchemy import JSON, DateTime, Enum, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
@@ -63,7 +64,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {
         datetime: UTCDateTime,
         dict[str, Any]: JSONDocument,
-        enum.Enum: Enum(enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+        enum.Enum: Enum(
+            enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        ),
     }
 
 
@@ -168,3 +171,7 @@ async def provide_db_session(request: Request[Any, Any, Any]) -> AsyncGenerator[
                 await session.rollback()
             raise
         await session.commit()
+
+
+DbSession = NamedDependency[AsyncSession]
+"""The request's unit of work, injected by name as ``db_session``."""

