@@ -139,6 +139,7 @@ def _summary(errors: list[dict[str, Any]]) -> str:
 
 
 _HTTP_SLUGS = {
+    400: ("malformed-request", "Malformed request"),
     401: ("not-authenticated", "Not signed in"),
     403: ("permission-denied", "Not allowed"),
     404: ("not-found", "Not found"),
