@@ -104,6 +104,8 @@ async def sign_in(
         expires_at=now + timedelta(days=settings.session_days),
     )
     db.add(session)
+    # Expired sessions are useless; dropping them at sign-in keeps the table small without a cron.
+    await db.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at <= now))
     await record_event(db, Actor(user.id, membership.organisation_id), "user.signed_in", "user", user.id)
     return SignIn(token=token, session=session)
 
