@@ -37,16 +37,16 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        request_id = headers.get(REQUEST_ID_HEADER.encode(), b"").decode()[:64] or uuid.uuid4().hex
+        request_id = _incoming_id(scope) or uuid.uuid4().hex
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started, status = time.perf_counter(), 0
+
+        scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
@@ -62,3 +62,16 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             structlog.contextvars.clear_contextvars()
 
     return middleware
+
+
+async def add_request_id_header(message: Message, scope: Scope) -> None:
+    """App-level ``before_send``: every response carries the id, the router's own 404/405 too."""
+    if message["type"] != "http.response.start":
+        return
+    request_id = scope.get("state", {}).get("request_id") or _incoming_id(scope) or uuid.uuid4().hex
+    message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+
+
+def _incoming_id(scope: Scope) -> str:
+    headers = dict(scope.get("headers", []))
+    return str(headers.get(REQUEST_ID_HEADER.encode(), b"").decode()[:64])
