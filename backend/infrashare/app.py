@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from litestar import Litestar, MediaType, Response, get
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
@@ -23,12 +24,16 @@ from infrashare.audit.routes import AuditController
 from infrashare.core.db import open_database, provide_db_session
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
-from infrashare.core.logging import configure_logging, request_id_middleware
+from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
+from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.regions.routes import RegionController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
+    OAuthController,
+    ClientController,
+    metadata,
     AuthController,
     OrganisationController,
     me,
@@ -61,11 +66,7 @@ def _web_ui(dist: Path) -> HTTPRouteHandler:
     """Serves the built SPA; unknown paths get index.html so client-side routes work."""
     root = dist.resolve()
 
-    @get(["/", "/{path:path}"], include_in_schema=False, sync_to_thread=True)
-    def web_ui(path: FromPath[Path | None] = None) -> Response[bytes]:
-        relative = str(path or "").lstrip("/")
-        if relative.split("/", 1)[0] in {"api", "oauth"}:
-            raise NotFound(f"No API endpoint at /{relative}.")
+    def read(relative: str) -> Response[bytes]:
         candidate = (root / relative).resolve()
         if relative and candidate.is_file() and candidate.is_relative_to(root):
             media_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
@@ -76,6 +77,15 @@ def _web_ui(dist: Path) -> HTTPRouteHandler:
                 b"<h1>InfraShare</h1><p>The web UI is not built: run make run.</p>", media_type=MediaType.HTML
             )
         return Response(index.read_bytes(), media_type=MediaType.HTML)
+
+    # Async on purpose: Litestar 2.25 wraps a sync_to_thread handler once per registered path,
+    # so a sync handler on two paths returns an un-awaited coroutine (a 500 on every request).
+    @get(["/", "/{path:path}"], include_in_schema=False)
+    async def web_ui(path: FromPath[Path | None] = None) -> Response[bytes]:
+        relative = str(path or "").lstrip("/")
+        if relative.split("/", 1)[0] in {"api", "oauth"}:
+            raise NotFound(f"No API endpoint at /{relative}.")
+        return await anyio.to_thread.run_sync(read, relative)
 
     return web_ui
 
@@ -104,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
+        before_send=[add_request_id_header],
         openapi_config=_openapi(),
         lifespan=[lifespan],
         request_max_body_size=200 * 1024 * 1024,

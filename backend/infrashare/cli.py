@@ -109,6 +109,30 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@main.group()
+def oauth() -> None:
+    """The OAuth authorization server."""
+
+
+@oauth.command("rotate-key")
+@click.option("--keep-old-minutes", default=60, show_default=True, help="How long old keys still verify")
+def oauth_rotate_key(keep_old_minutes: int) -> None:
+    """Sign new access tokens with a new key; tokens in flight keep verifying with the old one."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from infrashare.oauth.service import rotate_signing_key
+
+    settings = get_settings()
+    database = open_database(settings.resolved_database_url)
+    with Session(database.sync_engine) as session:
+        kid = rotate_signing_key(session, timedelta(minutes=keep_old_minutes)).kid
+        session.commit()
+    database.sync_engine.dispose()
+    click.echo(f"new signing key {kid}; older keys verify for {keep_old_minutes} more minutes")
+
+
 @main.command()
 @click.option("--host", default=None, help="Defaults to INFRASHARE_HOST (127.0.0.1)")
 @click.option("--port", type=int, default=None, help="Defaults to INFRASHARE_PORT (8000)")

@@ -3,6 +3,7 @@
 from infrashare.accounts.models import JurisdictionRegion, Membership, Organisation, User, WebSession
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
+from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
 from infrashare.regions.models import Region
 
 __all__ = [
@@ -11,8 +12,12 @@ __all__ = [
     "EventChainHead",
     "JurisdictionRegion",
     "Membership",
+    "OAuthAuthorizationCode",
+    "OAuthClient",
+    "OAuthToken",
     "Organisation",
     "Region",
+    "SigningKey",
     "User",
     "WebSession",
 ]

@@ -1,7 +1,8 @@
-"""Authentication of requests: the session cookie (with CSRF for writes); bearer tokens later.
+"""Authentication of requests: a bearer token (partner systems) or the session cookie (web UI).
 
-Every handler that needs a caller asks for ``principal``; the same checks apply whichever way
-the caller came in.
+Every handler that needs a caller asks for ``principal``; both ways in reach the same handlers
+and the same permission checks. Bearer tokens must also carry the scope the handler declares
+(see ``oauth.scopes.requires``); cookie writes must carry the CSRF header.
 """
 
 from __future__ import annotations
@@ -14,13 +15,28 @@ from litestar import Request
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import session_principal
 from infrashare.core.db import SAFE_METHODS, DbSession, utc_now
-from infrashare.core.errors import CsrfFailed, NotAuthenticated
+from infrashare.core.errors import CsrfFailed, NotAuthenticated, PermissionDenied
+from infrashare.core.settings import AppSettings
+from infrashare.oauth.bearer import token_principal
+from infrashare.oauth.scopes import ANY_SCOPE
 
 SESSION_COOKIE = "infrashare_session"
 CSRF_HEADER = "X-CSRF-Token"
 
 
-async def provide_principal(request: Request[Any, Any, Any], db_session: DbSession) -> Principal:
+class InsufficientScope(PermissionDenied):
+    slug = "insufficient-scope"
+    title = "Token lacks the scope"
+
+
+async def provide_principal(
+    request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
+) -> Principal:
+    authorization = request.headers.get("Authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        caller = await token_principal(db_session, settings, authorization[7:].strip())
+        _check_scope(request, caller)
+        return caller
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise NotAuthenticated("Sign in first.", headers={"WWW-Authenticate": 'Bearer realm="infrashare"'})
@@ -30,6 +46,18 @@ async def provide_principal(request: Request[Any, Any, Any], db_session: DbSessi
     if request.method not in SAFE_METHODS:
         _check_csrf(request, principal)
     return principal
+
+
+def _check_scope(request: Request[Any, Any, Any], principal: Principal) -> None:
+    required = request.route_handler.opt.get("scope")
+    if required == ANY_SCOPE or (required and principal.scopes and required in principal.scopes):
+        return
+    if required is None:
+        detail, challenge = "This operation is for people signed in to the web UI, not API tokens.", ""
+    else:
+        detail, challenge = f"This operation needs the scope {required}.", f', scope="{required}"'
+    header = f'Bearer realm="infrashare", error="insufficient_scope"{challenge}'
+    raise InsufficientScope(detail, headers={"WWW-Authenticate": header}, required_scope=required)
 
 
 def _check_csrf(request: Request[Any, Any, Any], principal: Principal) -> None:

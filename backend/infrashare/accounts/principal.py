@@ -14,17 +14,25 @@ from infrashare.core.errors import PermissionDenied
 
 @dataclass(frozen=True)
 class Principal:
-    user_id: uuid.UUID
+    """A person (``user_id``) or a partner system (``client_id``) acting for one organisation.
+
+    ``scopes`` is None for people signed in to the web UI (their role alone decides) and the
+    token's scopes for bearer tokens (role and scope must both allow).
+    """
+
+    user_id: uuid.UUID | None
     organisation_id: uuid.UUID
     organisation_kind: OrganisationKind
     role: Role
     jurisdiction: frozenset[str] = frozenset()
     csrf_token: str | None = None
     session_token_hash: str | None = None
+    client_id: str | None = None
+    scopes: frozenset[str] | None = None
 
     @property
     def actor(self) -> Actor:
-        return Actor(user_id=self.user_id, organisation_id=self.organisation_id)
+        return Actor(user_id=self.user_id, organisation_id=self.organisation_id, client_id=self.client_id)
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:

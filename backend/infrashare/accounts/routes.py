@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts import service
 from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Organisation, Role, User
-from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.accounts.schemas import (
     JurisdictionUpdate,
     LoginRequest,
@@ -27,6 +27,7 @@ from infrashare.accounts.schemas import (
 from infrashare.core.db import DbSession, utc_now
 from infrashare.core.errors import InvalidInput
 from infrashare.core.settings import AppSettings
+from infrashare.oauth.scopes import ANY_SCOPE, requires, session_only
 
 
 def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
@@ -66,13 +67,15 @@ async def _organisation_read(db: AsyncSession, organisation: Organisation) -> Or
     )
 
 
-async def _me(db: AsyncSession, principal: CurrentPrincipal) -> Me:
-    user = await db.get(User, principal.user_id)
-    assert user is not None  # the principal was just resolved from this user
+async def _me(db: AsyncSession, principal: Principal) -> Me:
+    user = await db.get(User, principal.user_id) if principal.user_id else None
     organisation = await service.get_organisation(db, principal.organisation_id)
     return Me(
-        user=_user_read(user, principal.role),
+        user=_user_read(user, principal.role) if user else None,
         organisation=await _organisation_read(db, organisation),
+        role=principal.role,
+        client_id=principal.client_id,
+        scopes=sorted(principal.scopes) if principal.scopes is not None else None,
         csrf_token=principal.csrf_token,
     )
 
@@ -104,7 +107,7 @@ class AuthController(Controller):
         cookie = _session_cookie(settings, signed_in.token, settings.session_days * 86400)
         return Response(await _me(db_session, principal), cookies=[cookie])
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out (ends the session)")
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out (ends the session)", **session_only())
     async def logout(
         self, db_session: DbSession, settings: AppSettings, principal: CurrentPrincipal
     ) -> Response[None]:
@@ -112,7 +115,12 @@ class AuthController(Controller):
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[_session_cookie(settings, "", 0)])
 
 
-@get("/api/v1/me", tags=["accounts"], summary="Who am I: user, organisation, role, CSRF token")
+@get(
+    "/api/v1/me",
+    tags=["accounts"],
+    summary="Who am I: user, organisation, role, CSRF token",
+    **requires(ANY_SCOPE),
+)
 async def me(db_session: DbSession, principal: CurrentPrincipal) -> Me:
     return await _me(db_session, principal)
 
@@ -121,20 +129,20 @@ class OrganisationController(Controller):
     path = "/api/v1/organisations"
     tags = ["accounts"]
 
-    @get("/", summary="The directory of organisations")
+    @get("/", summary="The directory of organisations", **requires(ANY_SCOPE))
     async def list_organisations(
         self, db_session: DbSession, principal: CurrentPrincipal
     ) -> list[OrganisationRead]:
         return [await _organisation_read(db_session, o) for o in await service.list_organisations(db_session)]
 
-    @post("/", summary="Create an organisation (platform admins)")
+    @post("/", summary="Create an organisation (platform admins)", **session_only())
     async def create_organisation(
         self, db_session: DbSession, principal: CurrentPrincipal, data: OrganisationCreate
     ) -> OrganisationRead:
         organisation = await service.create_organisation(db_session, principal, data)
         return await _organisation_read(db_session, organisation)
 
-    @get("/{organisation_id:uuid}", summary="One organisation")
+    @get("/{organisation_id:uuid}", summary="One organisation", **requires(ANY_SCOPE))
     async def get_organisation(
         self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
     ) -> OrganisationRead:
@@ -142,7 +150,11 @@ class OrganisationController(Controller):
             db_session, await service.get_organisation(db_session, organisation_id)
         )
 
-    @put("/{organisation_id:uuid}/jurisdiction", summary="Set a regulator's jurisdiction (platform admins)")
+    @put(
+        "/{organisation_id:uuid}/jurisdiction",
+        summary="Set a regulator's jurisdiction (platform admins)",
+        **session_only(),
+    )
     async def set_jurisdiction(
         self,
         db_session: DbSession,
@@ -155,14 +167,18 @@ class OrganisationController(Controller):
             db_session, await service.get_organisation(db_session, organisation_id)
         )
 
-    @get("/{organisation_id:uuid}/users", summary="Users of an organisation (its admins, platform admins)")
+    @get(
+        "/{organisation_id:uuid}/users",
+        summary="Users of an organisation (its admins, platform admins)",
+        **session_only(),
+    )
     async def list_users(
         self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
     ) -> list[UserRead]:
         rows = await service.list_users(db_session, principal, organisation_id)
         return [_user_read(user, role) for user, role in rows]
 
-    @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation")
+    @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation", **session_only())
     async def create_user(
         self,
         db_session: DbSession,
@@ -177,6 +193,7 @@ class OrganisationController(Controller):
         "/{organisation_id:uuid}/users/{user_id:uuid}/deactivate",
         status_code=HTTP_200_OK,
         summary="Deactivate a user",
+        **session_only(),
     )
     async def deactivate_user(
         self,
@@ -192,6 +209,7 @@ class OrganisationController(Controller):
         "/{organisation_id:uuid}/users/{user_id:uuid}/activate",
         status_code=HTTP_200_OK,
         summary="Reactivate a user",
+        **session_only(),
     )
     async def activate_user(
         self,

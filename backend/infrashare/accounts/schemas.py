@@ -67,8 +67,13 @@ class UserCreate(BaseModel):
 
 
 class Me(BaseModel):
-    user: UserRead
+    user: UserRead | None = Field(description="The person; null for a machine (client credentials) token.")
     organisation: OrganisationRead
+    role: Role
+    client_id: str | None = Field(default=None, description="The OAuth client, for bearer tokens.")
+    scopes: list[str] | None = Field(
+        default=None, description="The token's scopes; null for the web session."
+    )
     csrf_token: str | None = Field(
         default=None, description="Send it back as the X-CSRF-Token header on cookie-authenticated writes."
     )

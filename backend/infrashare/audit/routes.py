@@ -13,13 +13,14 @@ from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.audit import service
 from infrashare.audit.schemas import ChainReportRead, EventRead
 from infrashare.core.db import DbSession
+from infrashare.oauth.scopes import session_only
 
 
 class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["audit"]
 
-    @get("/events", summary="Events about one object, in order (platform admins)")
+    @get("/events", summary="Events about one object, in order (platform admins)", **session_only())
     async def object_events(
         self,
         db_session: DbSession,
@@ -31,7 +32,7 @@ class AuditController(Controller):
         events = await service.history(db_session, object_type, object_id)
         return [EventRead.model_validate(event) for event in events]
 
-    @get("/verify", summary="Verify the whole hash chain (platform admins)")
+    @get("/verify", summary="Verify the whole hash chain (platform admins)", **session_only())
     async def verify(self, db_session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
         principal.require_role(Role.PLATFORM_ADMIN)
         return ChainReportRead(**asdict(await service.verify_chain(db_session)))

@@ -16,11 +16,11 @@ from typing import Any
 
 from litestar import Request
 from litestar.di import NamedDependency
-from sqlalchemy import JSON, DateTime, Enum, MetaData, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -64,6 +64,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {
         datetime: UTCDateTime,
         dict[str, Any]: JSONDocument,
+        list[str]: JSONDocument,
         enum.Enum: Enum(
             enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
         ),
@@ -96,8 +97,8 @@ def async_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def _tune_sqlite(engine: AsyncEngine, immediate: bool) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _tune_sqlite(engine: Engine, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
@@ -107,7 +108,7 @@ def _tune_sqlite(engine: AsyncEngine, immediate: bool) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -121,6 +122,9 @@ class Database:
     writer_engine: AsyncEngine
     reader: async_sessionmaker[AsyncSession]
     writer: async_sessionmaker[AsyncSession]
+    sync_engine: Engine
+    sync_writer: sessionmaker[Session]
+    """For synchronous libraries (Authlib's server core) running in worker threads."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -130,6 +134,7 @@ class Database:
         await self.reader_engine.dispose()
         if self.writer_engine is not self.reader_engine:
             await self.writer_engine.dispose()
+        self.sync_engine.dispose()
 
 
 def open_database(url: str) -> Database:
@@ -137,16 +142,21 @@ def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         reader = create_async_engine(url)
         writer = create_async_engine(url)
-        _tune_sqlite(reader, immediate=False)
-        _tune_sqlite(writer, immediate=True)
+        sync_engine = create_engine(sync_url(url))
+        _tune_sqlite(reader.sync_engine, immediate=False)
+        _tune_sqlite(writer.sync_engine, immediate=True)
+        _tune_sqlite(sync_engine, immediate=True)
     else:
         reader = writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        sync_engine = create_engine(sync_url(url), pool_size=5, max_overflow=10, pool_pre_ping=True)
     return Database(
         url=url,
         reader_engine=reader,
         writer_engine=writer,
         reader=async_sessionmaker(reader, expire_on_commit=False),
         writer=async_sessionmaker(writer, expire_on_commit=False),
+        sync_engine=sync_engine,
+        sync_writer=sessionmaker(sync_engine, expire_on_commit=False),
     )
 
 

@@ -32,11 +32,18 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     log_level: str = "INFO"
     log_json: bool = False
+    oauth_access_token_seconds: int = 600
+    oauth_refresh_token_days: int = 30
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.var_dir / 'infrashare.db'}"
+
+    @property
+    def api_audience(self) -> str:
+        """The ``aud`` of access tokens: this deployment's API."""
+        return f"{self.public_base_url}/api"
 
     @property
     def secure_cookies(self) -> bool:

@@ -9,6 +9,7 @@ from litestar.params import FromPath, QueryParameter
 
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
+from infrashare.oauth.scopes import ANY_SCOPE, requires
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionRead
 
@@ -17,7 +18,7 @@ class RegionController(Controller):
     path = "/api/v1/regions"
     tags = ["regions"]
 
-    @get("/", summary="List administrative divisions")
+    @get("/", summary="List administrative divisions", **requires(ANY_SCOPE))
     async def list_regions(
         self,
         db_session: DbSession,
@@ -32,7 +33,7 @@ class RegionController(Controller):
         regions = await service.search_regions(db_session, parent, level, q, limit)
         return [RegionRead.model_validate(region) for region in regions]
 
-    @get("/{code:str}", summary="One division with its ancestors and children")
+    @get("/{code:str}", summary="One division with its ancestors and children", **requires(ANY_SCOPE))
     async def get_region(
         self, db_session: DbSession, principal: CurrentPrincipal, code: FromPath[str]
     ) -> RegionDetail:

@@ -1,0 +1,278 @@
+"""HTTP: the OAuth 2.0 endpoints (RFC 6749, 7009, 7662, 8414, 9068) and client management."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio
+from authlib.oauth2 import OAuth2Error
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_200_OK
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts.auth import SESSION_COOKIE
+from infrashare.accounts.models import Organisation, User
+from infrashare.accounts.principal import CurrentPrincipal, Principal
+from infrashare.accounts.service import session_principal
+from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.settings import AppSettings, Settings
+from infrashare.oauth import service
+from infrashare.oauth.consent import consent_page, error_page
+from infrashare.oauth.grants import GrantUser
+from infrashare.oauth.models import OAuthClient
+from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret
+from infrashare.oauth.scopes import SCOPES, session_only
+from infrashare.oauth.server import AuthorizationServer, FormRequest, HeaderMap, OAuthAnswer
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+async def _form_request(request: Request[Any, Any, Any], settings: Settings) -> FormRequest:
+    form = await request.form() if request.method == "POST" else None
+    query = request.url.query
+    return FormRequest(
+        method=request.method,
+        uri=f"{settings.public_base_url}{request.url.path}" + (f"?{query}" if query else ""),
+        headers=HeaderMap(request.headers.items()),
+        query={key: request.query_params.getall(key) for key in request.query_params},
+        form={key: [str(v) for v in form.getall(key)] for key in form} if form else {},
+    )
+
+
+async def _run(
+    database: Database, settings: Settings, work: Callable[[AuthorizationServer], OAuthAnswer]
+) -> OAuthAnswer:
+    """Runs Authlib in a worker thread, in one synchronous transaction kept only on success."""
+
+    def in_thread() -> OAuthAnswer:
+        with database.sync_writer() as session:
+            server = AuthorizationServer(session, settings)
+            answer = work(server)
+            if answer.status < 400 or server.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
+            return answer
+
+    return await anyio.to_thread.run_sync(in_thread)
+
+
+def _json(answer: OAuthAnswer) -> Response[Any]:
+    headers = {**dict(answer.headers), **NO_STORE}
+    return Response(answer.body, status_code=answer.status, headers=headers, media_type=MediaType.JSON)
+
+
+class OAuthController(Controller):
+    path = "/oauth"
+    tags = ["oauth"]
+    include_in_schema = True
+
+    @post("/token", summary="Token endpoint: client_credentials, authorization_code (PKCE), refresh_token")
+    async def token(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[Any]:
+        form = await _form_request(request, settings)
+        answer = await _run(request.app.state.db, settings, lambda server: server.create_token_response(form))
+        return _json(answer)
+
+    @post("/revoke", status_code=HTTP_200_OK, summary="Revoke an access or refresh token (RFC 7009)")
+    async def revoke(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[Any]:
+        form = await _form_request(request, settings)
+        answer = await _run(
+            request.app.state.db, settings, lambda s: s.create_endpoint_response("revocation", form)
+        )
+        return _json(answer)
+
+    @post("/introspect", status_code=HTTP_200_OK, summary="Introspect a token (RFC 7662)")
+    async def introspect(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[Any]:
+        form = await _form_request(request, settings)
+        answer = await _run(
+            request.app.state.db, settings, lambda s: s.create_endpoint_response("introspection", form)
+        )
+        return _json(answer)
+
+    @get("/jwks.json", summary="Keys that verify access tokens (JWKS)")
+    async def jwks(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        database: Database = request.app.state.db
+
+        def read() -> dict[str, Any]:
+            with database.sync_writer() as session:
+                service.signing_key(session)  # the first key is made on first use
+                keys = service.verification_keys(session)
+                session.commit()
+                return dict(keys.as_dict(private=False))
+
+        return await anyio.to_thread.run_sync(read)
+
+    @get("/authorize", summary="Authorization endpoint: the consent page", media_type=MediaType.HTML)
+    async def authorize_page(
+        self, request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
+    ) -> Response[Any]:
+        principal = await _signed_in(request)
+        if principal is None:
+            return Redirect(f"/?{urlencode({'next': str(request.url.path) + '?' + request.url.query})}")
+        form = await _form_request(request, settings)
+        user = GrantUser(principal.user_id, principal.organisation_id)  # type: ignore[arg-type]
+
+        def validate(server: AuthorizationServer) -> OAuthAnswer:
+            try:
+                grant = server.get_consent_grant(request=form, end_user=user)
+            except OAuth2Error as error:
+                return OAuthAnswer(400, (error.error, error.get_error_description()), [])
+            client: OAuthClient = grant.client
+            if client.organisation_id != principal.organisation_id:
+                return OAuthAnswer(400, ("access_denied", "This app belongs to another organisation."), [])
+            scopes = client.get_allowed_scope(grant.request.payload.scope).split()
+            return OAuthAnswer(200, (client.name, scopes), [])
+
+        answer = await _run(request.app.state.db, settings, validate)
+        if answer.status != 200:
+            return Response(error_page(*answer.body), status_code=400, media_type=MediaType.HTML)
+        client_name, scopes = answer.body
+        return Response(
+            await _consent(db_session, principal, client_name, scopes, form),
+            media_type=MediaType.HTML,
+            headers={
+                **NO_STORE,
+                "X-Frame-Options": "DENY",
+                "Content-Security-Policy": "frame-ancestors 'none'",
+            },
+        )
+
+    @post("/authorize", summary="Authorization endpoint: the person's decision", media_type=MediaType.HTML)
+    async def authorize_decision(
+        self, request: Request[Any, Any, Any], settings: AppSettings
+    ) -> Response[Any]:
+        principal = await _signed_in(request)
+        form = await _form_request(request, settings)
+        sent_csrf = (form.form.get("csrf_token") or [""])[0]
+        if principal is None or not hmac.compare_digest(sent_csrf, principal.csrf_token or ""):
+            return Response(
+                error_page("access_denied", "Sign in again and retry."),
+                status_code=403,
+                media_type=MediaType.HTML,
+            )
+        allowed = (form.form.get("decision") or [""])[0] == "allow"
+        user = GrantUser(principal.user_id, principal.organisation_id) if allowed else None  # type: ignore[arg-type]
+        answer = await _run(
+            request.app.state.db,
+            settings,
+            lambda server: server.create_authorization_response(request=form, grant_user=user),
+        )
+        location = dict(answer.headers).get("Location")
+        if location:
+            return Redirect(location, status_code=302)
+        return Response(
+            error_page("invalid_request", str(answer.body)), status_code=400, media_type=MediaType.HTML
+        )
+
+
+async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
+    """The person behind the session cookie. Read in its own read-only session: the consent
+    POST must not hold SQLite's write lock while Authlib's thread writes the code."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    database: Database = request.app.state.db
+    async with database.reader() as db:
+        return await session_principal(db, token, utc_now())
+
+
+async def _consent(
+    db: AsyncSession, principal: Principal, client_name: str, scopes: list[str], form: FormRequest
+) -> str:
+    user = await db.get(User, principal.user_id)
+    organisation = await db.get(Organisation, principal.organisation_id)
+    keep = (
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+    )
+    hidden = {key: form.query[key][0] for key in keep if form.query.get(key)}
+    return consent_page(
+        client_name,
+        organisation.name if organisation else "",
+        user.display_name if user else "",
+        scopes,
+        hidden,
+        principal.csrf_token or "",
+    )
+
+
+@get(
+    "/.well-known/oauth-authorization-server",
+    tags=["oauth"],
+    summary="Authorization server metadata (RFC 8414)",
+)
+async def metadata(settings: AppSettings) -> dict[str, Any]:
+    base = settings.public_base_url
+    return {
+        "issuer": base,
+        "authorization_endpoint": f"{base}/oauth/authorize",
+        "token_endpoint": f"{base}/oauth/token",
+        "jwks_uri": f"{base}/oauth/jwks.json",
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "introspection_endpoint": f"{base}/oauth/introspect",
+        "scopes_supported": list(SCOPES),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": False,
+    }
+
+
+def _client_read(client: OAuthClient, secret: str | None = None) -> ClientWithSecret:
+    return ClientWithSecret.model_validate(
+        {**ClientRead.model_validate(client).model_dump(), "client_secret": secret}
+    )
+
+
+class ClientController(Controller):
+    path = "/api/v1/oauth/clients"
+    tags = ["oauth"]
+
+    @get("/", summary="My organisation's OAuth clients (admins)", **session_only())
+    async def list_clients(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ClientRead]:
+        return [ClientRead.model_validate(c) for c in await service.list_clients(db_session, principal)]
+
+    @post("/", summary="Register a client; the secret is shown only in this answer", **session_only())
+    async def register(
+        self, db_session: DbSession, principal: CurrentPrincipal, data: ClientCreate
+    ) -> ClientWithSecret:
+        client, secret = await service.register_client(db_session, principal, data)
+        return _client_read(client, secret)
+
+    @post(
+        "/{client_id:uuid}/rotate-secret",
+        status_code=HTTP_200_OK,
+        summary="New secret, shown once",
+        **session_only(),
+    )
+    async def rotate_secret(
+        self, db_session: DbSession, principal: CurrentPrincipal, client_id: FromPath[uuid.UUID]
+    ) -> ClientWithSecret:
+        client, secret = await service.rotate_secret(db_session, principal, client_id)
+        return _client_read(client, secret)
+
+    @post(
+        "/{client_id:uuid}/revoke",
+        status_code=HTTP_200_OK,
+        summary="Revoke a client and its tokens",
+        **session_only(),
+    )
+    async def revoke(
+        self, db_session: DbSession, principal: CurrentPrincipal, client_id: FromPath[uuid.UUID]
+    ) -> ClientRead:
+        return ClientRead.model_validate(await service.revoke_client(db_session, principal, client_id))
