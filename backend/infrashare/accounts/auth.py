@@ -16,6 +16,7 @@ from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import session_principal
 from infrashare.core.db import SAFE_METHODS, DbSession, utc_now
 from infrashare.core.errors import CsrfFailed, NotAuthenticated, PermissionDenied
+from infrashare.core.ratelimit import spend
 from infrashare.core.settings import AppSettings
 from infrashare.oauth.bearer import token_principal
 from infrashare.oauth.scopes import ANY_SCOPE
@@ -30,6 +31,18 @@ class InsufficientScope(PermissionDenied):
 
 
 async def provide_principal(
+    request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
+) -> Principal:
+    principal = await _authenticate(request, db_session, settings)
+    store = request.app.stores.get("rate_limit")
+    if principal.client_id:
+        await spend(store, f"client:{principal.client_id}", settings.rate_limit_client_per_minute)
+    if principal.user_id:
+        await spend(store, f"user:{principal.user_id}", settings.rate_limit_user_per_minute)
+    return principal
+
+
+async def _authenticate(
     request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
 ) -> Principal:
     authorization = request.headers.get("Authorization", "")

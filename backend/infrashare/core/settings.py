@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     log_level: str = "INFO"
     log_json: bool = False
+    rate_limit_user_per_minute: int = 600
+    rate_limit_client_per_minute: int = 1200
     oauth_access_token_seconds: int = 600
     oauth_refresh_token_days: int = 30
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
