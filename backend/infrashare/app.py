@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -24,11 +25,13 @@ from infrashare.audit.routes import AuditController
 from infrashare.core.db import open_database, provide_db_session
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
+from infrashare.core.indexing import Indexer
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
+from infrashare.indexes import SEARCH_INDEXES
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
-from infrashare.regions.routes import RegionController
+from infrashare.regions.routes import RegionController, search_regions
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OAuthController,
@@ -38,6 +41,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OrganisationController,
     me,
     RegionController,
+    search_regions,
     AuditController,
     health,
     ready,
@@ -98,9 +102,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.db = open_database(settings.resolved_database_url)
         app.state.search = search_client(settings)
+        stop = asyncio.Event()
+        indexing = None
+        if app.state.search is not None and settings.run_indexer:
+            indexer = Indexer(app.state.db, app.state.search, SEARCH_INDEXES)
+            indexing = asyncio.create_task(indexer.run(stop), name="indexer")
         try:
             yield
         finally:
+            stop.set()
+            if indexing:
+                await indexing
             if app.state.search is not None:
                 await app.state.search.aclose()
             await app.state.db.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -131,6 +132,66 @@ def oauth_rotate_key(keep_old_minutes: int) -> None:
         session.commit()
     database.sync_engine.dispose()
     click.echo(f"new signing key {kid}; older keys verify for {keep_old_minutes} more minutes")
+
+
+def _search_or_exit(settings: Settings) -> None:
+    if not settings.meili_url:
+        raise click.UsageError(
+            "set INFRASHARE_MEILI_URL (and INFRASHARE_MEILI_MASTER_KEY) to the Meilisearch to use"
+        )
+
+
+@main.command()
+def indexer() -> None:
+    """Drain the outbox into Meilisearch until stopped (production runs this as its own service)."""
+    from infrashare.core.indexing import Indexer
+    from infrashare.core.search import search_client
+    from infrashare.indexes import SEARCH_INDEXES
+
+    settings = get_settings()
+    _search_or_exit(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        database, client = open_database(settings.resolved_database_url), search_client(settings)
+        assert client is not None
+        try:
+            await Indexer(database, client, SEARCH_INDEXES).run(stop)
+        finally:
+            await client.aclose()
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+@main.command("reindex")
+@click.argument("index_uid")
+def reindex_command(index_uid: str) -> None:
+    """Rebuild one search index from the database into a new index and swap it in."""
+    from infrashare.core.indexing import reindex
+    from infrashare.core.search import search_client
+    from infrashare.indexes import search_index
+
+    settings = get_settings()
+    _search_or_exit(settings)
+    try:
+        index = search_index(index_uid)
+    except KeyError as exc:
+        raise click.BadParameter(f"no search index named {index_uid}") from exc
+
+    async def run() -> int:
+        database, client = open_database(settings.resolved_database_url), search_client(settings)
+        assert client is not None
+        try:
+            return await reindex(database, client, index)
+        finally:
+            await client.aclose()
+            await database.dispose()
+
+    click.echo(f"{index_uid}: {asyncio.run(run())} documents indexed and swapped in")
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from infrashare.accounts.models import JurisdictionRegion, Membership, Organisation, User, WebSession
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
+from infrashare.core.outbox import OutboxMessage
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
 from infrashare.regions.models import Region
 
@@ -16,6 +17,7 @@ __all__ = [
     "OAuthClient",
     "OAuthToken",
     "Organisation",
+    "OutboxMessage",
     "Region",
     "SigningKey",
     "User",

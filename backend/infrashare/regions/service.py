@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from meilisearch_python_sdk import AsyncClient
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.errors import NotFound
+from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.regions.models import Region
+from infrashare.regions.search import REGIONS_INDEX
 
 LEVELS = ("province", "city", "county", "street")
 
@@ -47,6 +52,40 @@ async def search_regions(
             or_(Region.name.like(pattern), Region.pinyin.like(pattern.lower()), Region.code.like(f"{text}%"))
         )
     return list((await db.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class RegionHits:
+    regions: list[Region]
+    total: int
+    degraded: bool
+
+
+async def find_regions(
+    db: AsyncSession, search: AsyncClient | None, text: str, level: str | None, within: str | None, limit: int
+) -> RegionHits:
+    """Typo-tolerant search in Meilisearch; the database's plain match when search is down."""
+    filters: list[str | list[str]] = []
+    if level:
+        filters.append(f"level = {json.dumps(level)}")
+    if within:
+        filters.append(f"ancestors = {json.dumps(within)}")
+    if search is not None:
+        try:
+            result = await search.index(REGIONS_INDEX.uid).search(text, filter=filters or None, limit=limit)
+            codes = [hit["code"] for hit in result.hits]
+            found = {
+                r.code: r for r in (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
+            }
+            regions = [found[code] for code in codes if code in found]
+            return RegionHits(regions, result.estimated_total_hits or len(regions), degraded=False)
+        except SEARCH_FAILURES:
+            pass
+    regions = await search_regions(db, None, level, text, limit)
+    if within:
+        inside = await descendant_codes(db, [within])
+        regions = [region for region in regions if region.code in inside and region.code != within]
+    return RegionHits(regions, len(regions), degraded=True)
 
 
 async def descendant_codes(db: AsyncSession, codes: Iterable[str]) -> set[str]:
