@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, MediaType, Response, get
@@ -32,6 +33,8 @@ from infrashare.core.settings import Settings, get_settings
 from infrashare.indexes import SEARCH_INDEXES
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.regions.routes import RegionController, search_regions
+from infrashare.webhooks.delivery import WebhookSender
+from infrashare.webhooks.routes import WebhookController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OAuthController,
@@ -41,6 +44,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OrganisationController,
     me,
     RegionController,
+    WebhookController,
     search_regions,
     AuditController,
     health,
@@ -94,6 +98,18 @@ def _web_ui(dist: Path) -> HTTPRouteHandler:
     return web_ui
 
 
+def _background_jobs(
+    app: Litestar, settings: Settings, stop: asyncio.Event
+) -> list[tuple[str, Coroutine[Any, Any, None]]]:
+    """The embedded default drains the outbox in-process; production runs `infrashare worker`."""
+    if not settings.run_worker:
+        return []
+    jobs = [("webhooks", WebhookSender(app.state.db).run(stop))]
+    if app.state.search is not None:
+        jobs.append(("indexer", Indexer(app.state.db, app.state.search, SEARCH_INDEXES).run(stop)))
+    return jobs
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -103,16 +119,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.db = open_database(settings.resolved_database_url)
         app.state.search = search_client(settings)
         stop = asyncio.Event()
-        indexing = None
-        if app.state.search is not None and settings.run_indexer:
-            indexer = Indexer(app.state.db, app.state.search, SEARCH_INDEXES)
-            indexing = asyncio.create_task(indexer.run(stop), name="indexer")
+        workers = [asyncio.create_task(job, name=name) for name, job in _background_jobs(app, settings, stop)]
         try:
             yield
         finally:
             stop.set()
-            if indexing:
-                await indexing
+            await asyncio.gather(*workers)
             if app.state.search is not None:
                 await app.state.search.aclose()
             await app.state.db.dispose()

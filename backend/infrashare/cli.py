@@ -142,11 +142,12 @@ def _search_or_exit(settings: Settings) -> None:
 
 
 @main.command()
-def indexer() -> None:
-    """Drain the outbox into Meilisearch until stopped (production runs this as its own service)."""
+def worker() -> None:
+    """Drain the outbox until stopped: search indexing and webhook deliveries (its own service in production)."""
     from infrashare.core.indexing import Indexer
     from infrashare.core.search import search_client
     from infrashare.indexes import SEARCH_INDEXES
+    from infrashare.webhooks.delivery import WebhookSender
 
     settings = get_settings()
     _search_or_exit(settings)
@@ -159,7 +160,9 @@ def indexer() -> None:
         database, client = open_database(settings.resolved_database_url), search_client(settings)
         assert client is not None
         try:
-            await Indexer(database, client, SEARCH_INDEXES).run(stop)
+            await asyncio.gather(
+                Indexer(database, client, SEARCH_INDEXES).run(stop), WebhookSender(database).run(stop)
+            )
         finally:
             await client.aclose()
             await database.dispose()

@@ -6,6 +6,7 @@ from infrashare.core.db import Base
 from infrashare.core.outbox import OutboxMessage
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
 from infrashare.regions.models import Region
+from infrashare.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Base",
@@ -22,4 +23,6 @@ __all__ = [
     "SigningKey",
     "User",
     "WebSession",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

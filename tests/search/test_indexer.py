@@ -57,7 +57,7 @@ async def test_regions_are_found_by_chinese_name_pinyin_and_typos(client: Client
 
 
 async def test_search_falls_back_to_the_database_when_meilisearch_is_down(settings: Settings) -> None:
-    down = settings.model_copy(update={"meili_url": "http://127.0.0.1:9", "run_indexer": False})
+    down = settings.model_copy(update={"meili_url": "http://127.0.0.1:9", "run_worker": False})
     app = create_app(down)
     async with AsyncTestClient(app, base_url="http://127.0.0.1") as client:
         await sign_in(client, "engineer@tower.example")
