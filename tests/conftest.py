@@ -7,7 +7,6 @@ DATABASE ... TEMPLATE on PostgreSQL), so tests are isolated and fast.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -110,8 +109,3 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 @pytest.fixture
 def demo_password() -> str:
     return DEMO_PASSWORD
-
-
-@pytest.fixture(scope="session")
-def event_loop_policy() -> asyncio.AbstractEventLoopPolicy:
-    return asyncio.DefaultEventLoopPolicy()

@@ -40,7 +40,7 @@ def region_document(region: Region, parents: dict[str, str | None]) -> Document:
 
 
 async def load_regions(db: AsyncSession, codes: Sequence[str]) -> dict[str, list[Document]]:
-    parents = dict((await db.execute(select(Region.code, Region.parent_code))).tuples().all())
+    parents = dict((await db.execute(select(Region.code, Region.parent_code))).all())
     rows = (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
     found = {row.code: [region_document(row, parents)] for row in rows}
     return {code: found.get(code, []) for code in codes}

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from infrashare.accounts.principal import CurrentPrincipal
@@ -49,7 +49,7 @@ class WebhookController(Controller):
 
     @post("/", summary="Subscribe a URL; the signing secret is shown only in this answer", **MANAGE)
     async def subscribe(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: SubscriptionCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[SubscriptionCreate]
     ) -> SubscriptionCreated:
         return _created(await service.subscribe(db_session, principal, data))
 
