@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -14,7 +16,18 @@ from meilisearch_python_sdk import AsyncClient
 
 from infrashare.core.settings import PROJECT_ROOT, Settings
 
+PR_SET_PDEATHSIG = 1
 NPM_BINARY = PROJECT_ROOT / "tools" / "node_modules" / "@gaubee" / "meilisearch-linux-amd64" / "meilisearch"
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to Meilisearch when `infrashare serve` dies, however it
+    dies (uvicorn re-raises SIGTERM after shutting down, which skips Python's finally blocks)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
 
 
 def search_client(settings: Settings) -> AsyncClient | None:
@@ -76,6 +89,7 @@ class MeilisearchProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.data_dir,
+            preexec_fn=_die_with_parent,  # only calls prctl: safe between fork and exec
         )
         self._wait_until_healthy(timeout)
         return self
