@@ -22,6 +22,7 @@ from litestar.types import ControllerRouterHandler
 from infrashare import __version__
 from infrashare.accounts.auth import provide_principal
 from infrashare.accounts.routes import AuthController, OrganisationController, me
+from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
 from infrashare.core.db import open_database, provide_db_session
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
@@ -46,6 +47,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     RegionController,
     WebhookController,
     search_regions,
+    AssetController,
     AuditController,
     health,
     ready,
