@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from infrashare.core.db import sync_url
 from tests.sessions import Client, sign_in
