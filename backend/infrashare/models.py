@@ -3,6 +3,7 @@
 from infrashare.accounts.models import JurisdictionRegion, Membership, Organisation, User, WebSession
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
+from infrashare.needs.models import Need, NeedKind, NeedRemark
 from infrashare.regions.models import Region
 
 __all__ = [
@@ -11,6 +12,9 @@ __all__ = [
     "EventChainHead",
     "JurisdictionRegion",
     "Membership",
+    "Need",
+    "NeedKind",
+    "NeedRemark",
     "Organisation",
     "Region",
     "User",
