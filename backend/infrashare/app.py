@@ -26,6 +26,7 @@ from infrashare.core.health import health, ready
 from infrashare.core.logging import configure_logging, request_id_middleware
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
+from infrashare.needs.routes import NeedController
 from infrashare.regions.routes import RegionController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
@@ -34,6 +35,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     me,
     RegionController,
     AuditController,
+    NeedController,
     health,
     ready,
 ]
