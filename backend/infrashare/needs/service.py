@@ -272,7 +272,11 @@ async def remarks(db: AsyncSession, need_id: uuid.UUID) -> list[NeedRemark]:
     return list((await db.scalars(query)).all())
 
 
+async def history_of(db: AsyncSession, need_id: uuid.UUID) -> list[Event]:
+    return await history(db, "need", need_id)
+
+
 async def timeline(db: AsyncSession, principal: Principal, need_id: uuid.UUID) -> list[Event]:
     """The need's events in order (with reasons), for whoever may read the need."""
     await get_need(db, principal, need_id)
-    return await history(db, "need", need_id)
+    return await history_of(db, need_id)

@@ -106,7 +106,7 @@ async def apply_transition(
     return need
 
 
-async def _act(
+async def act(
     db: AsyncSession,
     principal: Principal,
     need_id: uuid.UUID,
@@ -122,25 +122,25 @@ async def _act(
 async def submit_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.SUBMIT, now=now)
+    return await act(db, principal, need_id, Action.SUBMIT, now=now)
 
 
 async def resubmit_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.RESUBMIT, now=now)
+    return await act(db, principal, need_id, Action.RESUBMIT, now=now)
 
 
 async def publish_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.PUBLISH, now=now)
+    return await act(db, principal, need_id, Action.PUBLISH, now=now)
 
 
 async def return_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, reason: str, now: datetime | None = None
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.RETURN, reason=reason, now=now)
+    return await act(db, principal, need_id, Action.RETURN, reason=reason, now=now)
 
 
 async def withdraw_need(
@@ -150,19 +150,19 @@ async def withdraw_need(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.WITHDRAW, reason=reason, now=now)
+    return await act(db, principal, need_id, Action.WITHDRAW, reason=reason, now=now)
 
 
 async def match_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.MATCH, now=now)
+    return await act(db, principal, need_id, Action.MATCH, now=now)
 
 
 async def fulfil_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await _act(db, principal, need_id, Action.FULFIL, now=now)
+    return await act(db, principal, need_id, Action.FULFIL, now=now)
 
 
 async def system_transition(
