@@ -32,6 +32,7 @@ from infrashare.core.logging import add_request_id_header, configure_logging, re
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.indexes import SEARCH_INDEXES
+from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.regions.routes import RegionController, search_regions
 from infrashare.webhooks.delivery import WebhookSender
@@ -49,6 +50,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     search_regions,
     AssetController,
     AuditController,
+    NeedController,
     health,
     ready,
 ]

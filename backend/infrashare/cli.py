@@ -1,4 +1,4 @@
-"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify."""
+"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, needs expire."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import asyncio
 import os
 import signal
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -195,6 +197,34 @@ def reindex_command(index_uid: str) -> None:
             await database.dispose()
 
     click.echo(f"{index_uid}: {asyncio.run(run())} documents indexed and swapped in")
+
+
+@main.group()
+def needs() -> None:
+    """Co-construction and sharing needs."""
+
+
+@needs.command("expire")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to expire against (default: today, UTC).",
+)
+def needs_expire(today: datetime | None) -> None:
+    """Expire open needs whose needed-by date has passed (run daily, e.g. from cron)."""
+    from infrashare.core.db import utc_now
+    from infrashare.needs.workflow import expire_overdue_needs
+
+    day = today.date() if today else utc_now().date()
+
+    async def work(session: AsyncSession) -> list[uuid.UUID]:
+        return await expire_overdue_needs(session, day)
+
+    expired = run_in_unit_of_work(get_settings(), work)
+    click.echo(f"{len(expired)} needs expired (needed-by before {day.isoformat()})")
+    for need_id in expired:
+        click.echo(f"  {need_id}")
 
 
 @main.command()

@@ -5,6 +5,7 @@ from infrashare.assets.models import Asset, AssetImportJob
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
 from infrashare.core.outbox import OutboxMessage
+from infrashare.needs.models import Need, NeedKind, NeedRemark
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
 from infrashare.regions.models import Region
 from infrashare.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -17,6 +18,9 @@ __all__ = [
     "EventChainHead",
     "JurisdictionRegion",
     "Membership",
+    "Need",
+    "NeedKind",
+    "NeedRemark",
     "OAuthAuthorizationCode",
     "OAuthClient",
     "OAuthToken",
