@@ -15,7 +15,7 @@ from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
 from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
@@ -34,6 +34,7 @@ from infrashare.core.settings import Settings, get_settings
 from infrashare.indexes import SEARCH_INDEXES
 from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
+from infrashare.oauth.scopes import SCOPES
 from infrashare.regions.routes import RegionController, search_regions
 from infrashare.webhooks.delivery import WebhookSender
 from infrashare.webhooks.routes import WebhookController
@@ -56,6 +57,9 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
 ]
 
 
+TOKEN_URL = "/oauth/token"  # noqa: S105 - a path, not a secret
+
+
 def _openapi() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="InfraShare API",
@@ -66,8 +70,24 @@ def _openapi() -> OpenAPIConfig:
         components=Components(
             security_schemes={
                 "session": SecurityScheme(
-                    type="apiKey", security_scheme_in="cookie", name="infrashare_session"
-                )
+                    type="apiKey",
+                    security_scheme_in="cookie",
+                    name="infrashare_session",
+                    description="The web UI's session; writes also need the X-CSRF-Token header.",
+                ),
+                "oauth2": SecurityScheme(
+                    type="oauth2",
+                    description="Bearer JWT access tokens for partner systems; each operation names its scope.",
+                    flows=OAuthFlows(
+                        client_credentials=OAuthFlow(token_url=TOKEN_URL, scopes=SCOPES),
+                        authorization_code=OAuthFlow(
+                            authorization_url="/oauth/authorize",
+                            token_url=TOKEN_URL,
+                            refresh_url=TOKEN_URL,
+                            scopes=SCOPES,
+                        ),
+                    ),
+                ),
             }
         ),
         security=[{"session": []}],
