@@ -4,7 +4,7 @@ Geometry is GeoJSON in a JSON/JSONB column with plain float columns (representat
 bounding box) beside it for filtering; no PostGIS. Enums are VARCHAR(32).
 
 Revision ID: 0003_assets
-Revises: 0002_regions_data
+Revises: 0007_webhooks
 Create Date: 2026-11-25 09:00:00+00:00
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 from infrashare.core.db import UTCDateTime
 
 revision: str = "0003_assets"
-down_revision: str | None = "0002_regions_data"
+down_revision: str | None = "0007_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@
 Re-point down_revision onto the assets migration when the branches merge.
 
 Revision ID: 0004_needs
-Revises: 0002_regions_data
+Revises: 0003_assets
 Create Date: 2026-11-25 08:24:27.158608+00:00
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from infrashare.core.db import UTCDateTime
 
 revision: str = "0004_needs"
-down_revision: str | None = "0002_regions_data"
+down_revision: str | None = "0003_assets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
