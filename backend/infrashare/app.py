@@ -32,6 +32,7 @@ from infrashare.core.logging import add_request_id_header, configure_logging, re
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.indexes import SEARCH_INDEXES
+from infrashare.matching.routes import need_matches, search_assets_route
 from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.oauth.scopes import SCOPES
@@ -50,6 +51,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     WebhookController,
     search_regions,
     AssetController,
+    search_assets_route,
+    need_matches,
     AuditController,
     NeedController,
     health,
@@ -130,7 +133,10 @@ def _background_jobs(
         return []
     jobs = [("webhooks", WebhookSender(app.state.db).run(stop))]
     if app.state.search is not None:
-        jobs.append(("indexer", Indexer(app.state.db, app.state.search, SEARCH_INDEXES).run(stop)))
+        indexer = Indexer(
+            app.state.db, app.state.search, SEARCH_INDEXES, rebuild_empty=settings.search_rebuild_empty
+        )
+        jobs.append(("indexer", indexer.run(stop)))
     return jobs
 
 
@@ -148,7 +154,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             stop.set()
-            await asyncio.gather(*workers)
+            # Let a batch in flight finish; a long rebuild is abandoned (it restarts next time).
+            _, unfinished = await asyncio.wait(workers, timeout=5) if workers else (set(), set())
+            for worker in unfinished:
+                worker.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
             if app.state.search is not None:
                 await app.state.search.aclose()
             await app.state.db.dispose()

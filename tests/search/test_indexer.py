@@ -17,7 +17,7 @@ from infrashare.app import create_app
 from infrashare.core.db import open_database
 from infrashare.core.indexing import Indexer, mark_changed, reindex
 from infrashare.core.outbox import OutboxMessage
-from infrashare.core.search import MeilisearchProcess, meilisearch_binary
+from infrashare.core.search import MeilisearchProcess, SearchEngine, meilisearch_binary
 from infrashare.core.settings import Settings
 from infrashare.regions.models import Region
 from infrashare.regions.search import REGIONS_INDEX
@@ -85,9 +85,10 @@ async def test_outbox_survives_a_meilisearch_outage_and_the_index_converges(
 ) -> None:
     database = open_database(database_url)
     client = AsyncClient(private_meilisearch.url, private_meilisearch.master_key)
-    indexer = Indexer(database, client, [REGIONS_INDEX])
+    engine = SearchEngine(client)
+    indexer = Indexer(database, engine, [REGIONS_INDEX])
     try:
-        await reindex(database, client, REGIONS_INDEX)
+        await reindex(database, SearchEngine(client), REGIONS_INDEX)
         private_meilisearch.stop()
         # A reference-data update renames a district: the row and its outbox message commit together.
         async with database.writer() as session:
@@ -129,7 +130,7 @@ async def test_failed_attempts_are_recorded_with_back_off(
         async with database.writer() as session:
             mark_changed(session, REGIONS_INDEX, "440304")
             await session.commit()
-        await Indexer(database, client, [REGIONS_INDEX]).drain_once()
+        await Indexer(database, SearchEngine(client), [REGIONS_INDEX]).drain_once()
         async with database.reader() as session:
             row = (await session.execute(OutboxMessage.__table__.select())).mappings().one()
         assert row["attempts"] == 1 and row["last_error"] and row["done_at"] is None
@@ -145,8 +146,8 @@ async def test_reindex_swaps_without_a_moment_of_empty_results(
     database = open_database(database_url)
     client = AsyncClient(private_meilisearch.url, private_meilisearch.master_key)
     try:
-        await reindex(database, client, REGIONS_INDEX)
-        rebuilding = asyncio.create_task(reindex(database, client, REGIONS_INDEX))
+        await reindex(database, SearchEngine(client), REGIONS_INDEX)
+        rebuilding = asyncio.create_task(reindex(database, SearchEngine(client), REGIONS_INDEX))
         totals = []
         while not rebuilding.done():
             result = await client.index("regions").search("深圳", limit=1)

@@ -39,6 +39,7 @@ from infrashare.assets.columns import (
 )
 from infrashare.assets.models import Asset, AssetImportJob, ImportStatus
 from infrashare.assets.schemas import ATTRIBUTE_MODELS, AssetCreate, ImportJobRead
+from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import (
     CONTENT_COLUMNS,
     check_rules,
@@ -51,6 +52,7 @@ from infrashare.assets.service import (
 from infrashare.audit.service import Actor, PendingEvent, record_events
 from infrashare.core.db import Database, utc_now
 from infrashare.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from infrashare.core.indexing import mark_many_changed
 
 MAX_ROWS = 100_000
 SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
@@ -329,6 +331,7 @@ async def upsert_assets(
             await db.execute(insert(Asset), inserts)
         if updates:
             events += await _update_changed(db, updates)
+        await mark_many_changed(db, ASSETS_INDEX, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
         outcome.created += len(inserts)
         outcome.updated += len(updates)
         progress.rows_written = outcome.created + outcome.updated + outcome.unchanged

@@ -34,10 +34,12 @@ from infrashare.assets.schemas import (
     SharingTerms,
     haversine_m,
 )
+from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.visibility import Viewer, present
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.indexing import mark_changed
 from infrashare.regions.models import Region
 
 WRITER_ROLES = (Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER)
@@ -339,6 +341,7 @@ async def create_asset(db: AsyncSession, principal: Principal, data: AssetCreate
     db.add(asset)
     await db.flush()
     await record_event(db, principal.actor, "asset.created", "asset", asset.id, after=content)
+    mark_changed(db, ASSETS_INDEX, asset.id)
     return asset
 
 
@@ -398,6 +401,7 @@ async def _apply(
     await record_event(
         db, principal.actor, action, "asset", asset.id, before=before, after=after, reason=reason
     )
+    mark_changed(db, ASSETS_INDEX, asset.id)
     return asset
 
 

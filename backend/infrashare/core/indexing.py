@@ -18,14 +18,14 @@ from typing import Any
 
 import httpx
 import structlog
-from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.errors import MeilisearchError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.db import Database, utc_now
-from infrashare.core.outbox import OutboxMessage, claim, enqueue, mark_done, retry_later
+from infrashare.core.outbox import OutboxMessage, claim, enqueue, enqueue_many, mark_done, retry_later
+from infrashare.core.search import SearchEngine
 
 logger = structlog.get_logger("infrashare.indexer")
 Document = dict[str, Any]
@@ -58,15 +58,20 @@ def mark_changed(db: AsyncSession, index: SearchIndex, key: object) -> None:
     enqueue(db, index.topic, key)
 
 
+async def mark_many_changed(db: AsyncSession, index: SearchIndex, keys: Sequence[object]) -> None:
+    await enqueue_many(db, index.topic, keys)
+
+
 def _quoted(values: Sequence[str]) -> str:
     return ", ".join(json.dumps(value) for value in values)
 
 
 async def push(
-    client: AsyncClient, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
+    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
 ) -> None:
     """Writes the documents of these keys into index ``uid`` and removes whatever they no longer have."""
-    target = client.index(uid)
+    client = engine.client
+    target = engine.index(uid)
     tasks = []
     fresh = [document for docs in documents.values() for document in docs]
     if fresh:
@@ -82,23 +87,24 @@ async def push(
             raise MeilisearchError(f"task {task.task_uid} {finished.status}: {finished.error}")
 
 
-async def ensure_index(client: AsyncClient, index: SearchIndex, uid: str | None = None) -> None:
+async def ensure_index(engine: SearchEngine, index: SearchIndex, uid: str | None = None) -> None:
     """Creates the index if missing and applies its settings (idempotent)."""
-    uid = uid or index.uid
+    name, client = engine.name(uid or index.uid), engine.client
     try:
-        await client.get_index(uid)
+        await client.get_index(name)
     except MeilisearchError:
-        await client.create_index(uid, primary_key=index.primary_key, wait=True)
-    task = await client.index(uid).update_settings(index.settings)
+        await client.create_index(name, primary_key=index.primary_key, wait=True)
+    task = await client.index(name).update_settings(index.settings)
     await client.wait_for_task(task.task_uid, timeout_in_ms=120_000)
 
 
 @dataclass
 class Indexer:
     database: Database
-    client: AsyncClient
+    engine: SearchEngine
     indexes: Sequence[SearchIndex]
     batch_size: int = 500
+    rebuild_empty: bool = True
 
     async def drain_once(self) -> int:
         """Handles one batch per index; returns how many outbox messages it settled."""
@@ -119,7 +125,7 @@ class Indexer:
                 return 0
             keys = list(dict.fromkeys(message.key for message in messages))
             try:
-                await push(self.client, index, index.uid, await index.load(session, keys))
+                await push(self.engine, index, index.uid, await index.load(session, keys))
             except SEARCH_FAILURES as exc:
                 logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
                 await retry_later(session, messages, repr(exc), now)
@@ -146,11 +152,11 @@ class Indexer:
         while not stop.is_set():
             try:
                 for index in self.indexes:
-                    await ensure_index(self.client, index)
-                    stats = await self.client.index(index.uid).get_stats()
-                    if stats.number_of_documents == 0:
+                    await ensure_index(self.engine, index)
+                    stats = await self.engine.index(index.uid).get_stats()
+                    if self.rebuild_empty and stats.number_of_documents == 0:
                         logger.info("rebuilding empty search index", index=index.uid)
-                        await reindex(self.database, self.client, index)
+                        await reindex(self.database, self.engine, index)
                 return
             except SEARCH_FAILURES as exc:
                 logger.warning("Meilisearch not ready; retrying", error=repr(exc))
@@ -163,7 +169,7 @@ async def pause(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
-async def reindex(database: Database, client: AsyncClient, index: SearchIndex) -> int:
+async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) -> int:
     """Rebuilds ``index`` from the database into a new index, then swaps it in.
 
     Searches keep answering from the old index until the swap, which is atomic. Changes that
@@ -172,26 +178,27 @@ async def reindex(database: Database, client: AsyncClient, index: SearchIndex) -
     building = f"{index.uid}_{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     async with database.reader() as session:
         replay_from = int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
-    await ensure_index(client, index)
-    await ensure_index(client, index, building)
+    await ensure_index(engine, index)
+    await ensure_index(engine, index, building)
     count = 0
     async with database.reader() as session:
         async for keys in index.all_keys(session):
             documents = await index.load(session, keys)
-            await push(client, index, building, documents)
+            await push(engine, index, building, documents)
             count += sum(len(docs) for docs in documents.values())
-    swap = await client.swap_indexes([(index.uid, building)])
+    client = engine.client
+    swap = await client.swap_indexes([(engine.name(index.uid), engine.name(building))])
     await client.wait_for_task(swap.task_uid, timeout_in_ms=120_000)
-    await client.delete_index_if_exists(building)
-    await _replay_since(database, client, index, replay_from)
+    await client.delete_index_if_exists(engine.name(building))
+    await _replay_since(database, engine, index, replay_from)
     return count
 
 
-async def _replay_since(database: Database, client: AsyncClient, index: SearchIndex, after_id: int) -> None:
+async def _replay_since(database: Database, engine: SearchEngine, index: SearchIndex, after_id: int) -> None:
     async with database.reader() as session:
         query = select(OutboxMessage.key).where(
             OutboxMessage.topic == index.topic, OutboxMessage.id > after_id
         )
         keys = list(dict.fromkeys((await session.scalars(query)).all()))
         if keys:
-            await push(client, index, index.uid, await index.load(session, keys))
+            await push(engine, index, index.uid, await index.load(session, keys))

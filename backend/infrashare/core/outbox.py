@@ -8,11 +8,11 @@ loses anything, and a crash mid-batch just means the batch is claimed again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, Text, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +42,17 @@ class OutboxMessage(Base):
 def enqueue(db: AsyncSession, topic: str, key: object, payload: dict[str, Any] | None = None) -> None:
     """Adds a message to the caller's transaction (it is sent only if that commits)."""
     db.add(OutboxMessage(topic=topic, key=str(key), payload=payload))
+
+
+async def enqueue_many(db: AsyncSession, topic: str, keys: Iterable[object]) -> None:
+    """Bulk ``enqueue`` for imports: one executemany instead of thousands of ORM objects."""
+    now = utc_now()
+    rows = [
+        {"topic": topic, "key": str(key), "created_at": now, "available_at": now, "attempts": 0}
+        for key in keys
+    ]
+    if rows:
+        await db.execute(insert(OutboxMessage), rows)
 
 
 async def claim(db: AsyncSession, topics: Sequence[str], limit: int, now: datetime) -> list[OutboxMessage]:

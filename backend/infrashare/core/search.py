@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk.index import AsyncIndex
 
 from infrashare.core.settings import PROJECT_ROOT, Settings
 
@@ -30,10 +31,32 @@ def _die_with_parent() -> None:
         pass
 
 
-def search_client(settings: Settings) -> AsyncClient | None:
+@dataclass
+class SearchEngine:
+    """The Meilisearch client and this deployment's index-name prefix (several deployments, or
+    test runs, can share one Meilisearch). Features say ``engine.index("assets")``."""
+
+    client: AsyncClient
+    prefix: str = ""
+
+    def name(self, uid: str) -> str:
+        return f"{self.prefix}{uid}"
+
+    def index(self, uid: str) -> AsyncIndex:
+        return self.client.index(self.name(uid))
+
+    async def health(self) -> object:
+        return await self.client.health()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def search_client(settings: Settings) -> SearchEngine | None:
     if not settings.meili_url:
         return None
-    return AsyncClient(settings.meili_url, settings.meili_master_key or None, timeout=10)
+    client = AsyncClient(settings.meili_url, settings.meili_master_key or None, timeout=10)
+    return SearchEngine(client, settings.meili_index_prefix)
 
 
 def meilisearch_binary(settings: Settings) -> Path:

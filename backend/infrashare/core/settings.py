@@ -24,9 +24,12 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("INFRASHARE_MEILI_MASTER_KEY", "MEILI_MASTER_KEY")
     )
     meili_binary: str = ""
+    meili_index_prefix: str = ""
     # The embedded default drains the outbox (search index, webhooks) inside the app;
     # production sets this false and runs `infrashare worker` as its own service.
     run_worker: bool = True
+    # An empty search index (new, or its data lost) is rebuilt from the database at start.
+    search_rebuild_empty: bool = True
     public_base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -12,6 +12,7 @@ from infrashare.core.db import DbSession
 from infrashare.oauth.scopes import ANY_SCOPE, requires
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionRead, RegionSearchResult
+from infrashare.regions.search import find_regions
 
 
 class RegionController(Controller):
@@ -62,6 +63,6 @@ async def search_regions(
     within: Annotated[str | None, QueryParameter(description="Only divisions below this code")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> RegionSearchResult:
-    found = await service.find_regions(db_session, request.app.state.search, q, level, within, limit)
+    found = await find_regions(db_session, request.app.state.search, q, level, within, limit)
     hits = [RegionRead.model_validate(region) for region in found.regions]
     return RegionSearchResult(hits=hits, total=found.total, degraded=found.degraded)

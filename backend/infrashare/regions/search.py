@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.core.indexing import Document, SearchIndex
+from infrashare.core.indexing import SEARCH_FAILURES, Document, SearchIndex
+from infrashare.core.search import SearchEngine
 from infrashare.regions.models import Region
+from infrashare.regions.service import descendant_codes, lineages, search_regions
 
 BATCH = 1000
 
 
-def _ancestors(region: Region, parents: dict[str, str | None]) -> list[str]:
-    chain, code = [], region.parent_code
-    while code:
-        chain.append(code)
-        code = parents.get(code)
-    return chain
-
-
-def region_document(region: Region, parents: dict[str, str | None]) -> Document:
+def region_document(region: Region, lineage: list[str]) -> Document:
     document: dict[str, Any] = {
         "code": region.code,
         "name": region.name,
@@ -32,7 +28,7 @@ def region_document(region: Region, parents: dict[str, str | None]) -> Document:
         "pinyin_joined": region.pinyin.replace(" ", ""),
         "level": region.level,
         "parent_code": region.parent_code,
-        "ancestors": _ancestors(region, parents),
+        "ancestors": lineage[1:],
     }
     if region.lat is not None and region.lon is not None:
         document["_geo"] = {"lat": region.lat, "lng": region.lon}
@@ -40,9 +36,9 @@ def region_document(region: Region, parents: dict[str, str | None]) -> Document:
 
 
 async def load_regions(db: AsyncSession, codes: Sequence[str]) -> dict[str, list[Document]]:
-    parents = dict((await db.execute(select(Region.code, Region.parent_code))).all())
     rows = (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
-    found = {row.code: [region_document(row, parents)] for row in rows}
+    chains = await lineages(db, [row.code for row in rows])
+    found = {row.code: [region_document(row, chains[row.code])] for row in rows}
     return {code: found.get(code, []) for code in codes}
 
 
@@ -64,3 +60,42 @@ REGIONS_INDEX = SearchIndex(
     load=load_regions,
     all_keys=all_region_codes,
 )
+
+
+@dataclass(frozen=True)
+class RegionHits:
+    regions: list[Region]
+    total: int
+    degraded: bool
+
+
+async def find_regions(
+    db: AsyncSession,
+    search: SearchEngine | None,
+    text: str,
+    level: str | None,
+    within: str | None,
+    limit: int,
+) -> RegionHits:
+    """Typo-tolerant search in Meilisearch; the database's plain match when search is down."""
+    filters: list[str | list[str]] = []
+    if level:
+        filters.append(f"level = {json.dumps(level)}")
+    if within:
+        filters.append(f"ancestors = {json.dumps(within)}")
+    if search is not None:
+        try:
+            result = await search.index(REGIONS_INDEX.uid).search(text, filter=filters or None, limit=limit)
+            codes = [hit["code"] for hit in result.hits]
+            found = {
+                r.code: r for r in (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
+            }
+            regions = [found[code] for code in codes if code in found]
+            return RegionHits(regions, result.estimated_total_hits or len(regions), degraded=False)
+        except SEARCH_FAILURES:
+            pass
+    regions = await search_regions(db, None, level, text, limit)
+    if within:
+        inside = await descendant_codes(db, [within])
+        regions = [region for region in regions if region.code in inside and region.code != within]
+    return RegionHits(regions, len(regions), degraded=True)

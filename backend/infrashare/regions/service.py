@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from meilisearch_python_sdk import AsyncClient
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.errors import NotFound
-from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.regions.models import Region
-from infrashare.regions.search import REGIONS_INDEX
 
 LEVELS = ("province", "city", "county", "street")
 
@@ -54,40 +49,6 @@ async def search_regions(
     return list((await db.scalars(query)).all())
 
 
-@dataclass(frozen=True)
-class RegionHits:
-    regions: list[Region]
-    total: int
-    degraded: bool
-
-
-async def find_regions(
-    db: AsyncSession, search: AsyncClient | None, text: str, level: str | None, within: str | None, limit: int
-) -> RegionHits:
-    """Typo-tolerant search in Meilisearch; the database's plain match when search is down."""
-    filters: list[str | list[str]] = []
-    if level:
-        filters.append(f"level = {json.dumps(level)}")
-    if within:
-        filters.append(f"ancestors = {json.dumps(within)}")
-    if search is not None:
-        try:
-            result = await search.index(REGIONS_INDEX.uid).search(text, filter=filters or None, limit=limit)
-            codes = [hit["code"] for hit in result.hits]
-            found = {
-                r.code: r for r in (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
-            }
-            regions = [found[code] for code in codes if code in found]
-            return RegionHits(regions, result.estimated_total_hits or len(regions), degraded=False)
-        except SEARCH_FAILURES:
-            pass
-    regions = await search_regions(db, None, level, text, limit)
-    if within:
-        inside = await descendant_codes(db, [within])
-        regions = [region for region in regions if region.code in inside and region.code != within]
-    return RegionHits(regions, len(regions), degraded=True)
-
-
 async def descendant_codes(db: AsyncSession, codes: Iterable[str]) -> set[str]:
     """The given codes and every division below them (for jurisdictions and region filters)."""
     found = set(codes)
@@ -97,6 +58,20 @@ async def descendant_codes(db: AsyncSession, codes: Iterable[str]) -> set[str]:
         frontier = set((await db.scalars(query)).all()) - found
         found |= frontier
     return found
+
+
+async def lineages(db: AsyncSession, codes: Iterable[str]) -> dict[str, list[str]]:
+    """For each code: itself, then its parent, up to the province (from one read of the table)."""
+    parents: dict[str, str | None] = dict((await db.execute(select(Region.code, Region.parent_code))).all())
+    result: dict[str, list[str]] = {}
+    for code in codes:
+        chain: list[str] = []
+        current: str | None = code
+        while current:
+            chain.append(current)
+            current = parents.get(current)
+        result[code] = chain
+    return result
 
 
 async def missing_region_codes(db: AsyncSession, codes: Iterable[str]) -> list[str]:
