@@ -80,7 +80,7 @@ def score_factors(
     reach = reach_m(need)
     free, unit = asset.capacity.free, asset.capacity.unit
     wanted = [kind.value for kind in need.wanted_kinds]
-    kind_score = 1.0 if wanted and asset.kind.value == wanted[0] else 0.8
+    kind_score = 1.0 if asset.kind.value in wanted else 0.0
     return [
         ScoreFactor(
             factor="distance",
