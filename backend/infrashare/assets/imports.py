@@ -118,7 +118,8 @@ def parse_csv(payload: bytes) -> list[Record]:
         if len(cells) != len(header):
             records.append(Record(number, {"__width__": len(cells)}))
             continue
-        records.append(Record(number, {name: _cell(cell) for name, cell in zip(header, cells, strict=True)}))
+        values = {name: _cell(cell) for name, cell in zip(header, cells, strict=True)}
+        records.append(Record(number, {name: value for name, value in values.items() if value}))
         if len(records) > MAX_ROWS:
             raise _file_error(f"At most {MAX_ROWS:,} rows per upload; split the file.")
     return records
@@ -422,7 +423,6 @@ async def run_import(
         job.status, job.error_count, job.finished_at = ImportStatus.FAILED, len(validated.errors), utc_now()
         job.errors = {"items": [_error_item(error) for error in validated.errors]}
         job.detail = f"{len(validated.errors)} problem(s) found; nothing was written."
-        progress.status = job.status
         return
     progress.status = ImportStatus.WRITING
     outcome = await upsert_assets(db, actor, job.organisation_id, validated.contents, progress)
@@ -434,7 +434,6 @@ async def run_import(
         outcome.unchanged,
     )
     job.detail = f"{outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged."
-    progress.status = job.status
     await db.flush()
 
 
