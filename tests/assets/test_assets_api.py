@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -160,7 +161,7 @@ async def test_an_update_is_validated_as_a_whole(client: Client) -> None:
 
 
 async def test_retire_and_history(client: Client) -> None:
-    await sign_in(client, "admin@tower.example")
+    await sign_in(client, "admin@water.example")
     asset = await _create(client)
     url = f"/api/v1/assets/{asset['id']}"
     await client.patch(url, json={"version": 1, "capacity": {"free": 0}, "status": "full"})
@@ -176,9 +177,10 @@ async def test_retire_and_history(client: Client) -> None:
     assert history[1]["after"] == {"capacity_free": 0, "status": "full"}
     assert history[2]["reason"] == "拆除"
 
-    listed = (await client.get("/api/v1/assets")).json()["items"]
+    own = {"owner": asset["owner_organisation_id"]}
+    listed = (await client.get("/api/v1/assets", params=own)).json()["items"]
     assert asset["id"] not in [item["id"] for item in listed]  # retired ones only when asked
-    retired_list = (await client.get("/api/v1/assets", params={"status": "retired"})).json()["items"]
+    retired_list = (await client.get("/api/v1/assets", params=own | {"status": "retired"})).json()["items"]
     assert [item["id"] for item in retired_list] == [asset["id"]]
 
 
@@ -199,7 +201,7 @@ async def test_only_the_owner_organisations_operators_write(client: Client, app:
 
 
 async def test_list_filters_and_cursor_pagination(client: Client, app: Any) -> None:
-    await sign_in(client, "admin@tower.example")
+    await sign_in(client, "admin@water.example")
     me = (await client.get("/api/v1/me")).json()
     ids = set()
     for number in range(7):
@@ -238,3 +240,24 @@ async def test_list_filters_and_cursor_pagination(client: Client, app: Any) -> N
     assert bad.status_code == 422
     unknown_region = await client.get("/api/v1/assets", params={"region": "999999"})
     assert unknown_region.status_code == 422
+
+
+async def test_concurrent_writers_with_the_same_version_let_exactly_one_win(client: Client, app: Any) -> None:
+    from litestar.testing import AsyncTestClient
+
+    await sign_in(client, "admin@water.example")
+    asset = await _create(client)
+    url = f"/api/v1/assets/{asset['id']}"
+    async with AsyncTestClient(app, base_url="http://127.0.0.1") as colleague:
+        await sign_in(colleague, "engineer@water.example")
+        responses = await asyncio.gather(
+            *(
+                writer.patch(url, json={"version": 1, "capacity": {"free": free}})
+                for free, writer in enumerate([client, colleague, client, colleague])
+            )
+        )
+    assert sorted(response.status_code for response in responses) == [200, 409, 409, 409]
+    final = (await client.get(url)).json()
+    assert final["version"] == 2
+    winner = next(response for response in responses if response.status_code == 200)
+    assert final["capacity"]["free"] == winner.json()["capacity"]["free"]

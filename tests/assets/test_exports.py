@@ -15,7 +15,7 @@ DATA = Path(__file__).parents[1] / "data"
 
 
 async def _load_good_file(client: Client) -> None:
-    await sign_in(client, "admin@tower.example")
+    await sign_in(client, "admin@water.example")
     payload = (DATA / "assets_good.csv").read_bytes()
     response = await client.post(
         "/api/v1/assets/imports", content=payload, headers={"Content-Type": "text/csv"}

@@ -18,8 +18,8 @@ HIDDEN = "404"
 
 @pytest.fixture
 async def assets(client: Client) -> dict[str, dict[str, Any]]:
-    """Tower-company assets: one per visibility in 南山 (440305), and a public and operators one in 福田."""
-    await sign_in(client, "admin@tower.example")
+    """Water-company assets (it has no demo assets): one per visibility in 南山 (440305), and a public and operators one in 福田."""
+    await sign_in(client, "admin@water.example")
     created = {}
     specs = {
         "ns_public": ("public", "440305", NANSHAN_POINT),
@@ -45,8 +45,8 @@ async def assets(client: Client) -> dict[str, dict[str, Any]]:
 
 EXPECTED = {
     # caller: ns_public, ns_operators, ns_regulators, ft_public, ft_operators, ft_regulators
-    "admin@tower.example": [EXACT] * 6,
-    "engineer@tower.example": [EXACT] * 6,
+    "admin@water.example": [EXACT] * 6,
+    "engineer@water.example": [EXACT] * 6,
     "admin@mobile.example": [COARSE, COARSE, HIDDEN, COARSE, COARSE, HIDDEN],
     "admin@power.example": [COARSE, COARSE, HIDDEN, COARSE, COARSE, HIDDEN],
     "reviewer@sz-ca.example": [EXACT] * 6,  # jurisdiction 440300 covers both districts
@@ -60,10 +60,13 @@ KEYS = ["ns_public", "ns_operators", "ns_regulators", "ft_public", "ft_operators
 async def test_each_role_sees_what_the_rule_says_on_read_and_list(
     assets: dict[str, dict[str, Any]], as_user: Any, email: str
 ) -> None:
+    owner = assets["ns_public"]["owner_organisation_id"]
     viewer = await as_user(email)
     listed = {
         item["id"]: item
-        for item in (await viewer.get("/api/v1/assets", params={"limit": 500})).json()["items"]
+        for item in (await viewer.get("/api/v1/assets", params={"limit": 500, "owner": owner})).json()[
+            "items"
+        ]
     }
     for key, expected in zip(KEYS, EXPECTED[email], strict=True):
         asset = assets[key]

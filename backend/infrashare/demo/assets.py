@@ -301,7 +301,7 @@ async def seed_demo_assets(db: AsyncSession, owners: dict[str, tuple[uuid.UUID, 
                 raise ValueError(f"demo asset {body['external_id']} is invalid: {errors}")
             contents.append(content_of(data))
         organisation_id, actor = owners[slug]
-        outcome = await upsert_assets(db, actor, organisation_id, contents, Progress())
+        outcome = await upsert_assets(db, actor, organisation_id, contents, Progress(), "demo seed")
         total.created += outcome.created
         total.updated += outcome.updated
         total.unchanged += outcome.unchanged
