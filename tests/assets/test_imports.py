@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,38 @@ async def test_the_event_chain_stays_intact_after_a_bulk_import(client: Client, 
     admin = await as_user("admin@platform.example")
     report = (await admin.get("/api/v1/audit/verify")).json()
     assert report["ok"] is True, report
+
+
+async def test_odd_geojson_values_are_reported_never_a_500(client: Client) -> None:
+    await sign_in(client, "admin@water.example")
+    feature = {
+        "type": "Feature",
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[113.9, 22.5], [114.0, 22.5], [113.9, 22.6], [113.9, 22.5]]],
+        },
+        "properties": {
+            "external_id": 17,
+            "kind": ["tower"],
+            "name": "奇怪的要素",
+            "region_code": 440305,
+            "capacity_total": "6",
+            "capacity_free": {"n": 1},
+            "power_guarantee": [True],
+        },
+    }
+    payload = json.dumps({"type": "FeatureCollection", "features": [feature, "not a feature"]}).encode()
+    response = await _import(client, payload, GEOJSON)
+    assert response.status_code == 422, response.text
+    fields = {(error["row"], error["field"]) for error in response.json()["errors"]}
+    assert {(1, "kind"), (1, "geometry"), (1, "capacity_free"), (2, "feature")} <= fields
+
+
+async def test_retire_takes_the_version_from_if_match_without_a_body(client: Client) -> None:
+    await sign_in(client, "admin@water.example")
+    response = await _import(client, (DATA / "assets_good.csv").read_bytes())
+    assert response.status_code == 200
+    tower = next(a for a in await _own_assets(client) if a["external_id"] == "SZ-TWR-0001")
+    retired = await client.post(f"/api/v1/assets/{tower['id']}/retire", headers={"If-Match": '"1"'})
+    assert retired.status_code == 200, retired.text
+    assert retired.json()["status"] == "retired"

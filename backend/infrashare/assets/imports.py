@@ -38,10 +38,11 @@ from infrashare.assets.columns import (
     column_for_field,
     parse_route,
 )
-from infrashare.assets.models import Asset, AssetImportJob, ImportStatus
+from infrashare.assets.models import Asset, AssetImportJob, AssetKind, ImportStatus
 from infrashare.assets.schemas import ATTRIBUTE_MODELS, AssetCreate, ImportJobRead
 from infrashare.assets.service import (
     CONTENT_COLUMNS,
+    RegionPoint,
     check_rules,
     column_values,
     content_of,
@@ -181,6 +182,7 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+_KINDS = frozenset(kind.value for kind in AssetKind)
 _BOOLEANS = {"是": True, "否": False, "有": True, "无": False}
 
 
@@ -198,7 +200,8 @@ def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldErro
     errors += [FieldError(name, "unknown property", row) for name in unknown]
     kind = cells.get("kind")
     attributes: dict[str, Any] = {}
-    own = set(ATTRIBUTE_MODELS[kind].model_fields) if kind in ATTRIBUTE_MODELS else set()
+    model = ATTRIBUTE_MODELS[AssetKind(kind)] if isinstance(kind, str) and kind in _KINDS else None
+    own = set(model.model_fields) if model else set()
     for name in ATTRIBUTE_COLUMNS:
         if name in cells:
             if name not in own and own:
@@ -218,7 +221,9 @@ def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldErro
             "total": cells.get("capacity_total"),
             "free": cells.get("capacity_free"),
             "power_kw": cells.get("power_kw"),
-            "power_guarantee": _BOOLEANS.get(guarantee, guarantee),
+            "power_guarantee": _BOOLEANS.get(guarantee, guarantee)
+            if isinstance(guarantee, str)
+            else guarantee,
         },
         "attributes": attributes,
         "sharing": {
@@ -257,28 +262,40 @@ async def validate_records(
     errors: list[FieldError] = []
     seen: dict[str, int] = {}
     for index, record in enumerate(records):
-        body, row_errors = _body(record, geojson)
-        if body and not row_errors:
-            try:
-                data = AssetCreate.model_validate(body)
-                row_errors = check_rules(data, regions, record.row)
-                if not row_errors:
-                    contents.append(content_of(data))
-            except ValidationError as exc:
-                row_errors = validation_errors(exc, record.row)
+        try:
+            row_errors = _validate_one(record, geojson, regions, contents)
+        except Exception as exc:  # a row we failed to foresee must still not fail the upload with a 500
+            logger.exception("unexpected error validating an import row", row=record.row)
+            row_errors = [FieldError("row", f"could not be read ({type(exc).__name__})", record.row)]
         external_id = str(record.cells.get("external_id", ""))
         if external_id and external_id in seen:
             row_errors.append(FieldError("external_id", f"repeats row {seen[external_id]}", record.row))
         seen.setdefault(external_id, record.row)
-        errors += [_as_column(error, record) for error in row_errors]
+        errors += [_as_column(error, record, geojson) for error in row_errors]
         progress.rows_validated = index + 1
         if index % CHUNK == CHUNK - 1:
             await asyncio.sleep(0)  # let other requests (progress polls) run
     return Validated(contents, errors)
 
 
-def _as_column(error: FieldError, record: Record) -> FieldError:
-    geometry_column = "route" if record.cells.get("route") else "lon"
+def _validate_one(
+    record: Record, geojson: bool, regions: dict[str, RegionPoint], contents: list[dict[str, Any]]
+) -> list[FieldError]:
+    body, errors = _body(record, geojson)
+    if not body or errors:
+        return errors
+    try:
+        data = AssetCreate.model_validate(body)
+    except ValidationError as exc:
+        return validation_errors(exc, record.row)
+    errors = check_rules(data, regions, record.row)
+    if not errors:
+        contents.append(content_of(data))
+    return errors
+
+
+def _as_column(error: FieldError, record: Record, geojson: bool) -> FieldError:
+    geometry_column = "geometry" if geojson else "route" if record.cells.get("route") else "lon"
     return FieldError(column_for_field(error.field, geometry_column), error.message, error.row)
 
 

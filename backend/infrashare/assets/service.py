@@ -98,7 +98,9 @@ def validation_errors(exc: ValidationError, row: int | None = None) -> list[Fiel
         FieldError(field_name(error["loc"]), error["msg"].removeprefix("Value error, "), row)
         for error in errors
         # an unknown kind also fails the attributes' discriminator: report it once
-        if not (kind_is_wrong and error["type"] == "union_tag_invalid")
+        if not (
+            kind_is_wrong and tuple(error["loc"]) == ("attributes",) and error["type"] == "union_tag_invalid"
+        )
     ]
 
 
