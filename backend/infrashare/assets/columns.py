@@ -90,7 +90,7 @@ def column_for_field(field: str, geometry_column: str) -> str:
     if field.startswith("geometry"):
         if geometry_column == "lon" and field.endswith(".1"):
             return "lat"
-        return geometry_column
+        return field if geometry_column == "geometry" else geometry_column
     if field.startswith(("capacity.", "sharing.")):
         return _FIELD_COLUMNS.get(field, field.split(".", 1)[1])
     if field.startswith("attributes."):

@@ -4,7 +4,8 @@ Every row is validated first; if any row fails, nothing is written and the job c
 full report (row, column, message). Otherwise rows are upserted by ``external_id`` in one
 transaction with bulk statements. A row whose content is unchanged (same content hash) is not
 written: no new version, no event. Each created or changed asset gets its own event (written
-in bulk by ``audit.service.record_events``) so ``GET /assets/{id}/history`` is complete.
+in bulk by ``audit.service.record_events``) so ``GET /assets/{id}/history`` is complete; the
+creation event of an imported asset names its content by digest rather than copying it.
 
 Small uploads run inside the request. Large ones run as a job in an asyncio task on the
 server, so a client that disconnects does not stop them; the job row records the outcome
@@ -37,11 +38,12 @@ from infrashare.assets.columns import (
     column_for_field,
     parse_route,
 )
-from infrashare.assets.models import Asset, AssetImportJob, ImportStatus
+from infrashare.assets.models import Asset, AssetImportJob, AssetKind, ImportStatus
 from infrashare.assets.schemas import ATTRIBUTE_MODELS, AssetCreate, ImportJobRead
 from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import (
     CONTENT_COLUMNS,
+    RegionPoint,
     check_rules,
     column_values,
     content_of,
@@ -120,7 +122,8 @@ def parse_csv(payload: bytes) -> list[Record]:
         if len(cells) != len(header):
             records.append(Record(number, {"__width__": len(cells)}))
             continue
-        records.append(Record(number, {name: _cell(cell) for name, cell in zip(header, cells, strict=True)}))
+        values = {name: _cell(cell) for name, cell in zip(header, cells, strict=True)}
+        records.append(Record(number, {name: value for name, value in values.items() if value}))
         if len(records) > MAX_ROWS:
             raise _file_error(f"At most {MAX_ROWS:,} rows per upload; split the file.")
     return records
@@ -181,6 +184,7 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+_KINDS = frozenset(kind.value for kind in AssetKind)
 _BOOLEANS = {"是": True, "否": False, "有": True, "无": False}
 
 
@@ -198,7 +202,8 @@ def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldErro
     errors += [FieldError(name, "unknown property", row) for name in unknown]
     kind = cells.get("kind")
     attributes: dict[str, Any] = {}
-    own = set(ATTRIBUTE_MODELS[kind].model_fields) if kind in ATTRIBUTE_MODELS else set()
+    model = ATTRIBUTE_MODELS[AssetKind(kind)] if isinstance(kind, str) and kind in _KINDS else None
+    own = set(model.model_fields) if model else set()
     for name in ATTRIBUTE_COLUMNS:
         if name in cells:
             if name not in own and own:
@@ -218,7 +223,9 @@ def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldErro
             "total": cells.get("capacity_total"),
             "free": cells.get("capacity_free"),
             "power_kw": cells.get("power_kw"),
-            "power_guarantee": _BOOLEANS.get(guarantee, guarantee),
+            "power_guarantee": _BOOLEANS.get(guarantee, guarantee)
+            if isinstance(guarantee, str)
+            else guarantee,
         },
         "attributes": attributes,
         "sharing": {
@@ -257,28 +264,40 @@ async def validate_records(
     errors: list[FieldError] = []
     seen: dict[str, int] = {}
     for index, record in enumerate(records):
-        body, row_errors = _body(record, geojson)
-        if body and not row_errors:
-            try:
-                data = AssetCreate.model_validate(body)
-                row_errors = check_rules(data, regions, record.row)
-                if not row_errors:
-                    contents.append(content_of(data))
-            except ValidationError as exc:
-                row_errors = validation_errors(exc, record.row)
+        try:
+            row_errors = _validate_one(record, geojson, regions, contents)
+        except Exception as exc:  # a row we failed to foresee must still not fail the upload with a 500
+            logger.exception("unexpected error validating an import row", row=record.row)
+            row_errors = [FieldError("row", f"could not be read ({type(exc).__name__})", record.row)]
         external_id = str(record.cells.get("external_id", ""))
         if external_id and external_id in seen:
             row_errors.append(FieldError("external_id", f"repeats row {seen[external_id]}", record.row))
         seen.setdefault(external_id, record.row)
-        errors += [_as_column(error, record) for error in row_errors]
+        errors += [_as_column(error, record, geojson) for error in row_errors]
         progress.rows_validated = index + 1
         if index % CHUNK == CHUNK - 1:
             await asyncio.sleep(0)  # let other requests (progress polls) run
     return Validated(contents, errors)
 
 
-def _as_column(error: FieldError, record: Record) -> FieldError:
-    geometry_column = "route" if record.cells.get("route") else "lon"
+def _validate_one(
+    record: Record, geojson: bool, regions: dict[str, RegionPoint], contents: list[dict[str, Any]]
+) -> list[FieldError]:
+    body, errors = _body(record, geojson)
+    if not body or errors:
+        return errors
+    try:
+        data = AssetCreate.model_validate(body)
+    except ValidationError as exc:
+        return validation_errors(exc, record.row)
+    errors = check_rules(data, regions, record.row)
+    if not errors:
+        contents.append(content_of(data))
+    return errors
+
+
+def _as_column(error: FieldError, record: Record, geojson: bool) -> FieldError:
+    geometry_column = "geometry" if geojson else "route" if record.cells.get("route") else "lon"
     return FieldError(column_for_field(error.field, geometry_column), error.message, error.row)
 
 
@@ -293,7 +312,12 @@ class Outcome:
 
 
 async def upsert_assets(
-    db: AsyncSession, actor: Actor, owner: uuid.UUID, contents: list[dict[str, Any]], progress: Progress
+    db: AsyncSession,
+    actor: Actor,
+    owner: uuid.UUID,
+    contents: list[dict[str, Any]],
+    progress: Progress,
+    reason: str = "bulk import",
 ) -> Outcome:
     """Inserts new and updates changed assets of ``owner`` by external_id, with one event each."""
     outcome, events = Outcome(), []
@@ -318,7 +342,11 @@ async def upsert_assets(
                     | {"id": asset_id, "owner_organisation_id": owner, "version": 1}
                     | {"created_at": now, "updated_at": now}
                 )
-                events.append(PendingEvent("asset.created", "asset", asset_id, after=content))
+                # The row holds the full content; the event names it by digest (the content at
+                # creation is the current row with later update diffs reverted) to keep
+                # 100,000-row imports fast.
+                after = {"external_id": content["external_id"], "content_hash": values["content_hash"]}
+                events.append(PendingEvent("asset.created", "asset", asset_id, after=after, reason=reason))
             elif current.content_hash != values["content_hash"]:
                 updates.append(
                     values
@@ -328,9 +356,9 @@ async def upsert_assets(
             else:
                 outcome.unchanged += 1
         if inserts:
-            await db.execute(insert(Asset), inserts)
+            await db.execute(insert(cast(Table, Asset.__table__)), inserts)
         if updates:
-            events += await _update_changed(db, updates)
+            events += await _update_changed(db, updates, reason)
         await mark_many_changed(db, ASSETS_INDEX, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
         outcome.created += len(inserts)
         outcome.updated += len(updates)
@@ -340,7 +368,7 @@ async def upsert_assets(
     return outcome
 
 
-async def _update_changed(db: AsyncSession, updates: list[dict[str, Any]]) -> list[PendingEvent]:
+async def _update_changed(db: AsyncSession, updates: list[dict[str, Any]], reason: str) -> list[PendingEvent]:
     """Updates rows still at the version just read; a concurrent change fails the whole import."""
     ids = [item["b_id"] for item in updates]
     columns = [getattr(Asset, name) for name in CONTENT_COLUMNS]
@@ -370,7 +398,7 @@ async def _update_changed(db: AsyncSession, updates: list[dict[str, Any]]) -> li
                 item["b_id"],
                 before={key: before.get(key) for key in changed},
                 after={key: after[key] for key in changed},
-                reason="bulk import",
+                reason=reason,
             )
         )
     return events
@@ -425,10 +453,10 @@ async def run_import(
         job.status, job.error_count, job.finished_at = ImportStatus.FAILED, len(validated.errors), utc_now()
         job.errors = {"items": [_error_item(error) for error in validated.errors]}
         job.detail = f"{len(validated.errors)} problem(s) found; nothing was written."
-        progress.status = job.status
         return
     progress.status = ImportStatus.WRITING
-    outcome = await upsert_assets(db, actor, job.organisation_id, validated.contents, progress)
+    reason = f"bulk import {job.id}"
+    outcome = await upsert_assets(db, actor, job.organisation_id, validated.contents, progress, reason)
     job.status, job.finished_at = ImportStatus.SUCCEEDED, utc_now()
     job.rows_written = outcome.created + outcome.updated
     job.created_count, job.updated_count, job.unchanged_count = (
@@ -437,7 +465,6 @@ async def run_import(
         outcome.unchanged,
     )
     job.detail = f"{outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged."
-    progress.status = job.status
     await db.flush()
 
 

@@ -136,10 +136,11 @@ class AssetController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         asset_id: FromPath[uuid.UUID],
-        data: RetireRequest,
+        data: RetireRequest | None = None,
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
         viewer = await viewer_for(db_session, principal)
+        data = data or RetireRequest()
         version = data.version if data.version is not None else _if_match(if_match)
         asset = await service.retire_asset(db_session, principal, viewer, asset_id, version, data.reason)
         return Response(service.to_read(viewer, asset), headers=_etag(asset.version))

@@ -94,7 +94,16 @@ def field_name(loc: Sequence[int | str]) -> str:
 
 
 def validation_errors(exc: ValidationError, row: int | None = None) -> list[FieldError]:
-    return [FieldError(field_name(error["loc"]), error["msg"], row) for error in exc.errors()]
+    errors = exc.errors()
+    kind_is_wrong = any(tuple(error["loc"]) == ("kind",) for error in errors)
+    return [
+        FieldError(field_name(error["loc"]), error["msg"].removeprefix("Value error, "), row)
+        for error in errors
+        # an unknown kind also fails the attributes' discriminator: report it once
+        if not (
+            kind_is_wrong and tuple(error["loc"]) == ("attributes",) and error["type"] == "union_tag_invalid"
+        )
+    ]
 
 
 @dataclass(frozen=True)

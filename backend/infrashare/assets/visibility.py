@@ -17,11 +17,10 @@ are withheld. An asset the caller may not see does not exist for them (404).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import OrganisationKind, Role
@@ -65,7 +64,7 @@ class Viewer:
             conditions.append(Asset.region_code.in_(sorted(self.jurisdiction)))
         if self.granted:
             conditions.append(Asset.id.in_(sorted(self.granted)))
-        return or_(*conditions) if conditions else true()
+        return or_(*conditions)
 
     def sees(self, asset: Asset) -> bool:
         return (
@@ -131,7 +130,3 @@ def present(viewer: Viewer, asset: Asset) -> Presented:
     if viewer.sees_exactly(asset):
         return Presented(asset.geometry, True, asset.address, asset.external_id)
     return Presented(coarsen_geometry(asset.geometry), False, None, None)
-
-
-def visible_ids(viewer: Viewer, assets: Iterable[Asset]) -> list[uuid.UUID]:
-    return [asset.id for asset in assets if viewer.sees(asset)]
