@@ -28,6 +28,7 @@ from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.needs.routes import NeedController
 from infrashare.regions.routes import RegionController
+from infrashare.stats.routes import StatsController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AuthController,
@@ -36,6 +37,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     RegionController,
     AuditController,
     NeedController,
+    StatsController,
     health,
     ready,
 ]
