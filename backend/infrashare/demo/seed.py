@@ -17,6 +17,7 @@ from infrashare.accounts import service as accounts
 from infrashare.accounts.models import Industry, Membership, Organisation, OrganisationKind, Role, User
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
+from infrashare.demo.needs import seed_needs
 
 DEMO_PASSWORD = "InfraShare-demo-2026"  # noqa: S105 - printed for demo sign-ins
 DEMO_CITY = "440300"
@@ -127,4 +128,5 @@ async def seed_demo(db: AsyncSession) -> list[DemoLogin]:
             email = demo_email(local, spec.slug)
             await _ensure_user(db, admin, organisation, email, role, title)
             logins.append(DemoLogin(email, role, organisation.name))
+    await seed_needs(db)
     return logins
