@@ -31,6 +31,7 @@ from infrashare.needs.service import (
     get_need,
     jurisdiction_codes,
     load_need,
+    locked,
     need_query,
     page_of,
     parties_of,
@@ -114,7 +115,7 @@ async def act(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> NeedView:
-    view, jurisdiction = await load_need(db, principal, need_id)
+    view, jurisdiction = await load_need(db, principal, need_id, for_update=True)
     await apply_transition(db, principal, view.need, action, jurisdiction, reason=reason, now=now)
     return await get_need(db, principal, need_id)
 
@@ -174,7 +175,8 @@ async def system_transition(
     now: datetime | None = None,
 ) -> Need:
     """For the agreements feature and the scheduler: MATCH, FULFIL or EXPIRE as the system."""
-    need = await db.scalar(select(Need).where(Need.id == need_id).options(selectinload(Need.kinds)))
+    query = select(Need).where(Need.id == need_id).options(selectinload(Need.kinds))
+    need = await db.scalar(query.with_for_update().execution_options(populate_existing=True))
     if need is None:
         raise NotFound(f"Need {need_id} does not exist.")
     return await apply_transition(db, None, need, action, set(), reason=reason, now=now)
@@ -189,7 +191,9 @@ async def bulk_publish_needs(
     """
     jurisdiction = await jurisdiction_codes(db, principal)
     rows = (
-        await db.execute(need_query().where(Need.id.in_(need_ids), visible_clause(principal, jurisdiction)))
+        await db.execute(
+            locked(need_query().where(Need.id.in_(need_ids), visible_clause(principal, jurisdiction)))
+        )
     ).all()
     found = {row[0].id: row[0] for row in rows}
     errors: list[FieldError] = []
@@ -240,6 +244,8 @@ async def expire_overdue_needs(db: AsyncSession, today: date, now: datetime | No
         .where(Need.status.in_(EXPIRABLE), Need.needed_by < today)
         .order_by(Need.needed_by, Need.id)
         .options(selectinload(Need.kinds))
+        .with_for_update()  # a concurrent expiry waits, then skips what is no longer open
+        .execution_options(populate_existing=True)
     )
     overdue = list((await db.scalars(query)).all())
     for need in overdue:
