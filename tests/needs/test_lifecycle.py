@@ -301,9 +301,9 @@ async def test_lists_expire_overdue_needs_before_showing_them(client: Client, da
         )
         await db.commit()
     await database.dispose()
+    assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["status"] == "expired"
     listed = (await client.get("/api/v1/needs", params={"q": "逾期需求"})).json()
     assert listed["items"] == []
-    assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["status"] == "expired"
 
 
 async def test_withdrawing_with_or_without_a_reason(client: Client) -> None:

@@ -239,8 +239,13 @@ class NeedController(Controller):
 
     @get("/{need_id:uuid}", summary="One need, with what I may do with it")
     async def get_need(
-        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        need_id: FromPath[uuid.UUID],
     ) -> NeedRead:
+        await expire_lazily(request, db_session)
         return need_read(await service.get_need(db_session, principal, need_id))
 
     @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)")

@@ -182,6 +182,10 @@ async def system_transition(
     return await apply_transition(db, None, need, action, set(), reason=reason, now=now)
 
 
+class BulkPublishFailed(IllegalTransition):
+    slug, title = "bulk-publish-failed", "Bulk publish failed"
+
+
 async def bulk_publish_needs(
     db: AsyncSession, principal: Principal, need_ids: list[uuid.UUID], now: datetime | None = None
 ) -> list[uuid.UUID]:
@@ -216,10 +220,6 @@ async def bulk_publish_needs(
             f"{len(errors)} of {len(need_ids)} needs cannot be published; none was.", errors=errors
         )
     return need_ids
-
-
-class BulkPublishFailed(IllegalTransition):
-    slug, title = "bulk-publish-failed", "Bulk publish failed"
 
 
 async def review_queue(
