@@ -127,6 +127,7 @@ async def test_city_regulator_statistics_match_the_hand_computed_fixture(
     assert _pairs(stats["by_district"]) == {"440303": 2, "440304": 2, "440305": 2}
     assert stats["by_district"]["labels"] == ["罗湖区", "福田区", "南山区"]
     assert _pairs(stats["by_month"]) == {"2026-10": 6}
+    assert _pairs(stats["published_by_month"]) == {"2026-10": 4}
     assert stats["published_count"] == 4 and stats["matched_count"] == 2
     assert stats["match_rate"] == 0.5
     assert stats["median_days_submitted_to_published"] == 2.5

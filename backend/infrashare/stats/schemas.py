@@ -26,6 +26,7 @@ class NeedStats(BaseModel):
     by_industry: Series = Field(description="Requesting organisation's industry")
     by_district: Series = Field(description="County-level division (district) of the need's region")
     by_month: Series = Field(description="First submissions per month (UTC)")
+    published_by_month: Series = Field(description="Publications per month (UTC)")
     published_count: int = Field(description="Needs ever published")
     matched_count: int = Field(description="Of those, needs ever matched")
     match_rate: float | None = Field(description="matched_count / published_count, 4 decimals")

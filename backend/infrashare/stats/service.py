@@ -108,6 +108,7 @@ async def need_stats(db: AsyncSession, principal: Principal, region: str | None 
     by_industry = Counter(f.industry.value for f in facts)
     by_district = Counter(district_of(f.region_code) for f in facts)
     by_month = Counter(f.submitted_at.strftime("%Y-%m") for f in facts)
+    published_by_month = Counter(f.published_at.strftime("%Y-%m") for f in facts if f.published_at)
     names = dict(
         (await db.execute(select(Region.code, Region.name).where(Region.code.in_(by_district))))
         .tuples()
@@ -133,6 +134,7 @@ async def need_stats(db: AsyncSession, principal: Principal, region: str | None 
         ),
         by_district=_series("by_district", by_district, sorted(by_district), names),
         by_month=_series("by_month", by_month, sorted(by_month)),
+        published_by_month=_series("published_by_month", published_by_month, sorted(published_by_month)),
         published_count=len(published),
         matched_count=len(matched),
         match_rate=round(len(matched) / len(published), 4) if published else None,
@@ -149,7 +151,14 @@ def stats_csv_rows(stats: NeedStats) -> list[list[str]]:
         [],
     ]
     rows.append(["series", "key", "label", "value"])
-    for series in (stats.by_status, stats.by_kind, stats.by_industry, stats.by_district, stats.by_month):
+    for series in (
+        stats.by_status,
+        stats.by_kind,
+        stats.by_industry,
+        stats.by_district,
+        stats.by_month,
+        stats.published_by_month,
+    ):
         rows += [
             [series.name, k, label, str(v)]
             for k, label, v in zip(series.keys, series.labels, series.values, strict=True)
