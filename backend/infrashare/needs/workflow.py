@@ -43,7 +43,7 @@ from infrashare.needs.service import (
 def _stamp(
     need: Need, to: NeedStatus, now: datetime, principal: Principal | None, reason: str | None
 ) -> None:
-    need.status, need.status_changed_at = to, now
+    need.status, need.status_changed_at, need.updated_at = to, now, now
     if to == NeedStatus.SUBMITTED:
         need.submitted_at = need.submitted_at or now
         need.last_submitted_at, need.edited_since_return = now, False
@@ -70,6 +70,8 @@ async def apply_transition(
     now: datetime | None = None,
 ) -> Need:
     """The one place a need changes state. ``principal`` None is the system (scheduler, agreements)."""
+    if action == Action.EDIT:
+        raise ValueError("edits change fields, not the state: use service.update_need")
     rule = decide(need.status, action, parties_of(principal, need, jurisdiction))
     reason = (reason or "").strip() or None
     if rule.needs_reason and reason is None:
