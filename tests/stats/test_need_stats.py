@@ -28,7 +28,8 @@ from sqlalchemy import delete, select
 from infrashare.accounts.models import Organisation
 from infrashare.core.db import open_database
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus
-from tests.needs.helpers import Actors
+from infrashare.stats import service as stats_service
+from tests.needs.helpers import Actors, principal_for
 from tests.sessions import Client
 
 D0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -171,3 +172,23 @@ async def test_statistics_as_csv(client: Client, fixture_needs: None) -> None:
     assert table[("by_district", "440305")] == "2"
     assert table[("summary", "median_days_published_to_matched")] == "6.0"
     assert table[("summary", "match_rate")] == "0.5"
+
+
+async def test_needs_awaiting_review_by_age_with_a_controlled_clock(
+    database_url: str, fixture_needs: None
+) -> None:
+    """Only need 4 is submitted now, since d0+3: at d0+10 it has waited 7 days; at d0+30, 27."""
+    database = open_database(database_url)
+    async with database.reader() as db:
+        regulator = await principal_for(db, "reviewer@sz-ca.example")
+        week = await stats_service.need_stats(db, regulator, now=D0 + timedelta(days=10))
+        month = await stats_service.need_stats(db, regulator, now=D0 + timedelta(days=30))
+    await database.dispose()
+    assert dict(zip(week.awaiting_review.keys, week.awaiting_review.values, strict=True)) == {
+        "0-3": 0,
+        "4-7": 1,
+        "8-14": 0,
+        "15+": 0,
+    }
+    assert week.oldest_awaiting_review_days == 7.0
+    assert month.awaiting_review.values == [0, 0, 0, 1] and month.oldest_awaiting_review_days == 27.0

@@ -27,6 +27,10 @@ class NeedStats(BaseModel):
     by_district: Series = Field(description="County-level division (district) of the need's region")
     by_month: Series = Field(description="First submissions per month (UTC)")
     published_by_month: Series = Field(description="Publications per month (UTC)")
+    awaiting_review: Series = Field(
+        description="Needs submitted now, by days since their latest (re)submission: 0-3, 4-7, 8-14, 15+"
+    )
+    oldest_awaiting_review_days: float | None
     published_count: int = Field(description="Needs ever published")
     matched_count: int = Field(description="Of those, needs ever matched")
     match_rate: float | None = Field(description="matched_count / published_count, 4 decimals")

@@ -35,6 +35,7 @@ class NeedFacts:
     region_code: str
     industry: Industry
     submitted_at: datetime
+    last_submitted_at: datetime | None
     published_at: datetime | None
     matched_at: datetime | None
 
@@ -62,6 +63,7 @@ async def _facts(db: AsyncSession, scope: set[str] | None) -> tuple[list[NeedFac
             Need.region_code,
             Organisation.industry,
             Need.submitted_at,
+            Need.last_submitted_at,
             Need.published_at,
             Need.matched_at,
         )
@@ -75,8 +77,8 @@ async def _facts(db: AsyncSession, scope: set[str] | None) -> tuple[list[NeedFac
         query = query.where(Need.region_code.in_(scope))
         kinds_query = kinds_query.where(Need.region_code.in_(scope))
     facts = [
-        NeedFacts(need_id, status, code, industry, submitted, published, matched)
-        for need_id, status, code, industry, submitted, published, matched in (
+        NeedFacts(need_id, status, code, industry, submitted, last_submitted, published, matched)
+        for need_id, status, code, industry, submitted, last_submitted, published, matched in (
             await db.execute(query)
         ).tuples()
         if submitted is not None  # always, by the query; this tells the type checker
@@ -101,7 +103,17 @@ def _series(name: str, counts: Counter[str], keys: list[str], labels: dict[str, 
     )
 
 
-async def need_stats(db: AsyncSession, principal: Principal, region: str | None = None) -> NeedStats:
+AGE_BUCKETS = [("0-3", 3), ("4-7", 7), ("8-14", 14), ("15+", None)]
+
+
+def _age_bucket(days: int) -> str:
+    return next(key for key, upper in AGE_BUCKETS if upper is None or days <= upper)
+
+
+async def need_stats(
+    db: AsyncSession, principal: Principal, region: str | None = None, now: datetime | None = None
+) -> NeedStats:
+    now = now or utc_now()
     scope = await scope_codes(db, principal, region)
     facts, kinds = await _facts(db, scope)
     by_status = Counter(f.status.value for f in facts)
@@ -114,6 +126,12 @@ async def need_stats(db: AsyncSession, principal: Principal, region: str | None 
         .tuples()
         .all()
     )
+    waiting = [
+        (now - (f.last_submitted_at or f.submitted_at)).total_seconds()
+        for f in facts
+        if f.status == NeedStatus.SUBMITTED
+    ]
+    by_age = Counter(_age_bucket(int(seconds // SECONDS_PER_DAY)) for seconds in waiting)
     published = [f for f in facts if f.published_at is not None]
     matched = [f for f in published if f.matched_at is not None]
     to_publish = [(f.published_at - f.submitted_at).total_seconds() for f in published if f.published_at]
@@ -121,7 +139,7 @@ async def need_stats(db: AsyncSession, principal: Principal, region: str | None 
         (f.matched_at - f.published_at).total_seconds() for f in matched if f.matched_at and f.published_at
     ]
     return NeedStats(
-        generated_at=utc_now(),
+        generated_at=now,
         scope=sorted(scope) if scope is not None else None,
         region=region,
         total=len(facts),
@@ -135,6 +153,8 @@ async def need_stats(db: AsyncSession, principal: Principal, region: str | None 
         by_district=_series("by_district", by_district, sorted(by_district), names),
         by_month=_series("by_month", by_month, sorted(by_month)),
         published_by_month=_series("published_by_month", published_by_month, sorted(published_by_month)),
+        awaiting_review=_series("awaiting_review", by_age, [key for key, _ in AGE_BUCKETS]),
+        oldest_awaiting_review_days=round(max(waiting) / SECONDS_PER_DAY, 2) if waiting else None,
         published_count=len(published),
         matched_count=len(matched),
         match_rate=round(len(matched) / len(published), 4) if published else None,
@@ -158,6 +178,7 @@ def stats_csv_rows(stats: NeedStats) -> list[list[str]]:
         stats.by_district,
         stats.by_month,
         stats.published_by_month,
+        stats.awaiting_review,
     ):
         rows += [
             [series.name, k, label, str(v)]
@@ -170,6 +191,7 @@ def stats_csv_rows(stats: NeedStats) -> list[list[str]]:
         "match_rate",
         "median_days_submitted_to_published",
         "median_days_published_to_matched",
+        "oldest_awaiting_review_days",
     ):
         value = getattr(stats, name)
         rows.append(["summary", name, name, "" if value is None else str(value)])
