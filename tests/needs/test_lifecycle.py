@@ -165,6 +165,7 @@ async def test_the_full_story_return_resubmit_publish_match_fulfil(client: Clien
     returned = await act(client, need_id, "return", {"reason": "请补充天线挂高和所需平台数量"})
     assert returned["status"] == "returned"
     assert returned["last_return_reason"] == "请补充天线挂高和所需平台数量"
+    assert returned["reviewed_by_organisation_id"] == reviewer["organisation"]["id"]
     assert need_id not in [
         item["id"] for item in (await client.get("/api/v1/needs/review-queue")).json()["items"]
     ]

@@ -70,6 +70,7 @@ def need_read(view: NeedView) -> NeedRead:
         matched_at=need.matched_at,
         closed_at=need.closed_at,
         last_return_reason=need.last_return_reason,
+        reviewed_by_organisation_id=need.reviewed_by_organisation_id,
         created_at=need.created_at,
         updated_at=need.updated_at,
         allowed_actions=view.allowed,
