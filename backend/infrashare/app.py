@@ -39,6 +39,7 @@ from infrashare.oauth.scopes import SCOPES
 from infrashare.regions.routes import RegionController, search_regions
 from infrashare.webhooks.delivery import WebhookSender
 from infrashare.webhooks.routes import WebhookController
+from infrashare.stats.routes import StatsController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OAuthController,
@@ -55,6 +56,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     need_matches,
     AuditController,
     NeedController,
+    StatsController,
     health,
     ready,
 ]

@@ -165,6 +165,7 @@ async def test_the_full_story_return_resubmit_publish_match_fulfil(client: Clien
     returned = await act(client, need_id, "return", {"reason": "请补充天线挂高和所需平台数量"})
     assert returned["status"] == "returned"
     assert returned["last_return_reason"] == "请补充天线挂高和所需平台数量"
+    assert returned["reviewed_by_organisation_id"] == reviewer["organisation"]["id"]
     assert need_id not in [
         item["id"] for item in (await client.get("/api/v1/needs/review-queue")).json()["items"]
     ]
@@ -301,6 +302,18 @@ async def test_lists_expire_overdue_needs_before_showing_them(client: Client, da
         )
         await db.commit()
     await database.dispose()
+    assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["status"] == "expired"
     listed = (await client.get("/api/v1/needs", params={"q": "逾期需求"})).json()
     assert listed["items"] == []
-    assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["status"] == "expired"
+
+
+async def test_withdrawing_with_or_without_a_reason(client: Client) -> None:
+    await Actors(client).use("admin@mobile.example")
+    quiet = await post_need(client)
+    assert (await client.post(f"/api/v1/needs/{quiet['id']}/withdraw")).json()["status"] == "withdrawn"
+    said = await post_need(client)
+    await act(client, said["id"], "submit")
+    withdrawn = await act(client, said["id"], "withdraw", {"reason": "站址已另行解决"})
+    assert withdrawn["status"] == "withdrawn" and withdrawn["closed_at"]
+    timeline = (await client.get(f"/api/v1/needs/{said['id']}/timeline")).json()
+    assert timeline[-1]["action"] == "need.withdrawn" and timeline[-1]["reason"] == "站址已另行解决"

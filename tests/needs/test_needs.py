@@ -163,3 +163,18 @@ async def test_who_sees_a_need_in_each_state(client: Client) -> None:
     await actors.use("reviewer@sz-ca.example")
     await act(client, need["id"], "publish")
     assert set((await seen()).values()) == {200}  # published: every signed-in user
+
+
+async def test_the_openapi_document_lists_needs_and_stats(client: Client) -> None:
+    paths = set((await client.get("/api/docs/openapi.json")).json()["paths"])
+    assert {
+        "/api/v1/needs",
+        "/api/v1/needs/{need_id}",
+        "/api/v1/needs/{need_id}/return",
+        "/api/v1/needs/review-queue",
+        "/api/v1/needs/bulk-publish",
+        "/api/v1/needs/list.geojson",
+        "/api/v1/needs/export.xlsx",
+        "/api/v1/stats/needs",
+        "/api/v1/stats/needs.csv",
+    } <= paths

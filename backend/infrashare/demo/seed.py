@@ -20,6 +20,7 @@ from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
 from infrashare.audit.service import Actor
 from infrashare.demo.assets import seed_demo_assets
+from infrashare.demo.needs import seed_needs
 
 DEMO_PASSWORD = "InfraShare-demo-2026"  # noqa: S105 - printed for demo sign-ins
 DEMO_CITY = "440300"
@@ -135,4 +136,5 @@ async def seed_demo(db: AsyncSession) -> list[DemoLogin]:
             user_id = await db.scalar(select(User.id).where(User.email == demo_email("admin", spec.slug)))
             owners[spec.slug] = (organisation.id, Actor(user_id, organisation.id))
     await seed_demo_assets(db, owners)
+    await seed_needs(db)
     return logins

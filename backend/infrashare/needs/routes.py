@@ -70,6 +70,7 @@ def need_read(view: NeedView) -> NeedRead:
         matched_at=need.matched_at,
         closed_at=need.closed_at,
         last_return_reason=need.last_return_reason,
+        reviewed_by_organisation_id=need.reviewed_by_organisation_id,
         created_at=need.created_at,
         updated_at=need.updated_at,
         allowed_actions=view.allowed,
@@ -239,8 +240,13 @@ class NeedController(Controller):
 
     @get("/{need_id:uuid}", summary="One need, with what I may do with it")
     async def get_need(
-        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        need_id: FromPath[uuid.UUID],
     ) -> NeedRead:
+        await expire_lazily(request, db_session)
         return need_read(await service.get_need(db_session, principal, need_id))
 
     @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)")

@@ -112,6 +112,9 @@ class NeedRead(BaseModel):
     matched_at: datetime | None
     closed_at: datetime | None
     last_return_reason: str | None
+    reviewed_by_organisation_id: uuid.UUID | None = Field(
+        description="The regulator that last published or returned it"
+    )
     created_at: datetime
     updated_at: datetime
     allowed_actions: list[Action] = Field(description="What the caller may do with this need now")

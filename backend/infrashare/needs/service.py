@@ -109,14 +109,22 @@ def need_query() -> Select[Need, Organisation, str]:
     )
 
 
-async def load_need(db: AsyncSession, principal: Principal, need_id: uuid.UUID) -> tuple[NeedView, set[str]]:
+def locked(query: Select[Need, Organisation, str]) -> Select[Need, Organisation, str]:
+    """Locks the need rows until the unit of work ends (PostgreSQL), so concurrent transitions
+    of one need queue up and the later one sees the new state. SQLite's writers are serialised
+    already (BEGIN IMMEDIATE)."""
+    return query.with_for_update(of=Need).execution_options(populate_existing=True)
+
+
+async def load_need(
+    db: AsyncSession, principal: Principal, need_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[NeedView, set[str]]:
     jurisdiction = await jurisdiction_codes(db, principal)
-    row = (
-        await db.execute(need_query().where(Need.id == need_id, visible_clause(principal, jurisdiction)))
-    ).first()
+    query = need_query().where(Need.id == need_id, visible_clause(principal, jurisdiction))
+    row = (await db.execute(locked(query) if for_update else query)).first()
     if row is None:
         raise NotFound(f"Need {need_id} does not exist or is not visible to you.")
-    need, organisation, region_name = row.tuple()
+    need, organisation, region_name = row
     allowed = allowed_actions(need.status, parties_of(principal, need, jurisdiction))
     return NeedView(need, organisation, region_name, allowed), jurisdiction
 
@@ -222,7 +230,7 @@ async def update_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedUpdate, now: datetime | None = None
 ) -> NeedView:
     """Edits while draft or returned, by the requesting organisation; the merged need is re-checked."""
-    view, jurisdiction = await load_need(db, principal, need_id)
+    view, jurisdiction = await load_need(db, principal, need_id, for_update=True)
     need = view.need
     decide(need.status, Action.EDIT, parties_of(principal, need, jurisdiction))
     now = now or utc_now()

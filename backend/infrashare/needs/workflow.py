@@ -31,6 +31,7 @@ from infrashare.needs.service import (
     get_need,
     jurisdiction_codes,
     load_need,
+    locked,
     need_query,
     page_of,
     parties_of,
@@ -42,7 +43,7 @@ from infrashare.needs.service import (
 def _stamp(
     need: Need, to: NeedStatus, now: datetime, principal: Principal | None, reason: str | None
 ) -> None:
-    need.status, need.status_changed_at = to, now
+    need.status, need.status_changed_at, need.updated_at = to, now, now
     if to == NeedStatus.SUBMITTED:
         need.submitted_at = need.submitted_at or now
         need.last_submitted_at, need.edited_since_return = now, False
@@ -69,6 +70,8 @@ async def apply_transition(
     now: datetime | None = None,
 ) -> Need:
     """The one place a need changes state. ``principal`` None is the system (scheduler, agreements)."""
+    if action == Action.EDIT:
+        raise ValueError("edits change fields, not the state: use service.update_need")
     rule = decide(need.status, action, parties_of(principal, need, jurisdiction))
     reason = (reason or "").strip() or None
     if rule.needs_reason and reason is None:
@@ -114,7 +117,7 @@ async def act(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> NeedView:
-    view, jurisdiction = await load_need(db, principal, need_id)
+    view, jurisdiction = await load_need(db, principal, need_id, for_update=True)
     await apply_transition(db, principal, view.need, action, jurisdiction, reason=reason, now=now)
     return await get_need(db, principal, need_id)
 
@@ -174,10 +177,15 @@ async def system_transition(
     now: datetime | None = None,
 ) -> Need:
     """For the agreements feature and the scheduler: MATCH, FULFIL or EXPIRE as the system."""
-    need = await db.scalar(select(Need).where(Need.id == need_id).options(selectinload(Need.kinds)))
+    query = select(Need).where(Need.id == need_id).options(selectinload(Need.kinds))
+    need = await db.scalar(query.with_for_update().execution_options(populate_existing=True))
     if need is None:
         raise NotFound(f"Need {need_id} does not exist.")
     return await apply_transition(db, None, need, action, set(), reason=reason, now=now)
+
+
+class BulkPublishFailed(IllegalTransition):
+    slug, title = "bulk-publish-failed", "Bulk publish failed"
 
 
 async def bulk_publish_needs(
@@ -189,7 +197,9 @@ async def bulk_publish_needs(
     """
     jurisdiction = await jurisdiction_codes(db, principal)
     rows = (
-        await db.execute(need_query().where(Need.id.in_(need_ids), visible_clause(principal, jurisdiction)))
+        await db.execute(
+            locked(need_query().where(Need.id.in_(need_ids), visible_clause(principal, jurisdiction)))
+        )
     ).all()
     found = {row[0].id: row[0] for row in rows}
     errors: list[FieldError] = []
@@ -214,10 +224,6 @@ async def bulk_publish_needs(
     return need_ids
 
 
-class BulkPublishFailed(IllegalTransition):
-    slug, title = "bulk-publish-failed", "Bulk publish failed"
-
-
 async def review_queue(
     db: AsyncSession, principal: Principal, page: int, page_size: int
 ) -> tuple[list[NeedView], int]:
@@ -240,6 +246,8 @@ async def expire_overdue_needs(db: AsyncSession, today: date, now: datetime | No
         .where(Need.status.in_(EXPIRABLE), Need.needed_by < today)
         .order_by(Need.needed_by, Need.id)
         .options(selectinload(Need.kinds))
+        .with_for_update()  # a concurrent expiry waits, then skips what is no longer open
+        .execution_options(populate_existing=True)
     )
     overdue = list((await db.scalars(query)).all())
     for need in overdue:
