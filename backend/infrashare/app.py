@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, MediaType, Response, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.config import OpenAPIConfig
@@ -22,9 +23,14 @@ from litestar.types import ControllerRouterHandler
 from infrashare import __version__
 from infrashare.accounts.auth import provide_principal
 from infrashare.accounts.routes import AuthController, OrganisationController, me
+from infrashare.agreements.routes import (
+    ApprovalRuleController,
+    NotificationController,
+    SharingRequestController,
+)
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
-from infrashare.core.db import open_database, provide_db_session
+from infrashare.core.db import open_database, provide_db_session, utc_now
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
 from infrashare.core.indexing import Indexer
@@ -37,9 +43,9 @@ from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.oauth.scopes import SCOPES
 from infrashare.regions.routes import RegionController, search_regions
+from infrashare.stats.routes import StatsController
 from infrashare.webhooks.delivery import WebhookSender
 from infrashare.webhooks.routes import WebhookController
-from infrashare.stats.routes import StatsController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OAuthController,
@@ -57,6 +63,9 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AuditController,
     NeedController,
     StatsController,
+    SharingRequestController,
+    ApprovalRuleController,
+    NotificationController,
     health,
     ready,
 ]
@@ -177,6 +186,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_request_id_header],
         openapi_config=_openapi(),
         lifespan=[lifespan],
+        # The clock routes read (sharing-request deadlines, expiry); tests replace it.
+        state=State({"clock": utc_now}),
         request_max_body_size=200 * 1024 * 1024,
         debug=False,
     )

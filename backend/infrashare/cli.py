@@ -1,4 +1,4 @@
-"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, needs expire."""
+"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, needs/agreements expire."""
 
 from __future__ import annotations
 
@@ -225,6 +225,36 @@ def needs_expire(today: datetime | None) -> None:
     click.echo(f"{len(expired)} needs expired (needed-by before {day.isoformat()})")
     for need_id in expired:
         click.echo(f"  {need_id}")
+
+
+@main.group()
+def agreements() -> None:
+    """Sharing requests and agreements."""
+
+
+@agreements.command("expire")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to expire against (default: today, UTC).",
+)
+def agreements_expire(today: datetime | None) -> None:
+    """Expire active agreements whose end date has passed (run daily, e.g. from cron)."""
+    from infrashare.agreements.workflow import expire_due_agreements
+    from infrashare.core.db import utc_now
+
+    settings = get_settings()
+    now = utc_now()
+    day = today.date() if today else now.date()
+
+    async def work(session: AsyncSession) -> list[uuid.UUID]:
+        return await expire_due_agreements(session, day, settings, now)
+
+    expired = run_in_unit_of_work(settings, work)
+    click.echo(f"{len(expired)} agreements expired (end date before {day.isoformat()})")
+    for request_id in expired:
+        click.echo(f"  {request_id}")
 
 
 @main.command()

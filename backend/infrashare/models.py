@@ -1,6 +1,7 @@
 """Every model in one import, for Alembic and the schema-drift test."""
 
 from infrashare.accounts.models import JurisdictionRegion, Membership, Organisation, User, WebSession
+from infrashare.agreements.models import ApprovalRule, Notification, SharingRequest, SharingRequestRemark
 from infrashare.assets.models import Asset, AssetImportJob
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
@@ -11,6 +12,7 @@ from infrashare.regions.models import Region
 from infrashare.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ApprovalRule",
     "Asset",
     "AssetImportJob",
     "Base",
@@ -21,12 +23,15 @@ __all__ = [
     "Need",
     "NeedKind",
     "NeedRemark",
+    "Notification",
     "OAuthAuthorizationCode",
     "OAuthClient",
     "OAuthToken",
     "Organisation",
     "OutboxMessage",
     "Region",
+    "SharingRequest",
+    "SharingRequestRemark",
     "SigningKey",
     "User",
     "WebSession",

@@ -20,11 +20,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import OrganisationKind, Role
 from infrashare.accounts.principal import Principal
+from infrashare.agreements.models import SharingRequest
 from infrashare.assets.models import Asset, Visibility
 from infrashare.regions.service import descendant_codes
 
@@ -40,9 +41,13 @@ _SEEN_BY: dict[OrganisationKind, frozenset[Visibility]] = {
 async def assets_with_granted_access(db: AsyncSession, organisation_id: uuid.UUID) -> frozenset[uuid.UUID]:
     """Assets this organisation holds an accepted sharing request or an active agreement on.
 
-    Hook for the agreements feature: those tables do not exist yet, so nobody has any.
+    That is, as requester, a request that holds units of the asset (accepted, under regulator
+    review, active, or disputed after acceptance): exactly the requests with ``reserved_units``.
     """
-    return frozenset()
+    query = select(SharingRequest.asset_id).where(
+        SharingRequest.requester_organisation_id == organisation_id, SharingRequest.reserved_units > 0
+    )
+    return frozenset((await db.scalars(query.distinct())).all())
 
 
 @dataclass(frozen=True)

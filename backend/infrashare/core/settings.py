@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     rate_limit_client_per_minute: int = 1200
     oauth_access_token_seconds: int = 600
     oauth_refresh_token_days: int = 30
+    # Sharing requests: days the owner has to answer, and the regulator to review or decide a dispute.
+    owner_answer_days: int = 30
+    regulator_review_days: int = 15
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
 
     @property

@@ -18,6 +18,10 @@ from infrashare.accounts import service as accounts
 from infrashare.accounts.models import Industry, Membership, Organisation, OrganisationKind, Role, User
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
+from infrashare.agreements.models import ApprovalRule
+from infrashare.agreements.rules import create_rule
+from infrashare.agreements.schemas import RuleCreate
+from infrashare.assets.models import AssetKind
 from infrashare.audit.service import Actor
 from infrashare.demo.assets import seed_demo_assets
 from infrashare.demo.needs import seed_needs
@@ -137,4 +141,34 @@ async def seed_demo(db: AsyncSession) -> list[DemoLogin]:
             owners[spec.slug] = (organisation.id, Actor(user_id, organisation.id))
     await seed_demo_assets(db, owners)
     await seed_needs(db)
+    await _ensure_demo_approval_rules(db, admin)
     return logins
+
+
+DEMO_APPROVAL_RULES = (
+    RuleCreate(
+        region_code=DEMO_CITY,
+        co_build_only=True,
+        description="深圳：共建需求的共享协议须经监管审批 Shenzhen: agreements for co_build needs need approval",
+    ),
+    RuleCreate(
+        region_code=DEMO_CITY,
+        asset_kind=AssetKind.RESERVED_SPACE,
+        description="深圳：新建地铁、隧道、桥梁预留空间须经监管审批 Shenzhen: reserved space needs approval",
+    ),
+)
+
+
+async def _ensure_demo_approval_rules(db: AsyncSession, admin: Principal) -> None:
+    for spec in DEMO_APPROVAL_RULES:
+        existing = await db.scalar(
+            select(ApprovalRule.id).where(
+                ApprovalRule.region_code == spec.region_code,
+                ApprovalRule.asset_kind.is_(None)
+                if spec.asset_kind is None
+                else ApprovalRule.asset_kind == spec.asset_kind,
+                ApprovalRule.co_build_only.is_(spec.co_build_only),
+            )
+        )
+        if existing is None:
+            await create_rule(db, admin, spec)
