@@ -4,8 +4,8 @@ notifications.
 ``reserved_units`` is 0 or ``units`` (a check constraint says so); the demo's approval rules
 for Shenzhen are loaded by the demo seed, not here.
 
-Revision ID: 0008_agreements
-Revises: 0004_needs
+Revision ID: 0010_agreements
+Revises: 0009_needs
 Create Date: 2026-11-25 08:59:13.521256+00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from infrashare.core.db import UTCDateTime
 
-revision: str = "0008_agreements"
-down_revision: str | None = "0004_needs"
+revision: str = "0010_agreements"
+down_revision: str | None = "0009_needs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,8 +2,8 @@
 
 Re-point down_revision onto the assets migration when the branches merge.
 
-Revision ID: 0004_needs
-Revises: 0003_assets
+Revision ID: 0009_needs
+Revises: 0008_assets
 Create Date: 2026-11-25 08:24:27.158608+00:00
 """
 
@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql
 
 from infrashare.core.db import UTCDateTime
 
-revision: str = "0004_needs"
-down_revision: str | None = "0003_assets"
+revision: str = "0009_needs"
+down_revision: str | None = "0008_assets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

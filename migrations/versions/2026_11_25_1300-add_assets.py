@@ -3,7 +3,7 @@
 Geometry is GeoJSON in a JSON/JSONB column with plain float columns (representative point,
 bounding box) beside it for filtering; no PostGIS. Enums are VARCHAR(32).
 
-Revision ID: 0003_assets
+Revision ID: 0008_assets
 Revises: 0007_webhooks
 Create Date: 2026-11-25 09:00:00+00:00
 """
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 from infrashare.core.db import UTCDateTime
 
-revision: str = "0003_assets"
+revision: str = "0008_assets"
 down_revision: str | None = "0007_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
