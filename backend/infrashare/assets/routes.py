@@ -28,6 +28,7 @@ from infrashare.assets.visibility import viewer_for
 from infrashare.audit.schemas import EventRead
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.oauth.scopes import requires
 from infrashare.regions.service import descendant_codes, missing_region_codes
 
 KindFilter = Annotated[list[AssetKind] | None, QueryParameter(description="Only these kinds (repeat)")]
@@ -77,11 +78,20 @@ async def _filters(
     return service.AssetFilters(tuple(kind or ()), tuple(status or ()), regions, owner, min_free)
 
 
+READ = requires("assets:read")
+WRITE = requires("assets:write")
+
+
 class AssetController(Controller):
     path = "/api/v1/assets"
     tags = ["assets"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="List a new asset (owner organisation's operators)")
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="List a new asset (owner organisation's operators)",
+        **WRITE,
+    )
     async def create_asset(
         self, db_session: DbSession, principal: CurrentPrincipal, data: AssetCreate
     ) -> Response[AssetRead]:
@@ -91,7 +101,7 @@ class AssetController(Controller):
             service.to_read(viewer, asset), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
         )
 
-    @get("/", summary="Assets the caller may see, filtered, in pages (cursor)")
+    @get("/", summary="Assets the caller may see, filtered, in pages (cursor)", **READ)
     async def list_assets(
         self,
         db_session: DbSession,
@@ -109,7 +119,7 @@ class AssetController(Controller):
         assets, next_cursor = await service.list_assets(db_session, viewer, filters, cursor, limit)
         return AssetPage(items=[service.to_read(viewer, a) for a in assets], next_cursor=next_cursor)
 
-    @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)")
+    @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)", **READ)
     async def get_asset(
         self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
     ) -> Response[AssetRead]:
@@ -117,7 +127,11 @@ class AssetController(Controller):
         asset = await service.get_visible(db_session, viewer, asset_id)
         return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
 
-    @patch("/{asset_id:uuid}", summary="Change an asset; needs its version (body or If-Match), 409 if stale")
+    @patch(
+        "/{asset_id:uuid}",
+        summary="Change an asset; needs its version (body or If-Match), 409 if stale",
+        **WRITE,
+    )
     async def update_asset(
         self,
         db_session: DbSession,
@@ -130,7 +144,12 @@ class AssetController(Controller):
         asset = await service.update_asset(db_session, principal, viewer, asset_id, data, _if_match(if_match))
         return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
 
-    @post("/{asset_id:uuid}/retire", status_code=HTTP_200_OK, summary="Retire an asset (needs its version)")
+    @post(
+        "/{asset_id:uuid}/retire",
+        status_code=HTTP_200_OK,
+        summary="Retire an asset (needs its version)",
+        **WRITE,
+    )
     async def retire_asset(
         self,
         db_session: DbSession,
@@ -148,6 +167,7 @@ class AssetController(Controller):
     @get(
         "/{asset_id:uuid}/history",
         summary="Every write to an asset, oldest first (owner, regulators over it)",
+        **READ,
     )
     async def history(
         self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
@@ -156,7 +176,7 @@ class AssetController(Controller):
         events = await service.asset_history(db_session, viewer, asset_id)
         return [EventRead.model_validate(event) for event in events]
 
-    @get("/export", summary="Export what you may see as CSV or GeoJSON (same masking as the API)")
+    @get("/export", summary="Export what you may see as CSV or GeoJSON (same masking as the API)", **READ)
     async def export(
         self,
         request: Request[Any, Any, Any],
@@ -189,6 +209,7 @@ class AssetController(Controller):
         + _COLUMN_DOCS
         + "\n\nplus the kind's attribute columns (see the attribute schemas).",
         media_type="text/csv; charset=utf-8",
+        **READ,
     )
     async def template(self, principal: CurrentPrincipal, kind: FromPath[AssetKind]) -> Response[bytes]:
         buffer = io.StringIO()
@@ -209,6 +230,7 @@ class AssetController(Controller):
             f" written. Up to {imports.SYNC_MAX_ROWS:,} rows run in the request (200); larger uploads (or"
             " background=true) run as a job (202, poll Location). Unchanged rows are not written."
         ),
+        **WRITE,
     )
     async def import_assets(
         self,
@@ -232,7 +254,9 @@ class AssetController(Controller):
             )
         return Response(imports.job_read(job), status_code=HTTP_200_OK)
 
-    @get("/imports/{job_id:uuid}", summary="An import job's progress and outcome (your organisation's)")
+    @get(
+        "/imports/{job_id:uuid}", summary="An import job's progress and outcome (your organisation's)", **READ
+    )
     async def import_job(
         self, db_session: DbSession, principal: CurrentPrincipal, job_id: FromPath[uuid.UUID]
     ) -> ImportJobRead:

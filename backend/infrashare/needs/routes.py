@@ -31,6 +31,7 @@ from infrashare.needs.schemas import (
     TimelineEntry,
 )
 from infrashare.needs.service import NeedView
+from infrashare.oauth.scopes import requires
 
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
@@ -152,12 +153,16 @@ def _download(content: bytes, media_type: str, extension: str) -> Response[bytes
     )
 
 
+READ = requires("needs:read")
+WRITE = requires("needs:write")
+
+
 class NeedController(Controller):
     path = "/api/v1/needs"
     tags = ["needs"]
     dependencies = {"filters": Provide(provide_filters)}
 
-    @get("/", summary="The needs list (published by default), filtered and paged")
+    @get("/", summary="The needs list (published by default), filtered and paged", **READ)
     async def list_needs(
         self,
         request: Request[Any, Any, Any],
@@ -171,7 +176,7 @@ class NeedController(Controller):
         views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
         return _page(views, total, page, page_size)
 
-    @get("/list.geojson", summary="The needs list as a GeoJSON FeatureCollection for the map")
+    @get("/list.geojson", summary="The needs list as a GeoJSON FeatureCollection for the map", **READ)
     async def map_needs(
         self,
         request: Request[Any, Any, Any],
@@ -183,7 +188,7 @@ class NeedController(Controller):
         views = await queries.all_needs(db_session, principal, filters)
         return Response(queries.feature_collection(views, filters), media_type="application/geo+json")
 
-    @get("/export.csv", summary="The filtered needs list as CSV (with a generated-at line)")
+    @get("/export.csv", summary="The filtered needs list as CSV (with a generated-at line)", **READ)
     async def export_csv(
         self,
         request: Request[Any, Any, Any],
@@ -195,7 +200,11 @@ class NeedController(Controller):
         views = await queries.all_needs(db_session, principal, filters)
         return _download(exports.to_csv(views, filters, utc_now()), "text/csv; charset=utf-8", "csv")
 
-    @get("/export.xlsx", summary="The filtered needs list as an Excel workbook (with a generated-at line)")
+    @get(
+        "/export.xlsx",
+        summary="The filtered needs list as an Excel workbook (with a generated-at line)",
+        **READ,
+    )
     async def export_xlsx(
         self,
         request: Request[Any, Any, Any],
@@ -208,7 +217,7 @@ class NeedController(Controller):
         media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _download(exports.to_xlsx(views, filters, utc_now()), media_type, "xlsx")
 
-    @get("/review-queue", summary="Submitted needs in my jurisdiction, oldest first (regulators)")
+    @get("/review-queue", summary="Submitted needs in my jurisdiction, oldest first (regulators)", **READ)
     async def review_queue(
         self,
         request: Request[Any, Any, Any],
@@ -221,7 +230,7 @@ class NeedController(Controller):
         views, total = await workflow.review_queue(db_session, principal, page, page_size)
         return _page(views, total, page, page_size)
 
-    @post("/", summary="Post a need (a draft of my organisation)")
+    @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
     async def create_need(
         self, db_session: DbSession, principal: CurrentPrincipal, data: NeedCreate
     ) -> NeedRead:
@@ -232,13 +241,14 @@ class NeedController(Controller):
         status_code=HTTP_200_OK,
         summary="Publish several submitted needs: all or nothing (regulators)",
         description="If any need cannot be published, none is; the problem's errors name each one as ids[i].",
+        **WRITE,
     )
     async def bulk_publish(
         self, db_session: DbSession, principal: CurrentPrincipal, data: BulkPublish
     ) -> BulkPublishResult:
         return BulkPublishResult(published=await workflow.bulk_publish_needs(db_session, principal, data.ids))
 
-    @get("/{need_id:uuid}", summary="One need, with what I may do with it")
+    @get("/{need_id:uuid}", summary="One need, with what I may do with it", **READ)
     async def get_need(
         self,
         request: Request[Any, Any, Any],
@@ -249,7 +259,7 @@ class NeedController(Controller):
         await expire_lazily(request, db_session)
         return need_read(await service.get_need(db_session, principal, need_id))
 
-    @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)")
+    @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)", **WRITE)
     async def update_need(
         self,
         db_session: DbSession,
@@ -260,7 +270,9 @@ class NeedController(Controller):
         return need_read(await service.update_need(db_session, principal, need_id, data))
 
     @get(
-        "/{need_id:uuid}/timeline", summary="The need's history: every transition with actor, time and reason"
+        "/{need_id:uuid}/timeline",
+        summary="The need's history: every transition with actor, time and reason",
+        **READ,
     )
     async def timeline(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
@@ -279,7 +291,7 @@ class NeedController(Controller):
             for event in events
         ]
 
-    @post("/{need_id:uuid}/submit", status_code=HTTP_200_OK, summary="Submit a draft for review")
+    @post("/{need_id:uuid}/submit", status_code=HTTP_200_OK, summary="Submit a draft for review", **WRITE)
     async def submit(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
@@ -289,13 +301,19 @@ class NeedController(Controller):
         "/{need_id:uuid}/resubmit",
         status_code=HTTP_200_OK,
         summary="Resubmit a returned need after editing it",
+        **WRITE,
     )
     async def resubmit(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
         return need_read(await workflow.resubmit_need(db_session, principal, need_id))
 
-    @post("/{need_id:uuid}/publish", status_code=HTTP_200_OK, summary="Publish a submitted need (regulators)")
+    @post(
+        "/{need_id:uuid}/publish",
+        status_code=HTTP_200_OK,
+        summary="Publish a submitted need (regulators)",
+        **WRITE,
+    )
     async def publish(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
@@ -305,6 +323,7 @@ class NeedController(Controller):
         "/{need_id:uuid}/return",
         status_code=HTTP_200_OK,
         summary="Return a submitted need with a reason (regulators)",
+        **WRITE,
     )
     async def return_(
         self,
@@ -315,7 +334,12 @@ class NeedController(Controller):
     ) -> NeedRead:
         return need_read(await workflow.return_need(db_session, principal, need_id, data.reason))
 
-    @post("/{need_id:uuid}/withdraw", status_code=HTTP_200_OK, summary="Withdraw a need (its organisation)")
+    @post(
+        "/{need_id:uuid}/withdraw",
+        status_code=HTTP_200_OK,
+        summary="Withdraw a need (its organisation)",
+        **WRITE,
+    )
     async def withdraw(
         self,
         db_session: DbSession,
@@ -330,6 +354,7 @@ class NeedController(Controller):
         "/{need_id:uuid}/match",
         status_code=HTTP_200_OK,
         summary="Mark a published need matched (its organisation)",
+        **WRITE,
     )
     async def match(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
@@ -340,6 +365,7 @@ class NeedController(Controller):
         "/{need_id:uuid}/fulfil",
         status_code=HTTP_200_OK,
         summary="Mark a matched need fulfilled (its organisation)",
+        **WRITE,
     )
     async def fulfil(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]

@@ -12,6 +12,7 @@ from litestar.params import QueryParameter
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession, utc_now
 from infrashare.needs.exports import neutralise
+from infrashare.oauth.scopes import requires
 from infrashare.stats import service
 from infrashare.stats.schemas import NeedStats
 
@@ -20,17 +21,20 @@ Region = Annotated[
 ]
 
 
+READ = requires("stats:read")
+
+
 class StatsController(Controller):
     path = "/api/v1/stats"
     tags = ["stats"]
 
-    @get("/needs", summary="Needs by status, kind, industry, district and month; medians; match rate")
+    @get("/needs", summary="Needs by status, kind, industry, district and month; medians; match rate", **READ)
     async def need_stats(
         self, db_session: DbSession, principal: CurrentPrincipal, region: Region = None
     ) -> NeedStats:
         return await service.need_stats(db_session, principal, region)
 
-    @get("/needs.csv", summary="The same statistics as CSV")
+    @get("/needs.csv", summary="The same statistics as CSV", **READ)
     async def need_stats_csv(
         self, db_session: DbSession, principal: CurrentPrincipal, region: Region = None
     ) -> Response[bytes]:
