@@ -172,6 +172,9 @@ def worker() -> None:
     asyncio.run(run())
 
 
+main.add_command(worker, name="indexer")  # the name the search design uses; same process
+
+
 @main.command("reindex")
 @click.argument("index_uid")
 def reindex_command(index_uid: str) -> None:

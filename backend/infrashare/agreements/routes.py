@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,7 +129,7 @@ class SharingRequestController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
-        data: RequestCreate,
+        data: JSONBody[RequestCreate],
     ) -> RequestRead:
         view = await service.create_request(db_session, principal, data, settings, clock(request))
         return request_read(view)
@@ -230,7 +230,7 @@ class SharingRequestController(Controller):
                 await db_session.execute(
                     select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
                 )
-            ).tuples()
+            )
         }
         html = render_document(view, events, names, now)
         return Response(html, media_type="text/html; charset=utf-8")
@@ -277,7 +277,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: Rejection,
+        data: JSONBody[Rejection],
     ) -> RequestRead:
         view = await workflow.reject_request(
             db_session, principal, request_id, data.reason_code, data.reason, settings, clock(request)
@@ -297,7 +297,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: Counter,
+        data: JSONBody[Counter],
     ) -> RequestRead:
         view = await workflow.counter_request(
             db_session, principal, request_id, data, settings, clock(request)
@@ -317,7 +317,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: OptionalReason | None = None,
+        data: JSONBody[OptionalReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(request, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
@@ -351,7 +351,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: OptionalReason | None = None,
+        data: JSONBody[OptionalReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(
@@ -371,7 +371,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: OptionalReason | None = None,
+        data: JSONBody[OptionalReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(request, db_session, principal, settings, request_id, Action.APPROVE, reason)
@@ -389,7 +389,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: RequiredReason,
+        data: JSONBody[RequiredReason],
     ) -> RequestRead:
         return await self._verb(
             request, db_session, principal, settings, request_id, Action.REFUSE, data.reason
@@ -408,7 +408,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: RequiredReason,
+        data: JSONBody[RequiredReason],
     ) -> RequestRead:
         return await self._verb(
             request, db_session, principal, settings, request_id, Action.ESCALATE, data.reason
@@ -427,7 +427,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: RequiredReason,
+        data: JSONBody[RequiredReason],
     ) -> RequestRead:
         return await self._verb(
             request, db_session, principal, settings, request_id, Action.UPHOLD, data.reason
@@ -446,7 +446,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: RequiredReason,
+        data: JSONBody[RequiredReason],
     ) -> RequestRead:
         return await self._verb(
             request, db_session, principal, settings, request_id, Action.ORDER_ACCEPTANCE, data.reason
@@ -465,7 +465,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: Termination,
+        data: JSONBody[Termination],
     ) -> RequestRead:
         view = await workflow.terminate_agreement(
             db_session, principal, request_id, data.reason, data.notice_date, settings, clock(request)
@@ -495,7 +495,7 @@ class ApprovalRuleController(Controller):
         **WRITE,
     )
     async def create_rule(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: RuleCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[RuleCreate]
     ) -> RuleRead:
         return RuleRead.model_validate(await rules.create_rule(db_session, principal, data))
 

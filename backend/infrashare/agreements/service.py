@@ -163,7 +163,7 @@ async def load_request(
     row = (await db.execute(query.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound(f"Sharing request {request_id} does not exist or is not visible to you.")
-    request, asset, requester_name, owner_name = row.tuple()
+    request, asset, requester_name, owner_name = row
     parties = parties_of(principal, request, asset, jurisdiction)
     return RequestView(request, asset, requester_name, owner_name, parties, now)
 
@@ -315,6 +315,6 @@ async def _page(
     )
     views = [
         RequestView(r, a, rn, on, parties_of(principal, r, a, jurisdiction), now)
-        for r, a, rn, on in (await db.execute(query)).tuples()
+        for r, a, rn, on in (await db.execute(query))
     ]
     return views, total

@@ -8,7 +8,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import FromPath, HeaderParameter, QueryParameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
@@ -93,7 +93,7 @@ class AssetController(Controller):
         **WRITE,
     )
     async def create_asset(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: AssetCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[AssetCreate]
     ) -> Response[AssetRead]:
         asset = await service.create_asset(db_session, principal, data)
         viewer = await viewer_for(db_session, principal)
@@ -137,7 +137,7 @@ class AssetController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         asset_id: FromPath[uuid.UUID],
-        data: AssetUpdate,
+        data: JSONBody[AssetUpdate],
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
         viewer = await viewer_for(db_session, principal)
@@ -155,7 +155,7 @@ class AssetController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         asset_id: FromPath[uuid.UUID],
-        data: RetireRequest | None = None,
+        data: JSONBody[RetireRequest | None] = None,
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
         viewer = await viewer_for(db_session, principal)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import Provide
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -232,7 +232,7 @@ class NeedController(Controller):
 
     @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
     async def create_need(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: NeedCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[NeedCreate]
     ) -> NeedRead:
         return need_read(await service.create_need(db_session, principal, data))
 
@@ -244,7 +244,7 @@ class NeedController(Controller):
         **WRITE,
     )
     async def bulk_publish(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: BulkPublish
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[BulkPublish]
     ) -> BulkPublishResult:
         return BulkPublishResult(published=await workflow.bulk_publish_needs(db_session, principal, data.ids))
 
@@ -265,7 +265,7 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
-        data: NeedUpdate,
+        data: JSONBody[NeedUpdate],
     ) -> NeedRead:
         return need_read(await service.update_need(db_session, principal, need_id, data))
 
@@ -330,7 +330,7 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
-        data: ReturnBody,
+        data: JSONBody[ReturnBody],
     ) -> NeedRead:
         return need_read(await workflow.return_need(db_session, principal, need_id, data.reason))
 
@@ -345,7 +345,7 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
-        data: OptionalReason | None = None,
+        data: JSONBody[OptionalReason | None] = None,
     ) -> NeedRead:
         reason = data.reason if data else None
         return need_read(await workflow.withdraw_need(db_session, principal, need_id, reason))

@@ -271,7 +271,7 @@ async def page_of(
         .where(condition)
     )
     query = need_query().where(condition).order_by(*order).offset((page - 1) * page_size).limit(page_size)
-    rows = (await db.execute(query)).tuples().all()
+    rows = (await db.execute(query)).all()
     return [view_of(principal, row, jurisdiction) for row in rows], total or 0
 
 

@@ -80,7 +80,7 @@ async def _facts(db: AsyncSession, scope: set[str] | None) -> tuple[list[NeedFac
         NeedFacts(need_id, status, code, industry, submitted, last_submitted, published, matched)
         for need_id, status, code, industry, submitted, last_submitted, published, matched in (
             await db.execute(query)
-        ).tuples()
+        )
         if submitted is not None  # always, by the query; this tells the type checker
     ]
     kinds = Counter((await db.scalars(kinds_query)).all())
@@ -122,9 +122,7 @@ async def need_stats(
     by_month = Counter(f.submitted_at.strftime("%Y-%m") for f in facts)
     published_by_month = Counter(f.published_at.strftime("%Y-%m") for f in facts if f.published_at)
     names = dict(
-        (await db.execute(select(Region.code, Region.name).where(Region.code.in_(by_district))))
-        .tuples()
-        .all()
+        (await db.execute(select(Region.code, Region.name).where(Region.code.in_(by_district)))).all()
     )
     waiting = [
         (now - (f.last_submitted_at or f.submitted_at)).total_seconds()
