@@ -245,7 +245,7 @@ async def test_expiry_by_the_scheduler_with_a_controlled_clock(db: AsyncSession)
     assert await workflow.expire_overdue_needs(db, today + timedelta(days=20)) == [draft_due]
     expired = sorted(await workflow.expire_overdue_needs(db, today + timedelta(days=21)))
     assert expired == [published_due]
-    statuses = dict((await db.execute(select(Need.id, Need.status))).tuples().all())
+    statuses = dict((await db.execute(select(Need.id, Need.status))).all())
     assert statuses[draft_due] == S.EXPIRED and statuses[published_due] == S.EXPIRED
     assert statuses[matched_due] == S.MATCHED  # in an agreement's hands: never expired
     assert statuses[later] == S.PUBLISHED

@@ -14,9 +14,7 @@ from infrashare.needs.models import Need, NeedMode, NeedStatus
 async def test_the_demo_seed_has_needs_in_every_review_state(database_url: str) -> None:
     database = open_database(database_url)
     async with database.writer() as db:
-        counts = dict(
-            (await db.execute(select(Need.status, func.count()).group_by(Need.status))).tuples().all()
-        )
+        counts = dict((await db.execute(select(Need.status, func.count()).group_by(Need.status))).all())
         assert counts == {
             NeedStatus.DRAFT: 6,
             NeedStatus.SUBMITTED: 8,
@@ -36,9 +34,7 @@ async def test_the_demo_seed_has_needs_in_every_review_state(database_url: str) 
                     .join(Need, Need.organisation_id == Organisation.id)
                     .group_by(Organisation.industry)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         assert industries["telecom"] > industries["power"] + industries["rail_metro"] > 0
         assert await db.scalar(select(func.count()).where(Need.mode == NeedMode.CO_BUILD)) > 0

@@ -60,7 +60,7 @@ async def fixture_needs(database_url: str) -> None:
     database = open_database(database_url)
     async with database.writer() as db:
         await db.execute(delete(Need))
-        org_ids = dict((await db.execute(select(Organisation.name, Organisation.id))).tuples().all())
+        org_ids = dict((await db.execute(select(Organisation.name, Organisation.id))).all())
         for index, (org, region, kinds, submitted, published, matched, status) in enumerate(FIXTURE, start=1):
             db.add(
                 Need(
