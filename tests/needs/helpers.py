@@ -16,7 +16,8 @@ from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Membership, Organisation, User
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import jurisdiction_of
-from infrashare.needs.models import NeedMode, NeedPurpose, WantedKind
+from infrashare.assets.models import AssetKind
+from infrashare.needs.models import NeedMode, NeedPurpose
 from infrashare.needs.schemas import NeedCreate, PointGeometry
 from tests.sessions import Client, sign_in
 
@@ -35,7 +36,7 @@ class NeedCreateFactory(ModelFactory[NeedCreate]):
     title = Use(lambda: f"需求 {uuid.uuid4().hex[:8]}")
     purpose = Use(lambda: random.choice(list(NeedPurpose)))
     mode = NeedMode.SHARE
-    wanted_kinds = Use(lambda: random.sample(list(WantedKind), k=random.randint(1, 3)))
+    wanted_kinds = Use(lambda: random.sample(list(AssetKind), k=random.randint(1, 3)))
     geometry = Use(lambda: PointGeometry(type="Point", coordinates=POINTS[FUTIAN]))
     radius_m = Use(lambda: random.randint(50, 2000))
     corridor_m = None

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from infrashare.assets.models import AssetKind
 from infrashare.core.db import Base, Timestamps, UUIDPrimaryKey
 
 
@@ -41,21 +42,6 @@ class NeedPurpose(enum.StrEnum):
 class NeedMode(enum.StrEnum):
     SHARE = "share"  # use an existing asset
     CO_BUILD = "co_build"  # build into a planned asset (reserved space in new works)
-
-
-class WantedKind(enum.StrEnum):
-    """Asset kinds a need can ask for.
-
-    TODO(merge): the asset registry defines the same strings as its asset kind; unify the two
-    enums when the assets branch is merged.
-    """
-
-    TOWER = "tower"
-    POLE = "pole"
-    DUCT = "duct"
-    CABLE = "cable"
-    MACHINE_ROOM = "machine_room"
-    RESERVED_SPACE = "reserved_space"
 
 
 class Need(UUIDPrimaryKey, Timestamps, Base):
@@ -105,7 +91,7 @@ class Need(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (Index("ix_needs_status_region", "status", "region_code"),)
 
     @property
-    def wanted_kinds(self) -> list[WantedKind]:
+    def wanted_kinds(self) -> list[AssetKind]:
         return [row.kind for row in self.kinds]
 
 
@@ -115,7 +101,7 @@ class NeedKind(Base):
     __tablename__ = "need_kinds"
 
     need_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[WantedKind] = mapped_column(primary_key=True, index=True)
+    kind: Mapped[AssetKind] = mapped_column(primary_key=True, index=True)
 
 
 class NeedRemark(UUIDPrimaryKey, Base):

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry, Organisation
 from infrashare.accounts.principal import Principal
+from infrashare.assets.models import AssetKind
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.needs.lifecycle import EXPIRABLE
-from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus, WantedKind
+from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.service import NeedView, jurisdiction_codes, page_of, visible_clause
 from infrashare.regions.models import Region
 from infrashare.regions.service import descendant_codes
@@ -28,7 +29,7 @@ class NeedFilters:
 
     region: str | None = None
     industries: list[Industry] = field(default_factory=list)
-    kinds: list[WantedKind] = field(default_factory=list)
+    kinds: list[AssetKind] = field(default_factory=list)
     purposes: list[NeedPurpose] = field(default_factory=list)
     modes: list[NeedMode] = field(default_factory=list)
     statuses: list[NeedStatus] = field(default_factory=lambda: [NeedStatus.PUBLISHED])

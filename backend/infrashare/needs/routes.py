@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry
 from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.assets.models import AssetKind
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.needs import exports, queries, service, workflow
-from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus, WantedKind
+from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import NeedFilters
 from infrashare.needs.schemas import (
     BulkPublish,
@@ -102,7 +103,7 @@ async def provide_filters(
         str | None, QueryParameter(description="Region code; descendant regions included", max_length=12)
     ] = None,
     industry: Annotated[list[Industry] | None, QueryParameter(description="Requesting industry")] = None,
-    kind: Annotated[list[WantedKind] | None, QueryParameter(description="Any of these wanted kinds")] = None,
+    kind: Annotated[list[AssetKind] | None, QueryParameter(description="Any of these wanted kinds")] = None,
     purpose: Annotated[list[NeedPurpose] | None, QueryParameter()] = None,
     mode: Annotated[list[NeedMode] | None, QueryParameter()] = None,
     status: Annotated[

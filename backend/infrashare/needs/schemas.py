@@ -9,8 +9,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from infrashare.accounts.models import Industry
+from infrashare.assets.models import AssetKind
 from infrashare.needs.lifecycle import Action
-from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus, WantedKind
+from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 
 Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
 Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
@@ -44,7 +45,7 @@ class NeedCreate(BaseModel):
     title: Title
     purpose: NeedPurpose
     mode: NeedMode = NeedMode.SHARE
-    wanted_kinds: list[WantedKind] = Field(min_length=1, max_length=len(WantedKind))
+    wanted_kinds: list[AssetKind] = Field(min_length=1, max_length=len(AssetKind))
     geometry: Geometry
     radius_m: int | None = Field(default=None, ge=1, le=MAX_RADIUS_M, description="Search radius (Point)")
     corridor_m: int | None = Field(
@@ -67,7 +68,7 @@ class NeedUpdate(BaseModel):
     title: Title | None = None
     purpose: NeedPurpose | None = None
     mode: NeedMode | None = None
-    wanted_kinds: list[WantedKind] | None = Field(default=None, min_length=1, max_length=len(WantedKind))
+    wanted_kinds: list[AssetKind] | None = Field(default=None, min_length=1, max_length=len(AssetKind))
     geometry: Geometry | None = None
     radius_m: int | None = Field(default=None, ge=1, le=MAX_RADIUS_M)
     corridor_m: int | None = Field(default=None, ge=1, le=MAX_CORRIDOR_M)
@@ -88,7 +89,7 @@ class NeedRead(BaseModel):
     title: str
     purpose: NeedPurpose
     mode: NeedMode
-    wanted_kinds: list[WantedKind]
+    wanted_kinds: list[AssetKind]
     geometry: dict[str, Any]
     radius_m: int | None
     corridor_m: int | None

@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry, Organisation, Role
 from infrashare.accounts.principal import Principal
+from infrashare.assets.models import AssetKind
 from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, PermissionDenied
-from infrashare.needs.models import Need, NeedKind, NeedStatus, WantedKind
+from infrashare.needs.models import Need, NeedKind, NeedStatus
 from infrashare.regions.models import Region
 from infrashare.regions.service import descendant_codes
 from infrashare.stats.schemas import NeedStats, Series
@@ -55,7 +56,7 @@ async def scope_codes(db: AsyncSession, principal: Principal, region: str | None
     return scope
 
 
-async def _facts(db: AsyncSession, scope: set[str] | None) -> tuple[list[NeedFacts], Counter[WantedKind]]:
+async def _facts(db: AsyncSession, scope: set[str] | None) -> tuple[list[NeedFacts], Counter[AssetKind]]:
     query = (
         select(
             Need.id,
@@ -143,7 +144,7 @@ async def need_stats(
         total=len(facts),
         by_status=_series("by_status", by_status, [s.value for s in STATUS_ORDER]),
         by_kind=_series(
-            "by_kind", Counter({k.value: n for k, n in kinds.items()}), [k.value for k in WantedKind]
+            "by_kind", Counter({k.value: n for k, n in kinds.items()}), [k.value for k in AssetKind]
         ),
         by_industry=_series(
             "by_industry", by_industry, sorted(by_industry, key=lambda k: (-by_industry[k], k))
