@@ -13,10 +13,11 @@ from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.matching.geometry import Position
-from infrashare.matching.schemas import AssetSearchResult, MatchList, SortOrder
+from infrashare.matching.schemas import AssetSearchResult, MatchList, PlannedWork, SortOrder
 from infrashare.matching.search import AssetQuery, search_assets
-from infrashare.matching.service import matches_for_need
+from infrashare.matching.service import matches_for_need, planned_works
 from infrashare.oauth.scopes import requires
+from infrashare.regions.service import descendant_codes, missing_region_codes
 
 Many = Annotated[list[str] | None, QueryParameter(description="Repeat the parameter for several values")]
 
@@ -125,3 +126,24 @@ async def need_matches(
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> MatchList:
     return await matches_for_need(db_session, request.app.state.search, principal, need_id, limit)
+
+
+@get(
+    "/api/v1/planned-works",
+    tags=["matching"],
+    summary="Planned metro lines, tunnels, bridges and roads with reserved space, and how many operators want in",
+    **requires("needs:read"),
+)
+async def list_planned_works(
+    db_session: DbSession,
+    principal: CurrentPrincipal,
+    region: Annotated[str | None, QueryParameter(description="Region code; descendants included")] = None,
+) -> list[PlannedWork]:
+    regions = None
+    if region:
+        if await missing_region_codes(db_session, [region]):
+            raise InvalidInput(
+                f"Unknown region {region}.", errors=[FieldError("region", "unknown region code")]
+            )
+        regions = await descendant_codes(db_session, [region])
+    return await planned_works(db_session, principal, regions)

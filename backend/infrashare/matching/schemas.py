@@ -49,3 +49,14 @@ class MatchList(BaseModel):
     need_id: str
     matches: list[Match]
     degraded: bool
+
+
+class PlannedWork(BaseModel):
+    asset: AssetRead = Field(
+        description="A planned reserved-space asset (new metro line, tunnel, bridge, road)"
+    )
+    interested_operators: int = Field(
+        description="Distinct organisations with a published co_build need it could serve, or a live request on it"
+    )
+    co_build_needs: int = Field(description="Published or matched co_build needs within their reach of it")
+    live_requests: int = Field(description="Requests on it that are open, accepted or active")

@@ -11,17 +11,22 @@ import math
 import uuid
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.principal import Principal
+from infrashare.agreements.models import RequestStatus, SharingRequest
+from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import AssetRead
 from infrashare.assets.search import ASSETS_INDEX
+from infrashare.assets.service import to_read
+from infrashare.assets.visibility import viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
 from infrashare.matching.geometry import geometry_distance_m
-from infrashare.matching.schemas import Match, MatchList, ScoreFactor
+from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFactor
 from infrashare.matching.search import GRID_SLACK_M, AssetQuery, search_assets
-from infrashare.needs.models import Need, NeedMode
+from infrashare.needs.models import Need, NeedKind, NeedMode, NeedStatus
 from infrashare.needs.service import get_need
 
 WEIGHTS = {"distance": 0.35, "capacity": 0.25, "readiness": 0.2, "kind": 0.1, "text": 0.1}
@@ -155,3 +160,82 @@ async def matches_for_need(
         )
     matches.sort(key=lambda match: (-match.score, match.distance_m))
     return MatchList(need_id=str(need.id), matches=matches[:limit], degraded=found.degraded)
+
+
+INTERESTED_NEED_STATUSES = (NeedStatus.PUBLISHED, NeedStatus.MATCHED)
+LIVE_REQUEST_STATUSES = (
+    RequestStatus.REQUESTED,
+    RequestStatus.COUNTERED,
+    RequestStatus.ACCEPTED,
+    RequestStatus.REGULATOR_REVIEW,
+    RequestStatus.ACTIVE,
+    RequestStatus.DISPUTED,
+)
+
+
+def _within_reach(need: Need, work: Asset) -> bool:
+    """Bounding boxes first (cheap), then the distance between the two geometries."""
+    pad = (reach_m(need) + 1) / METRES_PER_DEGREE
+    pad_lon = pad / max(0.1, math.cos(math.radians(need.lat)))
+    if (
+        work.max_lon < need.min_lon - pad_lon
+        or work.min_lon > need.max_lon + pad_lon
+        or work.max_lat < need.min_lat - pad
+        or work.min_lat > need.max_lat + pad
+    ):
+        return False
+    return geometry_distance_m(need.geometry, work.geometry) <= reach_m(need)
+
+
+async def planned_works(
+    db: AsyncSession, principal: Principal, regions: set[str] | None
+) -> list[PlannedWork]:
+    """Planned reserved space the caller may see, with how many operators want to build into it.
+
+    Interest is counted from exact geometries on the server; only counts leave it, never whose.
+    """
+    viewer = await viewer_for(db, principal)
+    query = select(Asset).where(
+        viewer.can_see(), Asset.kind == AssetKind.RESERVED_SPACE, Asset.status == AssetStatus.PLANNED
+    )
+    if regions is not None:
+        query = query.where(Asset.region_code.in_(sorted(regions)))
+    works = (await db.scalars(query.order_by(Asset.ready_date, Asset.name))).all()
+    needs = (
+        await db.scalars(
+            select(Need)
+            .join(NeedKind, NeedKind.need_id == Need.id)
+            .where(
+                Need.mode == NeedMode.CO_BUILD,
+                Need.status.in_(INTERESTED_NEED_STATUSES),
+                NeedKind.kind == AssetKind.RESERVED_SPACE,
+            )
+        )
+    ).all()
+    requests = (
+        await db.execute(
+            select(SharingRequest.asset_id, SharingRequest.requester_organisation_id).where(
+                SharingRequest.asset_id.in_([work.id for work in works]),
+                SharingRequest.status.in_(LIVE_REQUEST_STATUSES),
+            )
+        )
+    ).all()
+    result = []
+    for work in works:
+        wanting = [
+            need
+            for need in needs
+            if need.organisation_id != work.owner_organisation_id and _within_reach(need, work)
+        ]
+        asking = [organisation for asset_id, organisation in requests if asset_id == work.id]
+        interested = {need.organisation_id for need in wanting} | set(asking)
+        result.append(
+            PlannedWork(
+                asset=to_read(viewer, work),
+                interested_operators=len(interested),
+                co_build_needs=len(wanting),
+                live_requests=len(asking),
+            )
+        )
+    result.sort(key=lambda item: -item.interested_operators)
+    return result
