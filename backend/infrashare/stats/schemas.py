@@ -38,3 +38,8 @@ class NeedStats(BaseModel):
         description="From the first submission to publication (returns and fixes included), 2 decimals"
     )
     median_days_published_to_matched: float | None
+    agreements_by_status: Series = Field(
+        description="Sharing requests and agreements on assets in scope, by their current state"
+    )
+    overdue_owner_answers: int = Field(description="Requests whose owner has not answered by the deadline")
+    overdue_regulator_reviews: int = Field(description="Reviews and disputes past the regulator's deadline")

@@ -12,12 +12,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry, Organisation, Role
 from infrashare.accounts.principal import Principal
-from infrashare.assets.models import AssetKind
+from infrashare.agreements.lifecycle import OWNER_ANSWER_STATES, REGULATOR_STATES
+from infrashare.agreements.models import RequestStatus, SharingRequest
+from infrashare.assets.models import Asset, AssetKind
 from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, PermissionDenied
 from infrashare.needs.models import Need, NeedKind, NeedStatus
@@ -93,6 +95,33 @@ def district_of(code: str) -> str:
     return code[:6]
 
 
+@dataclass(frozen=True)
+class AgreementFacts:
+    by_status: Counter[str]
+    overdue_owner_answers: int
+    overdue_regulator_reviews: int
+
+
+async def _agreement_facts(db: AsyncSession, scope: set[str] | None, now: datetime) -> AgreementFacts:
+    """Counts in SQL: requests on assets in scope, by state and past their deadlines."""
+    owner_late = SharingRequest.status.in_(OWNER_ANSWER_STATES) & (SharingRequest.owner_due_at < now)
+    regulator_late = SharingRequest.status.in_(REGULATOR_STATES) & (SharingRequest.review_due_at < now)
+    query = select(
+        SharingRequest.status,
+        func.count(),
+        func.count().filter(owner_late),
+        func.count().filter(regulator_late),
+    ).join(Asset, Asset.id == SharingRequest.asset_id)
+    if scope is not None:
+        query = query.where(Asset.region_code.in_(sorted(scope)))
+    rows = (await db.execute(query.group_by(SharingRequest.status))).all()
+    return AgreementFacts(
+        Counter({status.value: count for status, count, _, _ in rows}),
+        sum(owner for _, _, owner, _ in rows),
+        sum(regulator for _, _, _, regulator in rows),
+    )
+
+
 def _median_days(spans: list[float]) -> float | None:
     return round(statistics.median(spans) / SECONDS_PER_DAY, 2) if spans else None
 
@@ -117,6 +146,7 @@ async def need_stats(
     now = now or utc_now()
     scope = await scope_codes(db, principal, region)
     facts, kinds = await _facts(db, scope)
+    agreements = await _agreement_facts(db, scope, now)
     by_status = Counter(f.status.value for f in facts)
     by_industry = Counter(f.industry.value for f in facts)
     by_district = Counter(district_of(f.region_code) for f in facts)
@@ -159,6 +189,11 @@ async def need_stats(
         match_rate=round(len(matched) / len(published), 4) if published else None,
         median_days_submitted_to_published=_median_days(to_publish),
         median_days_published_to_matched=_median_days(to_match),
+        agreements_by_status=_series(
+            "agreements_by_status", agreements.by_status, [status.value for status in RequestStatus]
+        ),
+        overdue_owner_answers=agreements.overdue_owner_answers,
+        overdue_regulator_reviews=agreements.overdue_regulator_reviews,
     )
 
 
@@ -178,6 +213,7 @@ def stats_csv_rows(stats: NeedStats) -> list[list[str]]:
         stats.by_month,
         stats.published_by_month,
         stats.awaiting_review,
+        stats.agreements_by_status,
     ):
         rows += [
             [series.name, k, label, str(v)]
@@ -191,6 +227,8 @@ def stats_csv_rows(stats: NeedStats) -> list[list[str]]:
         "median_days_submitted_to_published",
         "median_days_published_to_matched",
         "oldest_awaiting_review_days",
+        "overdue_owner_answers",
+        "overdue_regulator_reviews",
     ):
         value = getattr(stats, name)
         rows.append(["summary", name, name, "" if value is None else str(value)])
