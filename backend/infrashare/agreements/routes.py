@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -484,7 +484,7 @@ class ApprovalRuleController(Controller):
 
     @get("/", summary="Rules that send accepted requests to regulator review", **READ)
     async def list_rules(
-        self, db_session: DbSession, principal: CurrentPrincipal, include_inactive: bool = False
+        self, db_session: DbSession, principal: CurrentPrincipal, include_inactive: FromQuery[bool] = False
     ) -> list[RuleRead]:
         return [RuleRead.model_validate(r) for r in await rules.list_rules(db_session, include_inactive)]
 
@@ -517,7 +517,7 @@ class NotificationController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
-        unread_only: bool = False,
+        unread_only: FromQuery[bool] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> NotificationPage:
         items, unread = await notifications.list_notifications(db_session, principal, unread_only, limit)

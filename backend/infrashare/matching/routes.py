@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
@@ -76,13 +76,13 @@ async def search_assets_route(
     ] = None,
     min_free: Annotated[int | None, QueryParameter(ge=0)] = None,
     min_power_kw: Annotated[float | None, QueryParameter(ge=0)] = None,
-    power_guarantee: bool | None = None,
+    power_guarantee: FromQuery[bool | None] = None,
     ready_by: Annotated[date | None, QueryParameter(description="Ready on or before this date")] = None,
     bbox: Annotated[str | None, QueryParameter(description="min_lon,min_lat,max_lon,max_lat")] = None,
     near: Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")] = None,
     radius_m: Annotated[int | None, QueryParameter(ge=1, le=200_000)] = None,
     polygon: Annotated[str | None, QueryParameter(description="lon,lat;lon,lat;lon,lat…")] = None,
-    sort: SortOrder = "relevance",
+    sort: FromQuery[SortOrder] = "relevance",
     page: Annotated[int, QueryParameter(ge=1, le=500)] = 1,
     per_page: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
 ) -> AssetSearchResult:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,7 +169,7 @@ class NeedController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        filters: NeedFilters,
+        filters: NamedDependency[NeedFilters],
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> NeedPage:
@@ -183,7 +183,7 @@ class NeedController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        filters: NeedFilters,
+        filters: NamedDependency[NeedFilters],
     ) -> Response[dict[str, Any]]:
         await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
@@ -195,7 +195,7 @@ class NeedController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        filters: NeedFilters,
+        filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
         await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
@@ -211,7 +211,7 @@ class NeedController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        filters: NeedFilters,
+        filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
         await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
