@@ -29,8 +29,17 @@ class OAuthServer:
 
 
 @pytest.fixture(scope="module")
+def server_env() -> dict[str, str]:
+    """Extra settings for this module's server (a module overrides it to change them)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def oauth_server(
-    sqlite_template: Path, meilisearch: MeilisearchProcess, tmp_path_factory: pytest.TempPathFactory
+    sqlite_template: Path,
+    meilisearch: MeilisearchProcess,
+    tmp_path_factory: pytest.TempPathFactory,
+    server_env: dict[str, str],
 ) -> Iterator[OAuthServer]:
     directory = tmp_path_factory.mktemp("oauth-server")
     database = directory / "infrashare.db"
@@ -47,6 +56,7 @@ def oauth_server(
             "INFRASHARE_VAR_DIR": str(directory / "var"),
             "INFRASHARE_PUBLIC_BASE_URL": server.url,
             "INFRASHARE_LOG_LEVEL": "WARNING",
+            **server_env,
         }
     )
     server.start(log=directory / "serve.log")
