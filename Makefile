@@ -54,9 +54,10 @@ serve: ## Serve without reinstalling or seeding
 	$(UV) run infrashare serve
 
 lint: .venv/.synced ## ruff and mypy
-	$(UV) run ruff check backend tests migrations bench
-	$(UV) run ruff format --check backend tests migrations bench
+	$(UV) run ruff check backend tests migrations bench examples
+	$(UV) run ruff format --check backend tests migrations bench examples
 	$(UV) run mypy
+	$(UV) run mypy --strict examples
 
 pytest: install install-test-deps ## Run the pytest suite only (PYTEST_ARGS to narrow it)
 	$(UV) run pytest $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
 from infrashare.core.outbox import OutboxMessage
 from infrashare.needs.models import Need, NeedKind, NeedRemark
-from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
+from infrashare.oauth.models import DPoPProofSeen, OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
 from infrashare.regions.models import Region
 from infrashare.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -16,6 +16,7 @@ __all__ = [
     "Asset",
     "AssetImportJob",
     "Base",
+    "DPoPProofSeen",
     "Event",
     "EventChainHead",
     "JurisdictionRegion",

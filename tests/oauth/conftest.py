@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,8 +29,17 @@ class OAuthServer:
 
 
 @pytest.fixture(scope="module")
+def server_env() -> dict[str, str]:
+    """Extra settings for this module's server (a module overrides it to change them)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def oauth_server(
-    sqlite_template: Path, meilisearch: MeilisearchProcess, tmp_path_factory: pytest.TempPathFactory
+    sqlite_template: Path,
+    meilisearch: MeilisearchProcess,
+    tmp_path_factory: pytest.TempPathFactory,
+    server_env: dict[str, str],
 ) -> Iterator[OAuthServer]:
     directory = tmp_path_factory.mktemp("oauth-server")
     database = directory / "infrashare.db"
@@ -41,9 +51,12 @@ def oauth_server(
             "INFRASHARE_DATABASE_URL": database_url,
             "INFRASHARE_MEILI_URL": meilisearch.url,
             "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
+            # Each module's server has its own database, so its own indexes in the shared Meilisearch.
+            "INFRASHARE_MEILI_INDEX_PREFIX": f"o{uuid.uuid4().hex[:10]}_",
             "INFRASHARE_VAR_DIR": str(directory / "var"),
             "INFRASHARE_PUBLIC_BASE_URL": server.url,
             "INFRASHARE_LOG_LEVEL": "WARNING",
+            **server_env,
         }
     )
     server.start(log=directory / "serve.log")

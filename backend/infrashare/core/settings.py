@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     rate_limit_client_per_minute: int = 1200
     oauth_access_token_seconds: int = 600
     oauth_refresh_token_days: int = 30
+    # RFC 9449: refuse public clients' code exchanges without a DPoP proof (so every refresh
+    # token of a public client is bound to its key). Off: binding only when the client sends one.
+    oauth_public_clients_need_dpop: bool = False
     # Sharing requests: days the owner has to answer, and the regulator to review or decide a dispute.
     owner_answer_days: int = 30
     regulator_review_days: int = 15

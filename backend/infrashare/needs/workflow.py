@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import false, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,7 @@ from infrashare.needs.service import (
     snapshot_of,
     visible_clause,
 )
+from infrashare.webhooks.service import emit
 
 
 def _stamp(
@@ -106,7 +108,35 @@ async def apply_transition(
     await record_event(
         db, actor, EVENT_NAMES[action], "need", need.id, before=before, after=snapshot_of(need), reason=reason
     )
+    if rule.to == NeedStatus.PUBLISHED:
+        await announce_published(db, need)
     return need
+
+
+def published_event(need: Need) -> dict[str, Any]:
+    """The ``need.published`` webhook body: what the needs list shows of the need."""
+    return {
+        "id": str(need.id),
+        "organisation_id": str(need.organisation_id),
+        "title": need.title,
+        "purpose": need.purpose.value,
+        "mode": need.mode.value,
+        "wanted_kinds": [kind.value for kind in need.wanted_kinds],
+        "quantity": need.quantity,
+        "needed_by": need.needed_by.isoformat(),
+        "region_code": need.region_code,
+        "geometry": need.geometry,
+        "radius_m": need.radius_m,
+        "corridor_m": need.corridor_m,
+        "published_at": need.published_at.isoformat() if need.published_at else None,
+    }
+
+
+async def announce_published(db: AsyncSession, need: Need) -> None:
+    """Queues ``need.published`` for every subscriber whose regions and kinds cover the need,
+    in the unit of work that publishes it (so a rolled-back publication sends nothing)."""
+    kinds = [kind.value for kind in need.wanted_kinds]
+    await emit(db, "need.published", published_event(need), region_code=need.region_code, asset_kinds=kinds)
 
 
 async def act(

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from infrashare.accounts.models import Membership, User
 from infrashare.core.db import utc_now
-from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, digest
+from infrashare.oauth import dpop
+from infrashare.oauth.models import ClientKind, OAuthAuthorizationCode, OAuthClient, OAuthToken, digest
 
 CODE_LIFETIME = timedelta(minutes=5)
 
@@ -50,6 +51,21 @@ def _session(grant: Any) -> Session:
     return session
 
 
+def dpop_proof(grant: Any) -> dpop.DPoPProof | None:
+    """The token request's DPoP proof, verified and remembered once; None when it sent none."""
+    request = grant.request
+    if not hasattr(request, "dpop"):
+        header = request.headers.get(dpop.HEADER)
+        proof = None
+        if header:
+            now = utc_now()
+            proof = dpop.verify_proof(header, request.method, request.uri, now)
+            dpop.remember(_session(grant), proof, now)
+        request.dpop = proof
+    found: dpop.DPoPProof | None = request.dpop
+    return found
+
+
 def active_member(session: Session, user_id: uuid.UUID, organisation_id: uuid.UUID) -> GrantUser | None:
     row = session.execute(
         select(Membership.id)
@@ -65,6 +81,17 @@ def active_member(session: Session, user_id: uuid.UUID, organisation_id: uuid.UU
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+    def validate_token_request(self) -> None:
+        super().validate_token_request()
+        proof = dpop_proof(self)
+        client: OAuthClient = self.request.client
+        if (
+            proof is None
+            and client.kind == ClientKind.PUBLIC
+            and self.server.settings.oauth_public_clients_need_dpop
+        ):
+            raise dpop.InvalidDPoPProof("Public clients must send a DPoP proof to get a refresh token.")
 
     def save_authorization_code(self, code: str, request: Any) -> None:
         data = request.payload.data
@@ -129,6 +156,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         )
         if row is None or row.revoked_at is not None:
             return None
+        self._check_binding(row)
         if row.refresh_used_at is not None:
             # Reuse of a rotated refresh token: someone holds a copy. End the whole family.
             self.server.revoke_and_keep(
@@ -138,6 +166,19 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         if row.refresh_expires_at is None or row.refresh_expires_at <= utc_now():
             return None
         return row
+
+    def _check_binding(self, row: OAuthToken) -> None:
+        """A DPoP-bound refresh token needs a proof signed with its key; checked before reuse
+        detection, so a thief holding the token without the key cannot even end its family."""
+        proof = dpop_proof(self)
+        if row.dpop_jkt is None:
+            return
+        if proof is None:
+            raise dpop.InvalidDPoPProof(
+                "This refresh token is bound to a DPoP key: send a proof signed with it."
+            )
+        if proof.jkt != row.dpop_jkt:
+            raise InvalidGrantError("The DPoP proof is signed with another key than this refresh token's.")
 
     def authenticate_user(self, refresh_token: OAuthToken) -> GrantUser | None:
         if refresh_token.user_id is None:

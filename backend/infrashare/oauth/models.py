@@ -126,6 +126,8 @@ class OAuthToken(UUIDPrimaryKey, Base):
     refresh_expires_at: Mapped[datetime | None]
     refresh_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # RFC 9449: the thumbprint of the DPoP key the refresh token is bound to (None: unbound).
+    dpop_jkt: Mapped[str | None] = mapped_column(String(64))
 
     # --- Authlib TokenMixin ---
     def check_client(self, client: OAuthClient) -> bool:
@@ -155,3 +157,12 @@ class SigningKey(Base):
     public_jwk: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
+
+
+class DPoPProofSeen(Base):
+    """DPoP proofs already used at the token endpoint, kept while their ``iat`` is acceptable."""
+
+    __tablename__ = "oauth_dpop_proofs"
+
+    proof_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -22,7 +22,7 @@ from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.accounts.service import session_principal
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.settings import AppSettings, Settings
-from infrashare.oauth import service
+from infrashare.oauth import dpop, service
 from infrashare.oauth.consent import consent_page, error_page
 from infrashare.oauth.grants import GrantUser
 from infrashare.oauth.models import OAuthClient
@@ -230,6 +230,7 @@ async def metadata(settings: AppSettings) -> dict[str, Any]:
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
         "authorization_response_iss_parameter_supported": False,
+        "dpop_signing_alg_values_supported": dpop.ALGORITHMS,
     }
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.sql import Executable
 
 from infrashare.core.db import utc_now
 from infrashare.core.settings import Settings
+from infrashare.oauth.dpop import DPoPProof
 from infrashare.oauth.grants import AuthorizationCodeGrant, GrantUser, RefreshTokenGrant, RequiredS256
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, digest
 from infrashare.oauth.scopes import SCOPES
@@ -192,6 +193,7 @@ class AuthorizationServer(AuthlibAuthorizationServer):
         family = previous.family_id if previous else code.id if code else uuid.uuid4()
         user: GrantUser | None = request.user
         refresh = token.get("refresh_token")
+        proof: DPoPProof | None = getattr(request, "dpop", None)
         self.session.add(
             OAuthToken(
                 client_id=request.client.client_id,
@@ -207,6 +209,7 @@ class AuthorizationServer(AuthlibAuthorizationServer):
                 refresh_expires_at=now + timedelta(days=self.settings.oauth_refresh_token_days)
                 if refresh
                 else None,
+                dpop_jkt=proof.jkt if proof and refresh else None,
             )
         )
 
