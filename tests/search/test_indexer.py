@@ -14,13 +14,16 @@ from meilisearch_python_sdk import AsyncClient
 from sqlalchemy import update
 
 from infrashare.app import create_app
+from infrashare.assets.search import ASSETS_INDEX
 from infrashare.core.db import open_database
 from infrashare.core.indexing import Indexer, mark_changed, reindex
 from infrashare.core.outbox import OutboxMessage
 from infrashare.core.search import MeilisearchProcess, SearchEngine, meilisearch_binary
 from infrashare.core.settings import Settings
+from infrashare.matching.search import AssetQuery, search_assets
 from infrashare.regions.models import Region
 from infrashare.regions.search import REGIONS_INDEX
+from tests.needs.helpers import principal_for
 from tests.sessions import Client, sign_in
 
 
@@ -167,3 +170,29 @@ async def test_the_app_rebuilds_an_empty_index_on_start(app: Litestar, client: C
     await sign_in(client, "engineer@tower.example")
     await wait_for_index(client)
     assert (await search(client, q="深圳市"))["hits"][0]["code"] == "440300"
+
+
+async def test_an_index_rebuilt_at_start_is_never_searched_half_built(
+    database_url: str, private_meilisearch: MeilisearchProcess
+) -> None:
+    """While the indexer rebuilds an empty index, search answers from the database instead."""
+    database = open_database(database_url)
+    engine = SearchEngine(AsyncClient(private_meilisearch.url, private_meilisearch.master_key), "warm_")
+    stop = asyncio.Event()
+    answers = []
+    try:
+        async with database.reader() as db:
+            operator = await principal_for(db, "admin@tower.example")
+            everything = (await search_assets(db, None, operator, AssetQuery())).total
+            preparing = asyncio.create_task(Indexer(database, engine, [ASSETS_INDEX])._prepare(stop))
+            while not preparing.done():
+                answers.append(await search_assets(db, engine, operator, AssetQuery()))
+            await preparing
+            after = await search_assets(db, engine, operator, AssetQuery())
+    finally:
+        await engine.aclose()
+        await database.dispose()
+    assert everything > 1000  # the demo assets the tower company may see
+    assert any(answer.degraded for answer in answers)  # the rebuild was seen, answered by the database
+    assert all(answer.total == everything for answer in answers)  # never an empty or partial index
+    assert not after.degraded and after.total == everything

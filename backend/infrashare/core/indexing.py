@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.db import Database, utc_now
 from infrashare.core.outbox import OutboxMessage, claim, enqueue, enqueue_many, mark_done, retry_later
-from infrashare.core.search import SearchEngine
+from infrashare.core.search import IndexWarming, SearchEngine
 
 logger = structlog.get_logger("infrashare.indexer")
 Document = dict[str, Any]
-SEARCH_FAILURES = (MeilisearchError, httpx.HTTPError, OSError, asyncio.TimeoutError)
+SEARCH_FAILURES = (MeilisearchError, httpx.HTTPError, OSError, asyncio.TimeoutError, IndexWarming)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,12 @@ class Indexer:
                 await pause(stop, idle_seconds)
 
     async def _prepare(self, stop: asyncio.Event) -> None:
-        """Creates missing indexes; an empty one (new, or its data lost) is rebuilt from the database."""
+        """Creates missing indexes; an empty one (new, or its data lost) is rebuilt from the database.
+
+        Until an index is known to be whole, searches in this process answer from the database.
+        """
+        if self.rebuild_empty:
+            self.engine.warming.update(index.uid for index in self.indexes)
         while not stop.is_set():
             try:
                 for index in self.indexes:
@@ -157,6 +162,7 @@ class Indexer:
                     if self.rebuild_empty and stats.number_of_documents == 0:
                         logger.info("rebuilding empty search index", index=index.uid)
                         await reindex(self.database, self.engine, index)
+                    self.engine.warming.discard(index.uid)
                 return
             except SEARCH_FAILURES as exc:
                 logger.warning("Meilisearch not ready; retrying", error=repr(exc))

@@ -31,6 +31,10 @@ def _die_with_parent() -> None:
         pass
 
 
+class IndexWarming(Exception):
+    """The index is being rebuilt from the database after it was found empty: do not trust it yet."""
+
+
 @dataclass
 class SearchEngine:
     """The Meilisearch client and this deployment's index-name prefix (several deployments, or
@@ -38,12 +42,19 @@ class SearchEngine:
 
     client: AsyncClient
     prefix: str = ""
+    warming: set[str] = field(default_factory=set)  # index uids being rebuilt by this process
 
     def name(self, uid: str) -> str:
         return f"{self.prefix}{uid}"
 
     def index(self, uid: str) -> AsyncIndex:
         return self.client.index(self.name(uid))
+
+    def searchable(self, uid: str) -> AsyncIndex:
+        """The index to answer searches from; raises IndexWarming while it is being rebuilt."""
+        if uid in self.warming:
+            raise IndexWarming(uid)
+        return self.index(uid)
 
     async def health(self) -> object:
         return await self.client.health()

@@ -150,7 +150,7 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
 async def _from_index(
     db: AsyncSession, client: SearchEngine, viewer: Viewer, roots: frozenset[str], query: AssetQuery
 ) -> AssetSearchResult:
-    result = await client.index(ASSETS_INDEX.uid).search(
+    result = await client.searchable(ASSETS_INDEX.uid).search(
         query.text or None,
         filter=index_filter(query, viewer, roots),
         facets=FACETS,

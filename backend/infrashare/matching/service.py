@@ -123,7 +123,7 @@ async def _text_scores(client: SearchEngine | None, need: Need, asset_ids: list[
         return {}
     ids = ", ".join(f'"{asset_id}"' for asset_id in asset_ids)
     try:
-        result = await client.index(ASSETS_INDEX.uid).search(
+        result = await client.searchable(ASSETS_INDEX.uid).search(
             need.title,
             filter=f"asset_id IN [{ids}]",
             limit=len(asset_ids),

@@ -85,7 +85,9 @@ async def find_regions(
         filters.append(f"ancestors = {json.dumps(within)}")
     if search is not None:
         try:
-            result = await search.index(REGIONS_INDEX.uid).search(text, filter=filters or None, limit=limit)
+            result = await search.searchable(REGIONS_INDEX.uid).search(
+                text, filter=filters or None, limit=limit
+            )
             codes = [hit["code"] for hit in result.hits]
             found = {
                 r.code: r for r in (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
