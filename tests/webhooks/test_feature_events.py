@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from infrashare.needs.models import WantedKind
+from infrashare.assets.models import AssetKind
 from tests.agreements.helpers import OWNER, REGULATOR, REQUESTER, futian_tower, post_asset, post_request, verb
 from tests.needs.helpers import FUTIAN, NANSHAN, Actors, act, post_need
 from tests.sessions import Client
@@ -76,7 +76,7 @@ async def test_feature_events_reach_the_parties_signed(client: Client, receivers
     )
 
     await actors.use(REQUESTER)
-    need = await post_need(client, title="福田 5G 宏站挂高", wanted_kinds=[WantedKind.TOWER], quantity=2)
+    need = await post_need(client, title="福田 5G 宏站挂高", wanted_kinds=[AssetKind.TOWER], quantity=2)
     await act(client, need["id"], "submit")
     await actors.use(REGULATOR)
     await act(client, need["id"], "publish")
