@@ -38,7 +38,7 @@ from infrashare.core.logging import add_request_id_header, configure_logging, re
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.indexes import SEARCH_INDEXES
-from infrashare.matching.routes import need_matches, search_assets_route
+from infrashare.matching.routes import need_matches, search_assets_route, search_needs_route
 from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.oauth.scopes import SCOPES
@@ -59,6 +59,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     search_regions,
     AssetController,
     search_assets_route,
+    search_needs_route,
     need_matches,
     AuditController,
     NeedController,

@@ -47,7 +47,7 @@ def point_to_geometry_m(point: Position, geometry: dict[str, Any]) -> float:
     return min(_segment_distance(p, a, b) for a, b in itertools.pairwise(projected))
 
 
-def _densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]:
+def densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]:
     line = vertices(geometry)
     if len(line) == 1:
         return line
@@ -68,7 +68,7 @@ def geometry_distance_m(a: dict[str, Any], b: dict[str, Any]) -> float:
         return point_to_geometry_m(vertices(a)[0], b)
     if b["type"] == "Point":
         return point_to_geometry_m(vertices(b)[0], a)
-    return min(point_to_geometry_m(point, b) for point in _densified(a))
+    return min(point_to_geometry_m(point, b) for point in densified(a))
 
 
 def inside_polygon(point: Position, ring: list[Position]) -> bool:
@@ -82,4 +82,4 @@ def inside_polygon(point: Position, ring: list[Position]) -> bool:
 
 
 def touches_polygon(geometry: dict[str, Any], ring: list[Position]) -> bool:
-    return any(inside_polygon(point, ring) for point in _densified(geometry, step_m=100.0))
+    return any(inside_polygon(point, ring) for point in densified(geometry, step_m=100.0))
