@@ -114,7 +114,9 @@ class Indexer:
         return handled
 
     async def _drain(self, index: SearchIndex) -> int:
-        # Look first with a reader: an idle indexer must not take SQLite's write lock every tick.
+        if self.database.is_sqlite:
+            return await self._drain_unlocked(index)
+        # Look first with a reader: an idle indexer must not take the write lock every tick.
         async with self.database.reader() as peek:
             if not await claim(peek, [index.topic], 1, utc_now()):
                 return 0
@@ -134,6 +136,33 @@ class Indexer:
             await mark_done(session, [message.id for message in messages], utc_now())
             await session.commit()
             return len(messages)
+
+    async def _drain_unlocked(self, index: SearchIndex) -> int:
+        """SQLite has one writer at a time: holding its lock while Meilisearch indexes would stall
+        every write of the app. So the batch and its documents are read in a read snapshot, pushed,
+        and only then settled in a short write. (PostgreSQL keeps the row locks, so several
+        indexers can share the outbox; on SQLite a second indexer would only repeat a push, which
+        is harmless: documents are always rebuilt from the rows.)"""
+        async with self.database.reader() as reader:
+            now = utc_now()
+            messages = await claim(reader, [index.topic], self.batch_size, now)
+            if not messages:
+                return 0
+            documents = await index.load(reader, list(dict.fromkeys(message.key for message in messages)))
+        ids = [message.id for message in messages]
+        try:
+            await push(self.engine, index, index.uid, documents)
+        except SEARCH_FAILURES as exc:
+            logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
+            async with self.database.writer() as session:
+                claimed = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+                await retry_later(session, list(claimed.all()), repr(exc), now)
+                await session.commit()
+            return 0
+        async with self.database.writer() as session:
+            await mark_done(session, ids, utc_now())
+            await session.commit()
+        return len(ids)
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 0.3) -> None:
         """Drains until ``stop`` is set; errors are logged and retried, never fatal."""
