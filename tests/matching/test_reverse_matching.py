@@ -112,6 +112,7 @@ async def test_a_new_asset_near_a_published_need_notifies_its_organisation_once(
     payloads = [r.payload for r in received if r.payload["type"] == "match.new"]
     assert sorted(p["data"]["asset_id"] for p in payloads) == sorted([near["id"], second["id"]])
     assert all(p["data"]["need_id"] == need["id"] and 0 < p["data"]["score"] <= 1 for p in payloads)
+    assert {p["data"]["location_precision"] for p in payloads} == {"approx_1km"}  # another owner's tower
     first = received[0]
     assert verify(secret, first.headers["x-infrashare-signature"], first.body)
 

@@ -130,6 +130,13 @@ class MeilisearchProcess:
             time.sleep(0.1)
         raise TimeoutError(f"Meilisearch did not answer on {self.url} within {timeout}s")
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no chance to finish anything."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

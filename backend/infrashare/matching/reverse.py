@@ -63,6 +63,7 @@ class NewMatch:
     asset: Asset
     need: Need
     distance_m: float
+    exact: bool  # whether the need's organisation sees the asset's location exactly
     score: float
 
 
@@ -152,7 +153,10 @@ def _boxes_meet(need: Need, asset: Asset, pad_m: float) -> bool:
 
 
 def serving_distance(need: Need, asset: Asset, viewer: Viewer) -> float | None:
-    """The distance at which ``asset`` could serve ``need`` for its organisation, or None if it cannot."""
+    """The distance at which ``asset`` could serve ``need`` for its organisation, or None if it cannot.
+
+    Measured to the location that organisation may see: at ~1 km precision an asset up to
+    ``GRID_SLACK_M`` beyond the reach still counts, as on the need's matches page."""
     if asset.owner_organisation_id == need.organisation_id or asset.capacity_free < 1:
         return None
     if asset.kind.value not in {kind.value for kind in need.wanted_kinds}:
@@ -189,7 +193,7 @@ async def find_new_matches(db: AsyncSession, asset_ids: Sequence[str], today: da
             shown = min(distance, reach_m(need))
             factors = score_factors(need, to_read(viewer, asset), shown, None)
             score = round(sum(factor.score * factor.weight for factor in factors), 4)
-            found.append(NewMatch(asset, need, round(shown, 1), score))
+            found.append(NewMatch(asset, need, round(shown, 1), viewer.sees_exactly(asset), score))
     return found
 
 
@@ -210,8 +214,13 @@ def _payload(match: NewMatch) -> dict[str, object]:
         "asset_kind": match.asset.kind.value,
         "owner_organisation_id": str(match.asset.owner_organisation_id),
         "distance_m": match.distance_m,
+        "location_precision": "exact" if match.exact else "approx_1km",
         "score": match.score,
     }
+
+
+def _how_far(match: NewMatch) -> str:
+    return f"{match.distance_m:.0f} m" if match.exact else "位置约 1 km 精度 location to ~1 km"
 
 
 async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> None:
@@ -232,7 +241,7 @@ async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> 
             "need_id": m.need.id,
             "asset_id": m.asset.id,
             "event": EVENT,
-            "title": f"{TITLE}: {m.need.title} ← {m.asset.name} ({m.distance_m:.0f} m)"[:300],
+            "title": f"{TITLE}: {m.need.title} ← {m.asset.name} ({_how_far(m)})"[:300],
             "created_at": now,
         }
         for m in matches
