@@ -147,7 +147,7 @@ async def test_reindexing_assets_and_needs_while_the_api_searches_never_returns_
     try:
         async with AsyncTestClient(create_app(unthrottled), base_url="http://127.0.0.1") as client:
             await _search_during_swaps(client, database, engine)
-        names = {index.uid for index in await engine.client.get_indexes() or []}
+        names = {index.uid for index in await engine.client.get_indexes(limit=10_000) or []}
         prefix = settings.meili_index_prefix
         assert {name for name in names if name.startswith(prefix)} == {
             f"{prefix}regions",
