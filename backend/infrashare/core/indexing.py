@@ -67,24 +67,46 @@ def _quoted(values: Sequence[str]) -> str:
 
 
 async def push(
-    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
-) -> None:
-    """Writes the documents of these keys into index ``uid`` and removes whatever they no longer have."""
-    client = engine.client
+    engine: SearchEngine,
+    index: SearchIndex,
+    uid: str,
+    documents: dict[str, list[Document]],
+    *,
+    fresh_index: bool = False,
+) -> list[int]:
+    """Writes the documents of these keys into index ``uid`` and removes whatever they no longer
+    have; returns the Meilisearch tasks, once they succeeded (or at once, unwaited, for a
+    ``fresh_index`` being built, which has nothing stale and whose writes are awaited together).
+
+    Every Meilisearch write costs a task with a fixed overhead, so the stale-document deletion is
+    only sent when a read finds stale documents (a route that moved, a retired asset) — most
+    changes (capacity, status, names) are one task. The deletion itself is a filter, evaluated
+    when Meilisearch runs it, after the addition.
+    """
     target = engine.index(uid)
     tasks = []
     fresh = [document for docs in documents.values() for document in docs]
     if fresh:
-        tasks.append(await target.add_documents(fresh, primary_key=index.primary_key))
+        tasks.append((await target.add_documents(fresh, primary_key=index.primary_key)).task_uid)
+    if fresh_index:
+        return tasks
     keep = [str(document[index.primary_key]) for document in fresh]
     stale = f"{index.key_field} IN [{_quoted(list(documents))}]"
     if keep:
         stale += f" AND NOT {index.primary_key} IN [{_quoted(keep)}]"
-    tasks.append(await target.delete_documents_by_filter(stale))
-    for task in tasks:
-        finished = await client.wait_for_task(task.task_uid, timeout_in_ms=60_000)
+    found = await target.get_documents(filter=stale, limit=1, fields=[index.primary_key])
+    if found.total:
+        tasks.append((await target.delete_documents_by_filter(stale)).task_uid)
+    await wait_for(engine, tasks)
+    return tasks
+
+
+async def wait_for(engine: SearchEngine, tasks: Sequence[int], timeout_ms: int = 120_000) -> None:
+    """Waits until Meilisearch has run these tasks; raises if any did not succeed."""
+    for task_uid in tasks:
+        finished = await engine.client.wait_for_task(task_uid, timeout_in_ms=timeout_ms)
         if finished.status != "succeeded":
-            raise MeilisearchError(f"task {task.task_uid} {finished.status}: {finished.error}")
+            raise MeilisearchError(f"task {task_uid} {finished.status}: {finished.error}")
 
 
 async def ensure_index(engine: SearchEngine, index: SearchIndex, uid: str | None = None) -> None:
@@ -103,7 +125,10 @@ class Indexer:
     database: Database
     engine: SearchEngine
     indexes: Sequence[SearchIndex]
-    batch_size: int = 500
+    # Each Meilisearch write has a fixed cost (~0.3 s per task here, whatever its size): few large
+    # batches make a burst searchable much sooner than many small ones (10,000 changes: 7.5 s in
+    # batches of 2,000, 3.4 s in batches of 5,000).
+    batch_size: int = 5000
     rebuild_empty: bool = True
 
     async def drain_once(self) -> int:
@@ -209,12 +234,14 @@ async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) 
         replay_from = int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
     await ensure_index(engine, index)
     await ensure_index(engine, index, building)
-    count = 0
+    count, tasks = 0, []
     async with database.reader() as session:
         async for keys in index.all_keys(session):
             documents = await index.load(session, keys)
-            await push(engine, index, building, documents)
+            # Not awaited one by one: queued additions are batched together by Meilisearch.
+            tasks += await push(engine, index, building, documents, fresh_index=True)
             count += sum(len(docs) for docs in documents.values())
+    await wait_for(engine, tasks, timeout_ms=3_600_000)
     client = engine.client
     swap = await client.swap_indexes([(engine.name(index.uid), engine.name(building))])
     await client.wait_for_task(swap.task_uid, timeout_in_ms=120_000)
