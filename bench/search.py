@@ -113,6 +113,7 @@ def asset_row(number: int, power_kw: float | None = None) -> list[object]:
         status, free = "full", 0
     elif roll < 0.2:
         status, ready = "planned", (date(2027, 1, 1) + timedelta(days=rng.randint(0, 700))).isoformat()
+    drawn_kw = rng.choice(["", 5, 10, 20])  # drawn always, so an update changes nothing else
     row: dict[str, object] = {
         "external_id": f"B{number:07d}",
         "kind": kind,
@@ -123,7 +124,7 @@ def asset_row(number: int, power_kw: float | None = None) -> list[object]:
         "region_code": code,
         "capacity_total": total,
         "capacity_free": free,
-        "power_kw": power_kw if power_kw is not None else rng.choice(["", 5, 10, 20]),
+        "power_kw": drawn_kw if power_kw is None else power_kw,
         "visibility": rng.choices(["public", "operators", "regulators"], weights=[7, 2, 1])[0],
         "sharing_terms": "按年租用",
         **ATTRIBUTES[kind],
