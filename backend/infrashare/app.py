@@ -38,7 +38,13 @@ from infrashare.core.logging import add_request_id_header, configure_logging, re
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.indexes import SEARCH_INDEXES
-from infrashare.matching.routes import list_planned_works, need_matches, search_assets_route
+from infrashare.matching.reverse import ReverseMatcher
+from infrashare.matching.routes import (
+    list_planned_works,
+    need_matches,
+    search_assets_route,
+    search_needs_route,
+)
 from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.oauth.scopes import SCOPES
@@ -59,6 +65,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     search_regions,
     AssetController,
     search_assets_route,
+    search_needs_route,
     need_matches,
     list_planned_works,
     AuditController,
@@ -143,7 +150,10 @@ def _background_jobs(
     """The embedded default drains the outbox in-process; production runs `infrashare worker`."""
     if not settings.run_worker:
         return []
-    jobs = [("webhooks", WebhookSender(app.state.db).run(stop))]
+    jobs = [
+        ("webhooks", WebhookSender(app.state.db).run(stop)),
+        ("reverse-matching", ReverseMatcher(app.state.db).run(stop)),
+    ]
     if app.state.search is not None:
         indexer = Indexer(
             app.state.db, app.state.search, SEARCH_INDEXES, rebuild_empty=settings.search_rebuild_empty

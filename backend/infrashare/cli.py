@@ -145,10 +145,11 @@ def _search_or_exit(settings: Settings) -> None:
 
 @main.command()
 def worker() -> None:
-    """Drain the outbox until stopped: search indexing and webhook deliveries (its own service in production)."""
+    """Drain the outbox until stopped: search indexing, reverse matching, webhooks (its own service in production)."""
     from infrashare.core.indexing import Indexer
     from infrashare.core.search import search_client
     from infrashare.indexes import SEARCH_INDEXES
+    from infrashare.matching.reverse import ReverseMatcher
     from infrashare.webhooks.delivery import WebhookSender
 
     settings = get_settings()
@@ -163,7 +164,9 @@ def worker() -> None:
         assert client is not None
         try:
             await asyncio.gather(
-                Indexer(database, client, SEARCH_INDEXES).run(stop), WebhookSender(database).run(stop)
+                Indexer(database, client, SEARCH_INDEXES).run(stop),
+                WebhookSender(database).run(stop),
+                ReverseMatcher(database).run(stop),
             )
         finally:
             await client.aclose()

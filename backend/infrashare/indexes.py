@@ -2,9 +2,10 @@
 
 from infrashare.assets.search import ASSETS_INDEX
 from infrashare.core.indexing import SearchIndex
+from infrashare.needs.search import NEEDS_INDEX
 from infrashare.regions.search import REGIONS_INDEX
 
-SEARCH_INDEXES: tuple[SearchIndex, ...] = (REGIONS_INDEX, ASSETS_INDEX)
+SEARCH_INDEXES: tuple[SearchIndex, ...] = (REGIONS_INDEX, ASSETS_INDEX, NEEDS_INDEX)
 
 
 def search_index(uid: str) -> SearchIndex:

@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.assets.changes import asset_changed
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.core.errors import Conflict
 
@@ -50,6 +51,7 @@ async def reserve(db: AsyncSession, asset_id: uuid.UUID, units: int, now: dateti
             asset_id=str(asset_id),
             units_requested=units,
         )
+    asset_changed(db, asset_id)
     await _reload(db, asset_id)
 
 
@@ -70,6 +72,7 @@ async def release(db: AsyncSession, asset_id: uuid.UUID, units: int, now: dateti
         .execution_options(synchronize_session=False)
     )
     await db.execute(statement)
+    asset_changed(db, asset_id)
     await _reload(db, asset_id)
 
 

@@ -128,7 +128,8 @@ class ApprovalRule(UUIDPrimaryKey, Timestamps, Base):
 
 
 class Notification(UUIDPrimaryKey, Base):
-    """In-app news for an organisation: a request it is party to changed."""
+    """In-app news for an organisation: a request it is party to changed, or an asset could
+    serve one of its published needs (``match.new``, naming the need and the asset)."""
 
     __tablename__ = "notifications"
 
@@ -138,6 +139,8 @@ class Notification(UUIDPrimaryKey, Base):
     request_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("sharing_requests.id", ondelete="CASCADE"), index=True
     )
+    need_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
     status: Mapped[RequestStatus | None]

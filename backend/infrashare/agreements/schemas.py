@@ -166,6 +166,8 @@ class NotificationRead(BaseModel):
 
     id: uuid.UUID
     request_id: uuid.UUID | None
+    need_id: uuid.UUID | None = Field(description="For match.new: your need")
+    asset_id: uuid.UUID | None = Field(description="For match.new: the asset that could serve it")
     event: str
     title: str
     status: RequestStatus | None

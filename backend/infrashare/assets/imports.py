@@ -30,6 +30,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.principal import Principal
+from infrashare.assets.changes import assets_changed
 from infrashare.assets.columns import (
     ATTRIBUTE_COLUMNS,
     EXPORT_ONLY_COLUMNS,
@@ -40,7 +41,6 @@ from infrashare.assets.columns import (
 )
 from infrashare.assets.models import Asset, AssetImportJob, AssetKind, ImportStatus
 from infrashare.assets.schemas import ATTRIBUTE_MODELS, AssetCreate, ImportJobRead
-from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import (
     CONTENT_COLUMNS,
     RegionPoint,
@@ -54,7 +54,6 @@ from infrashare.assets.service import (
 from infrashare.audit.service import Actor, PendingEvent, record_events
 from infrashare.core.db import Database, utc_now
 from infrashare.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from infrashare.core.indexing import mark_many_changed
 
 MAX_ROWS = 100_000
 SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
@@ -359,7 +358,7 @@ async def upsert_assets(
             await db.execute(insert(cast(Table, Asset.__table__)), inserts)
         if updates:
             events += await _update_changed(db, updates, reason)
-        await mark_many_changed(db, ASSETS_INDEX, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
+        await assets_changed(db, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
         outcome.created += len(inserts)
         outcome.updated += len(updates)
         progress.rows_written = outcome.created + outcome.updated + outcome.unchanged

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from infrashare.accounts.models import Role
 from infrashare.accounts.principal import Principal
+from infrashare.assets.changes import asset_changed
 from infrashare.assets.models import Asset, AssetKind, AssetStatus, Visibility
 from infrashare.assets.schemas import (
     CAPACITY_UNITS,
@@ -34,12 +35,10 @@ from infrashare.assets.schemas import (
     SharingTerms,
     haversine_m,
 )
-from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.visibility import Viewer, present
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
-from infrashare.core.indexing import mark_changed
 from infrashare.regions.models import Region
 
 WRITER_ROLES = (Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER)
@@ -350,7 +349,7 @@ async def create_asset(db: AsyncSession, principal: Principal, data: AssetCreate
     db.add(asset)
     await db.flush()
     await record_event(db, principal.actor, "asset.created", "asset", asset.id, after=content)
-    mark_changed(db, ASSETS_INDEX, asset.id)
+    asset_changed(db, asset.id)
     return asset
 
 
@@ -410,7 +409,7 @@ async def _apply(
     await record_event(
         db, principal.actor, action, "asset", asset.id, before=before, after=after, reason=reason
     )
-    mark_changed(db, ASSETS_INDEX, asset.id)
+    asset_changed(db, asset.id)
     return asset
 
 

@@ -67,24 +67,51 @@ def _quoted(values: Sequence[str]) -> str:
 
 
 async def push(
-    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
-) -> None:
-    """Writes the documents of these keys into index ``uid`` and removes whatever they no longer have."""
-    client = engine.client
+    engine: SearchEngine,
+    index: SearchIndex,
+    uid: str,
+    documents: dict[str, list[Document]],
+    *,
+    fresh_index: bool = False,
+    wait: bool = True,
+) -> list[int]:
+    """Writes the documents of these keys into index ``uid`` and removes whatever they no longer
+    have; returns the Meilisearch tasks, once they succeeded (unless ``wait`` is false: then the
+    caller waits, e.g. for several pushes at once). A ``fresh_index`` being built has nothing stale.
+
+    Every Meilisearch write costs a task with a fixed overhead, so the stale-document deletion is
+    only sent when a read finds stale documents (a route that moved, a retired asset) — most
+    changes (capacity, status, names) are one task. The deletion itself is a filter, evaluated
+    when Meilisearch runs it, after the addition.
+    """
     target = engine.index(uid)
     tasks = []
     fresh = [document for docs in documents.values() for document in docs]
     if fresh:
-        tasks.append(await target.add_documents(fresh, primary_key=index.primary_key))
+        tasks.append((await target.add_documents(fresh, primary_key=index.primary_key)).task_uid)
+    if fresh_index:
+        return tasks if not wait else await _waited(engine, tasks)
     keep = [str(document[index.primary_key]) for document in fresh]
     stale = f"{index.key_field} IN [{_quoted(list(documents))}]"
     if keep:
         stale += f" AND NOT {index.primary_key} IN [{_quoted(keep)}]"
-    tasks.append(await target.delete_documents_by_filter(stale))
-    for task in tasks:
-        finished = await client.wait_for_task(task.task_uid, timeout_in_ms=60_000)
+    found = await target.get_documents(filter=stale, limit=1, fields=[index.primary_key])
+    if found.total:
+        tasks.append((await target.delete_documents_by_filter(stale)).task_uid)
+    return tasks if not wait else await _waited(engine, tasks)
+
+
+async def _waited(engine: SearchEngine, tasks: list[int]) -> list[int]:
+    await wait_for(engine, tasks)
+    return tasks
+
+
+async def wait_for(engine: SearchEngine, tasks: Sequence[int], timeout_ms: int = 120_000) -> None:
+    """Waits until Meilisearch has run these tasks; raises if any did not succeed."""
+    for task_uid in tasks:
+        finished = await engine.client.wait_for_task(task_uid, timeout_in_ms=timeout_ms)
         if finished.status != "succeeded":
-            raise MeilisearchError(f"task {task.task_uid} {finished.status}: {finished.error}")
+            raise MeilisearchError(f"task {task_uid} {finished.status}: {finished.error}")
 
 
 async def ensure_index(engine: SearchEngine, index: SearchIndex, uid: str | None = None) -> None:
@@ -103,7 +130,11 @@ class Indexer:
     database: Database
     engine: SearchEngine
     indexes: Sequence[SearchIndex]
-    batch_size: int = 500
+    # Each Meilisearch write has a fixed cost (~0.3 s per task here, whatever its size): few large
+    # batches make a burst searchable much sooner than many small ones (10,000 changes: 7.5 s in
+    # batches of 2,000, 3.4 s in batches of 5,000).
+    batch_size: int = 5000
+    pipeline: int = 4  # batches claimed at once, their Meilisearch tasks queued back to back
     rebuild_empty: bool = True
 
     async def drain_once(self) -> int:
@@ -114,18 +145,19 @@ class Indexer:
         return handled
 
     async def _drain(self, index: SearchIndex) -> int:
-        # Look first with a reader: an idle indexer must not take SQLite's write lock every tick.
+        if self.database.is_sqlite:
+            return await self._drain_unlocked(index)
+        # Look first with a reader: an idle indexer must not take the write lock every tick.
         async with self.database.reader() as peek:
             if not await claim(peek, [index.topic], 1, utc_now()):
                 return 0
         async with self.database.writer() as session:
             now = utc_now()
-            messages = await claim(session, [index.topic], self.batch_size, now)
+            messages = await claim(session, [index.topic], self.batch_size * self.pipeline, now)
             if not messages:
                 return 0
-            keys = list(dict.fromkeys(message.key for message in messages))
             try:
-                await push(self.engine, index, index.uid, await index.load(session, keys))
+                await wait_for(self.engine, await self._send(session, index, messages))
             except SEARCH_FAILURES as exc:
                 logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
                 await retry_later(session, messages, repr(exc), now)
@@ -134,6 +166,47 @@ class Indexer:
             await mark_done(session, [message.id for message in messages], utc_now())
             await session.commit()
             return len(messages)
+
+    async def _send(
+        self, session: AsyncSession, index: SearchIndex, messages: list[OutboxMessage]
+    ) -> list[int]:
+        """Queues the documents of these messages' keys, ``batch_size`` keys per Meilisearch task.
+
+        The next chunk is read from the database while Meilisearch indexes the previous one, and
+        additions queued back to back are indexed as one batch by Meilisearch."""
+        keys = list(dict.fromkeys(message.key for message in messages))
+        tasks: list[int] = []
+        for start in range(0, len(keys), self.batch_size):
+            documents = await index.load(session, keys[start : start + self.batch_size])
+            tasks += await push(self.engine, index, index.uid, documents, wait=False)
+        return tasks
+
+    async def _drain_unlocked(self, index: SearchIndex) -> int:
+        """SQLite has one writer at a time: holding its lock while Meilisearch indexes would stall
+        every write of the app. So the batch and its documents are read in a read snapshot, pushed,
+        and only then settled in a short write. (PostgreSQL keeps the row locks, so several
+        indexers can share the outbox; on SQLite a second indexer would only repeat a push, which
+        is harmless: documents are always rebuilt from the rows.)"""
+        now, messages = utc_now(), []
+        try:
+            async with self.database.reader() as reader:
+                messages = await claim(reader, [index.topic], self.batch_size * self.pipeline, now)
+                if not messages:
+                    return 0
+                tasks = await self._send(reader, index, messages)
+            await wait_for(self.engine, tasks)
+        except SEARCH_FAILURES as exc:
+            logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
+            async with self.database.writer() as session:
+                ids = [message.id for message in messages]
+                claimed = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+                await retry_later(session, list(claimed.all()), repr(exc), now)
+                await session.commit()
+            return 0
+        async with self.database.writer() as session:
+            await mark_done(session, [message.id for message in messages], utc_now())
+            await session.commit()
+        return len(messages)
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 0.3) -> None:
         """Drains until ``stop`` is set; errors are logged and retried, never fatal."""
@@ -186,12 +259,14 @@ async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) 
         replay_from = int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
     await ensure_index(engine, index)
     await ensure_index(engine, index, building)
-    count = 0
+    count, tasks = 0, []
     async with database.reader() as session:
         async for keys in index.all_keys(session):
             documents = await index.load(session, keys)
-            await push(engine, index, building, documents)
+            # Not awaited one by one: queued additions are batched together by Meilisearch.
+            tasks += await push(engine, index, building, documents, fresh_index=True, wait=False)
             count += sum(len(docs) for docs in documents.values())
+    await wait_for(engine, tasks, timeout_ms=3_600_000)
     client = engine.client
     swap = await client.swap_indexes([(engine.name(index.uid), engine.name(building))])
     await client.wait_for_task(swap.task_uid, timeout_in_ms=120_000)

@@ -63,10 +63,18 @@ class SearchEngine:
         await self.client.aclose()
 
 
+# Meilisearch 1.21 streams a gzip response as small chunks; on a keep-alive connection the
+# second chunk waits for the client's delayed ACK (Nagle vs delayed ACK): ~40 ms per search.
+# Uncompressed answers come in one piece (search p50 44 ms -> 2 ms on this machine).
+PLAIN_RESPONSES = {"Accept-Encoding": "identity"}
+
+
 def search_client(settings: Settings) -> SearchEngine | None:
     if not settings.meili_url:
         return None
-    client = AsyncClient(settings.meili_url, settings.meili_master_key or None, timeout=10)
+    client = AsyncClient(
+        settings.meili_url, settings.meili_master_key or None, timeout=10, custom_headers=PLAIN_RESPONSES
+    )
     return SearchEngine(client, settings.meili_index_prefix)
 
 
@@ -140,6 +148,13 @@ class MeilisearchProcess:
                 pass
             time.sleep(0.1)
         raise TimeoutError(f"Meilisearch did not answer on {self.url} within {timeout}s")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no chance to finish anything."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -12,9 +12,10 @@ from typing import Any
 
 EARTH_M = 6_371_008.8
 Position = tuple[float, float]
+XY = tuple[float, float]  # metres on the local projection
 
 
-def _project(origin_lat: float, point: Position) -> tuple[float, float]:
+def _project(origin_lat: float, point: Position) -> XY:
     lon, lat = point
     return (
         math.radians(lon) * EARTH_M * math.cos(math.radians(origin_lat)),
@@ -22,7 +23,7 @@ def _project(origin_lat: float, point: Position) -> tuple[float, float]:
     )
 
 
-def _segment_distance(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+def _segment_distance(p: XY, a: XY, b: XY) -> float:
     dx, dy = b[0] - a[0], b[1] - a[1]
     length2 = dx * dx + dy * dy
     t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
@@ -47,7 +48,7 @@ def point_to_geometry_m(point: Position, geometry: dict[str, Any]) -> float:
     return min(_segment_distance(p, a, b) for a, b in itertools.pairwise(projected))
 
 
-def _densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]:
+def densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]:
     line = vertices(geometry)
     if len(line) == 1:
         return line
@@ -62,13 +63,52 @@ def _densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]
     return points
 
 
+def _crosses(a1: XY, a2: XY, b1: XY, b2: XY) -> bool:
+    """Do the segments a1-a2 and b1-b2 intersect (touching counts)?"""
+
+    def side(p: XY, q: XY, r: XY) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2 = side(b1, b2, a1), side(b1, b2, a2)
+    d3, d4 = side(a1, a2, b1), side(a1, a2, b2)
+    return (d1 * d2 <= 0) and (d3 * d4 <= 0) and not (d1 == d2 == d3 == d4 == 0 and _apart(a1, a2, b1, b2))
+
+
+def _apart(a1: XY, a2: XY, b1: XY, b2: XY) -> bool:
+    """Collinear segments that do not overlap."""
+    return (
+        max(a1[0], a2[0]) < min(b1[0], b2[0])
+        or max(b1[0], b2[0]) < min(a1[0], a2[0])
+        or max(a1[1], a2[1]) < min(b1[1], b2[1])
+        or max(b1[1], b2[1]) < min(a1[1], a2[1])
+    )
+
+
+def _segments_distance(a1: XY, a2: XY, b1: XY, b2: XY) -> float:
+    if _crosses(a1, a2, b1, b2):
+        return 0.0
+    return min(
+        _segment_distance(a1, b1, b2),
+        _segment_distance(a2, b1, b2),
+        _segment_distance(b1, a1, a2),
+        _segment_distance(b2, a1, a2),
+    )
+
+
 def geometry_distance_m(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Smallest distance between two Points/LineStrings (routes sampled every 50 m)."""
+    """Smallest distance between two Points/LineStrings, exactly (segment to segment)."""
     if a["type"] == "Point":
         return point_to_geometry_m(vertices(a)[0], b)
     if b["type"] == "Point":
         return point_to_geometry_m(vertices(b)[0], a)
-    return min(point_to_geometry_m(point, b) for point in _densified(a))
+    origin = vertices(a)[0][1]
+    line_a = [_project(origin, vertex) for vertex in vertices(a)]
+    line_b = [_project(origin, vertex) for vertex in vertices(b)]
+    return min(
+        _segments_distance(a1, a2, b1, b2)
+        for a1, a2 in itertools.pairwise(line_a)
+        for b1, b2 in itertools.pairwise(line_b)
+    )
 
 
 def inside_polygon(point: Position, ring: list[Position]) -> bool:
@@ -82,4 +122,4 @@ def inside_polygon(point: Position, ring: list[Position]) -> bool:
 
 
 def touches_polygon(geometry: dict[str, Any], ring: list[Position]) -> bool:
-    return any(inside_polygon(point, ring) for point in _densified(geometry, step_m=100.0))
+    return any(inside_polygon(point, ring) for point in densified(geometry, step_m=100.0))

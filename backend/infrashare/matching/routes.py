@@ -3,23 +3,46 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from infrashare.accounts.models import Industry
 from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.assets.models import AssetKind
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.matching.geometry import Position
-from infrashare.matching.schemas import AssetSearchResult, MatchList, PlannedWork, SortOrder
+from infrashare.matching.need_search import NeedQuery, NeedSortOrder, search_needs
+from infrashare.matching.schemas import (
+    AssetSearchResult,
+    MatchList,
+    NeedHit,
+    NeedSearchResult,
+    PlannedWork,
+    SortOrder,
+)
 from infrashare.matching.search import AssetQuery, search_assets
 from infrashare.matching.service import matches_for_need, planned_works
+from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
+from infrashare.needs.routes import need_read
 from infrashare.oauth.scopes import requires
 from infrashare.regions.service import descendant_codes, missing_region_codes
 
 Many = Annotated[list[str] | None, QueryParameter(description="Repeat the parameter for several values")]
+Text = Annotated[str, QueryParameter(max_length=200, description="Words; Chinese or English")]
+Region = Annotated[
+    str | None, QueryParameter(pattern=r"^\d{6}(\d{3})?$", description="Division code, descendants included")
+]
+Box = Annotated[str | None, QueryParameter(description="min_lon,min_lat,max_lon,max_lat")]
+Near = Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")]
+Radius = Annotated[int | None, QueryParameter(ge=1, le=200_000)]
+Polygon = Annotated[str | None, QueryParameter(description="lon,lat;lon,lat;lon,lat…")]
+PageNumber = Annotated[int, QueryParameter(ge=1, le=500)]
+PerPage = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 def _numbers(field: str, text: str, count: int | None) -> list[float]:
@@ -55,6 +78,27 @@ def _polygon(text: str | None) -> list[Position]:
     return ring
 
 
+@dataclass(frozen=True)
+class GeoParameters:
+    bbox: tuple[float, float, float, float] | None
+    near: Position | None
+    radius_m: int | None
+    polygon: list[Position]
+
+
+def _geo(bbox: str | None, near: str | None, radius_m: int | None, polygon: str | None) -> GeoParameters:
+    box = _numbers("bbox", bbox, 4) if bbox else None
+    point = _position("near", *_numbers("near", near, 2)) if near else None
+    if radius_m and not point:
+        raise InvalidInput("radius_m needs near.", errors=[FieldError("near", "required with radius_m")])
+    return GeoParameters(
+        bbox=(box[0], box[1], box[2], box[3]) if box else None,
+        near=point,
+        radius_m=radius_m,
+        polygon=_polygon(polygon),
+    )
+
+
 @get(
     "/api/v1/search/assets",
     tags=["search"],
@@ -65,31 +109,25 @@ async def search_assets_route(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     principal: CurrentPrincipal,
-    q: Annotated[str, QueryParameter(max_length=200, description="Words; Chinese or English")] = "",
+    q: Text = "",
     kind: Many = None,
     status: Many = None,
     industry: Many = None,
     owner: Annotated[uuid.UUID | None, QueryParameter(description="Owner organisation id")] = None,
-    region: Annotated[
-        str | None,
-        QueryParameter(pattern=r"^\d{6}(\d{3})?$", description="Division code, descendants included"),
-    ] = None,
+    region: Region = None,
     min_free: Annotated[int | None, QueryParameter(ge=0)] = None,
     min_power_kw: Annotated[float | None, QueryParameter(ge=0)] = None,
     power_guarantee: FromQuery[bool | None] = None,
     ready_by: Annotated[date | None, QueryParameter(description="Ready on or before this date")] = None,
-    bbox: Annotated[str | None, QueryParameter(description="min_lon,min_lat,max_lon,max_lat")] = None,
-    near: Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")] = None,
-    radius_m: Annotated[int | None, QueryParameter(ge=1, le=200_000)] = None,
-    polygon: Annotated[str | None, QueryParameter(description="lon,lat;lon,lat;lon,lat…")] = None,
+    bbox: Box = None,
+    near: Near = None,
+    radius_m: Radius = None,
+    polygon: Polygon = None,
     sort: FromQuery[SortOrder] = "relevance",
-    page: Annotated[int, QueryParameter(ge=1, le=500)] = 1,
-    per_page: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
 ) -> AssetSearchResult:
-    box = _numbers("bbox", bbox, 4) if bbox else None
-    point = _position("near", *_numbers("near", near, 2)) if near else None
-    if radius_m and not point:
-        raise InvalidInput("radius_m needs near.", errors=[FieldError("near", "required with radius_m")])
+    geo = _geo(bbox, near, radius_m, polygon)
     query = AssetQuery(
         text=q.strip(),
         kinds=tuple(kind or ()),
@@ -101,15 +139,84 @@ async def search_assets_route(
         min_power_kw=min_power_kw,
         power_guarantee=power_guarantee,
         ready_by=ready_by,
-        bbox=(box[0], box[1], box[2], box[3]) if box else None,
-        near=point,
-        radius_m=radius_m,
-        polygon=_polygon(polygon),
+        bbox=geo.bbox,
+        near=geo.near,
+        radius_m=geo.radius_m,
+        polygon=geo.polygon,
         sort=sort,
         page=page,
         per_page=per_page,
     )
     return await search_assets(db_session, request.app.state.search, principal, query)
+
+
+@get(
+    "/api/v1/search/needs",
+    tags=["search"],
+    summary="Search needs: text, filters, facets, geo (only needs you may see)",
+    **requires("needs:read"),
+)
+async def search_needs_route(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    principal: CurrentPrincipal,
+    q: Text = "",
+    status: Annotated[
+        list[NeedStatus] | None, QueryParameter(description="Default: every state you may see")
+    ] = None,
+    kind: Annotated[list[AssetKind] | None, QueryParameter(description="Any of these wanted kinds")] = None,
+    purpose: Annotated[list[NeedPurpose] | None, QueryParameter(description="Any of these purposes")] = None,
+    mode: Annotated[list[NeedMode] | None, QueryParameter(description="share or co_build")] = None,
+    industry: Annotated[list[Industry] | None, QueryParameter(description="Requesting industry")] = None,
+    organisation: Annotated[
+        uuid.UUID | None, QueryParameter(description="Requesting organisation id")
+    ] = None,
+    region: Region = None,
+    needed_by_from: Annotated[date | None, QueryParameter(description="Needed by on or after")] = None,
+    needed_by_to: Annotated[date | None, QueryParameter(description="Needed by on or before")] = None,
+    bbox: Box = None,
+    near: Near = None,
+    radius_m: Radius = None,
+    polygon: Polygon = None,
+    sort: Annotated[
+        NeedSortOrder, QueryParameter(description="distance needs near; newest is by publication")
+    ] = "relevance",
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
+) -> NeedSearchResult:
+    geo = _geo(bbox, near, radius_m, polygon)
+    if sort == "distance" and geo.near is None:
+        raise InvalidInput(
+            "sort=distance needs near.", errors=[FieldError("near", "required with sort=distance")]
+        )
+    query = NeedQuery(
+        text=q.strip(),
+        statuses=tuple(status or ()),
+        kinds=tuple(kind or ()),
+        purposes=tuple(purpose or ()),
+        modes=tuple(mode or ()),
+        industries=tuple(industry or ()),
+        organisation_id=organisation,
+        region=region,
+        needed_by_from=needed_by_from,
+        needed_by_to=needed_by_to,
+        bbox=geo.bbox,
+        near=geo.near,
+        radius_m=geo.radius_m,
+        polygon=geo.polygon,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+    )
+    found = await search_needs(db_session, request.app.state.search, principal, query)
+    return NeedSearchResult(
+        hits=[NeedHit(need=need_read(hit.view), distance_m=hit.distance_m) for hit in found.hits],
+        total=found.total,
+        page=page,
+        per_page=per_page,
+        facets=found.facets,
+        degraded=found.degraded,
+    )
 
 
 @get(

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from infrashare.assets.schemas import AssetRead
+from infrashare.needs.schemas import NeedRead
 
 SortOrder = Literal["relevance", "distance", "free_capacity"]
 
@@ -60,3 +61,23 @@ class PlannedWork(BaseModel):
     )
     co_build_needs: int = Field(description="Published or matched co_build needs within their reach of it")
     live_requests: int = Field(description="Requests on it that are open, accepted or active")
+
+
+class NeedHit(BaseModel):
+    need: NeedRead
+    distance_m: float | None = Field(
+        description="From the search point to the need's location (its point, or the nearest part of its route)"
+    )
+
+
+class NeedSearchResult(BaseModel):
+    hits: list[NeedHit]
+    total: int = Field(description="Needs matching, among those you may see")
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]] = Field(
+        description="Counts per value of status, kinds, purpose, mode, industry, district_code"
+    )
+    degraded: bool = Field(
+        description="True when Meilisearch was unreachable and the database answered (no facets, simple text match)"
+    )

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,18 +61,18 @@ class AssetQuery:
     per_page: int = 20
 
 
-def _list(values: Sequence[object]) -> str:
+def filter_list(values: Sequence[object]) -> str:
     return "[" + ", ".join(json.dumps(str(value)) for value in values) + "]"
 
 
 def visibility_filter(viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
     """The visibility rule of assets/visibility.py, as a Meilisearch filter."""
     parts = [f"owner_id = {json.dumps(str(viewer.organisation_id))}"]
-    parts.append(f"visibility IN {_list(SEEN_BY[viewer.kind])}")
+    parts.append(f"visibility IN {filter_list(SEEN_BY[viewer.kind])}")
     if viewer.kind == OrganisationKind.REGULATOR and jurisdiction_roots:
-        parts.append(f"region_codes IN {_list(sorted(jurisdiction_roots))}")
+        parts.append(f"region_codes IN {filter_list(sorted(jurisdiction_roots))}")
     if viewer.granted:
-        parts.append(f"asset_id IN {_list(sorted(viewer.granted))}")
+        parts.append(f"asset_id IN {filter_list(sorted(viewer.granted))}")
     return " OR ".join(parts)
 
 
@@ -80,7 +81,7 @@ def _geo_filters(query: AssetQuery) -> list[str]:
     if query.near and query.radius_m:
         lon, lat = query.near
         filters.append(f"_geoRadius({lat}, {lon}, {query.radius_m + GRID_SLACK_M})")
-    box = query.bbox or _polygon_box(query.polygon)
+    box = query.bbox or polygon_box(query.polygon)
     if box:
         pad = GRID_DEGREES / 2
         min_lon, min_lat, max_lon, max_lat = box
@@ -90,7 +91,7 @@ def _geo_filters(query: AssetQuery) -> list[str]:
     return filters
 
 
-def _polygon_box(ring: list[Position]) -> tuple[float, float, float, float] | None:
+def polygon_box(ring: list[Position]) -> tuple[float, float, float, float] | None:
     if not ring:
         return None
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
@@ -100,13 +101,13 @@ def _polygon_box(ring: list[Position]) -> tuple[float, float, float, float] | No
 def index_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
     filters = [visibility_filter(viewer, jurisdiction_roots)]
     statuses = query.statuses or tuple(s.value for s in AssetStatus if s != AssetStatus.RETIRED)
-    filters.append(f"status IN {_list(statuses)}")
+    filters.append(f"status IN {filter_list(statuses)}")
     if query.kinds:
-        filters.append(f"kind IN {_list(query.kinds)}")
+        filters.append(f"kind IN {filter_list(query.kinds)}")
     if query.owner_id:
         filters.append(f"owner_id = {json.dumps(str(query.owner_id))}")
     if query.industries:
-        filters.append(f"owner_industry IN {_list(query.industries)}")
+        filters.append(f"owner_industry IN {filter_list(query.industries)}")
     if query.region:
         filters.append(f"region_codes = {json.dumps(query.region)}")
     if query.min_free is not None:
@@ -147,18 +148,23 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
     )
 
 
+def index_search(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> dict[str, Any]:
+    """The Meilisearch search the API sends for this query and caller (also what bench/search.py times)."""
+    return {
+        "query": query.text or None,
+        "filter": index_filter(query, viewer, jurisdiction_roots),
+        "facets": FACETS,
+        "sort": _sort(query),
+        "page": query.page,
+        "hits_per_page": query.per_page,
+        "attributes_to_retrieve": ["asset_id"],
+    }
+
+
 async def _from_index(
     db: AsyncSession, client: SearchEngine, viewer: Viewer, roots: frozenset[str], query: AssetQuery
 ) -> AssetSearchResult:
-    result = await client.searchable(ASSETS_INDEX.uid).search(
-        query.text or None,
-        filter=index_filter(query, viewer, roots),
-        facets=FACETS,
-        sort=_sort(query),
-        page=query.page,
-        hits_per_page=query.per_page,
-        attributes_to_retrieve=["asset_id"],
-    )
+    result = await client.searchable(ASSETS_INDEX.uid).search(**index_search(query, viewer, roots))
     assets = await _assets_in_order(db, viewer, [hit["asset_id"] for hit in result.hits])
     hits = [hit for asset in assets if (hit := _hit(viewer, asset, query))]
     facets: dict[str, dict[str, int]] = {
@@ -186,7 +192,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
     if query.text:
         pattern = f"%{query.text.strip()}%"
         sql = sql.where(or_(Asset.name.like(pattern), Asset.description.like(pattern)))
-    box = query.bbox or _polygon_box(query.polygon)
+    box = query.bbox or polygon_box(query.polygon)
     if box:
         min_lon, min_lat, max_lon, max_lat = box
         sql = sql.where(

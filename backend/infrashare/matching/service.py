@@ -39,9 +39,14 @@ def reach_m(need: Need) -> int:
     return need.radius_m or need.corridor_m or DEFAULT_REACH_M
 
 
+def serving_statuses(need: Need) -> tuple[str, ...]:
+    """Asset states that can serve the need: co-building goes into planned works only."""
+    return ("planned",) if need.mode == NeedMode.CO_BUILD else ("available", "planned")
+
+
 def candidate_query(need: Need, per_page: int) -> AssetQuery:
     """The search that finds a need's candidates: wanted kinds, free capacity, within reach."""
-    statuses = ("planned",) if need.mode == NeedMode.CO_BUILD else ("available", "planned")
+    statuses = serving_statuses(need)
     kinds = tuple(kind.value for kind in need.wanted_kinds)
     reach = reach_m(need)
     if need.geometry["type"] == "Point":

@@ -22,9 +22,11 @@ from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.indexing import mark_changed
 from infrashare.needs.lifecycle import Action, Party, allowed_actions, decide
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate
+from infrashare.needs.search import NEEDS_INDEX
 from infrashare.regions.models import Region
 from infrashare.regions.service import descendant_codes
 
@@ -223,6 +225,7 @@ async def create_need(
     db.add(need)
     await db.flush()
     await record_event(db, principal.actor, "need.created", "need", need.id, after=snapshot_of(need))
+    mark_changed(db, NEEDS_INDEX, need.id)
     return await get_need(db, principal, need.id)
 
 
@@ -251,6 +254,7 @@ async def update_need(
     await record_event(
         db, principal.actor, "need.updated", "need", need.id, before=before, after=snapshot_of(need)
     )
+    mark_changed(db, NEEDS_INDEX, need.id)
     return await get_need(db, principal, need.id)
 
 

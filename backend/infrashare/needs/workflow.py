@@ -24,8 +24,10 @@ from infrashare.accounts.principal import Principal
 from infrashare.audit.service import SYSTEM, record_event
 from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.indexing import mark_changed
 from infrashare.needs.lifecycle import EXPIRABLE, Action, IllegalTransition, decide
 from infrashare.needs.models import Need, NeedRemark, NeedStatus
+from infrashare.needs.search import NEEDS_INDEX
 from infrashare.needs.service import (
     EVENT_NAMES,
     NeedView,
@@ -110,6 +112,7 @@ async def apply_transition(
     )
     if rule.to == NeedStatus.PUBLISHED:
         await announce_published(db, need)
+    mark_changed(db, NEEDS_INDEX, need.id)
     return need
 
 

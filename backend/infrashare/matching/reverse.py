@@ -1,0 +1,310 @@
+"""Reverse matching: when an asset is written, tell the organisations whose published needs it could serve.
+
+Asset writes leave a ``matching.asset`` outbox message (assets/changes.py). The matcher claims
+them in batches and, per batch, reads the assets once, the published needs near any of them
+once (one query: a wanted kind among the batch's kinds, bounding boxes padded by each need's
+reach), the access grants once and the notices already sent once. Pairs are then checked in
+memory with the rule of ``GET /needs/{id}/matches``: a wanted kind, a state that serves the
+need's mode, free capacity, another organisation's asset, visible to the need's organisation
+and within reach of the location that organisation may see. So a 100,000-row import costs a
+few queries per batch of 500, never one per row.
+
+A new (asset, need) pair is remembered in ``match_notices`` — announced once, however often the
+asset changes afterwards — and gets an in-app notification for the need's organisation and a
+``match.new`` webhook event. All of it commits together with the batch's outbox messages marked
+done, or none of it does (the batch is then claimed again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import structlog
+from sqlalchemy import ColumnElement, exists, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from infrashare.accounts.models import Organisation, Role
+from infrashare.agreements.models import Notification, SharingRequest
+from infrashare.assets.changes import MATCHING_TOPIC
+from infrashare.assets.models import Asset, AssetStatus
+from infrashare.assets.service import to_read
+from infrashare.assets.visibility import Viewer, present
+from infrashare.core.db import Database, utc_now
+from infrashare.core.indexing import pause
+from infrashare.core.outbox import OutboxMessage, claim, mark_done, retry_later
+from infrashare.matching.geometry import geometry_distance_m
+from infrashare.matching.models import MatchNotice
+from infrashare.matching.search import GRID_SLACK_M
+from infrashare.matching.service import (
+    DEFAULT_REACH_M,
+    METRES_PER_DEGREE,
+    reach_m,
+    score_factors,
+    serving_statuses,
+)
+from infrashare.needs.models import Need, NeedKind, NeedStatus
+from infrashare.webhooks.models import WebhookSubscription
+from infrashare.webhooks.service import emit
+
+logger = structlog.get_logger("infrashare.matching")
+EVENT = "match.new"
+TITLE = "新的匹配资产 New match for your need"
+
+
+@dataclass(frozen=True)
+class NewMatch:
+    asset: Asset
+    need: Need
+    distance_m: float
+    exact: bool  # whether the need's organisation sees the asset's location exactly
+    score: float
+
+
+async def _servable_assets(db: AsyncSession, ids: Sequence[str]) -> list[Asset]:
+    query = select(Asset).where(
+        Asset.id.in_([uuid.UUID(i) for i in ids]),
+        Asset.status.in_([AssetStatus.AVAILABLE, AssetStatus.PLANNED]),
+        Asset.capacity_free >= 1,
+    )
+    return list((await db.scalars(query)).all())
+
+
+def _within_reach_of(assets: list[Asset]) -> list[ColumnElement[bool]]:
+    """Needs whose bounding box, padded by the need's reach, meets the batch's bounding box."""
+    min_lon, max_lon = min(a.min_lon for a in assets), max(a.max_lon for a in assets)
+    min_lat, max_lat = min(a.min_lat for a in assets), max(a.max_lat for a in assets)
+    lon_factor = 1 / max(0.1, math.cos(math.radians(min(89.0, max(abs(min_lat), abs(max_lat)) + 1))))
+    reach = func.coalesce(Need.radius_m, Need.corridor_m, DEFAULT_REACH_M) + GRID_SLACK_M
+    pad_lat = reach / METRES_PER_DEGREE
+    pad_lon = pad_lat * lon_factor
+    return [
+        Need.max_lat + pad_lat >= min_lat,
+        Need.min_lat - pad_lat <= max_lat,
+        Need.max_lon + pad_lon >= min_lon,
+        Need.min_lon - pad_lon <= max_lon,
+    ]
+
+
+async def _needs_near(db: AsyncSession, assets: list[Asset], today: date) -> list[tuple[Need, Organisation]]:
+    kinds = sorted({asset.kind.value for asset in assets})
+    query = (
+        select(Need, Organisation)
+        .join(Organisation, Organisation.id == Need.organisation_id)
+        .where(
+            Need.status == NeedStatus.PUBLISHED,
+            Need.needed_by >= today,
+            exists().where(NeedKind.need_id == Need.id, NeedKind.kind.in_(kinds)).correlate(Need),
+            *_within_reach_of(assets),
+        )
+        .options(selectinload(Need.kinds))
+    )
+    return [(need, organisation) for need, organisation in (await db.execute(query)).tuples().all()]
+
+
+async def _viewers(
+    db: AsyncSession, organisations: list[Organisation], assets: list[Asset]
+) -> dict[uuid.UUID, Viewer]:
+    """Each needing organisation as the visibility rule sees it, with its grants among these assets."""
+    granted: dict[uuid.UUID, set[uuid.UUID]] = {organisation.id: set() for organisation in organisations}
+    rows = await db.execute(
+        select(SharingRequest.requester_organisation_id, SharingRequest.asset_id).where(
+            SharingRequest.asset_id.in_([asset.id for asset in assets]),
+            SharingRequest.requester_organisation_id.in_(list(granted)),
+            SharingRequest.reserved_units > 0,
+        )
+    )
+    for organisation_id, asset_id in rows.tuples().all():
+        granted[organisation_id].add(asset_id)
+    # Needs are posted by operators; an empty jurisdiction only ever shows less, never more.
+    return {
+        organisation.id: Viewer(
+            organisation.id,
+            organisation.kind,
+            Role.OPERATOR_MEMBER,
+            granted=frozenset(granted[organisation.id]),
+        )
+        for organisation in organisations
+    }
+
+
+async def _already_announced(db: AsyncSession, assets: list[Asset]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    query = select(MatchNotice.asset_id, MatchNotice.need_id).where(
+        MatchNotice.asset_id.in_([asset.id for asset in assets])
+    )
+    return set((await db.execute(query)).tuples().all())
+
+
+def _boxes_meet(need: Need, asset: Asset, pad_m: float) -> bool:
+    pad_lat = pad_m / METRES_PER_DEGREE
+    pad_lon = pad_lat / max(0.1, math.cos(math.radians(need.lat)))
+    return (
+        need.max_lat + pad_lat >= asset.min_lat
+        and need.min_lat - pad_lat <= asset.max_lat
+        and need.max_lon + pad_lon >= asset.min_lon
+        and need.min_lon - pad_lon <= asset.max_lon
+    )
+
+
+def serving_distance(need: Need, asset: Asset, viewer: Viewer) -> float | None:
+    """The distance at which ``asset`` could serve ``need`` for its organisation, or None if it cannot.
+
+    Measured to the location that organisation may see: at ~1 km precision an asset up to
+    ``GRID_SLACK_M`` beyond the reach still counts, as on the need's matches page."""
+    if asset.owner_organisation_id == need.organisation_id or asset.capacity_free < 1:
+        return None
+    if asset.kind.value not in {kind.value for kind in need.wanted_kinds}:
+        return None
+    if asset.status.value not in serving_statuses(need) or not viewer.sees(asset):
+        return None
+    reach = reach_m(need)
+    if not _boxes_meet(need, asset, reach + GRID_SLACK_M):
+        return None
+    shown = present(viewer, asset)
+    distance = geometry_distance_m(need.geometry, shown.geometry)
+    return distance if distance <= reach + (0 if shown.exact else GRID_SLACK_M) else None
+
+
+async def find_new_matches(db: AsyncSession, asset_ids: Sequence[str], today: date) -> list[NewMatch]:
+    """The (asset, published need) pairs among these assets that were never announced before."""
+    assets = await _servable_assets(db, asset_ids)
+    if not assets:
+        return []
+    needs = await _needs_near(db, assets, today)
+    if not needs:
+        return []
+    viewers = await _viewers(db, list({org.id: org for _, org in needs}.values()), assets)
+    announced = await _already_announced(db, assets)
+    found = []
+    for asset in assets:
+        for need, organisation in needs:
+            if (asset.id, need.id) in announced:
+                continue
+            viewer = viewers[organisation.id]
+            distance = serving_distance(need, asset, viewer)
+            if distance is None:
+                continue
+            shown = min(distance, reach_m(need))
+            factors = score_factors(need, to_read(viewer, asset), shown, None)
+            score = round(sum(factor.score * factor.weight for factor in factors), 4)
+            found.append(NewMatch(asset, need, round(shown, 1), viewer.sees_exactly(asset), score))
+    return found
+
+
+async def _organisations_with_webhooks(db: AsyncSession, organisations: set[uuid.UUID]) -> set[uuid.UUID]:
+    query = select(WebhookSubscription.organisation_id).where(
+        WebhookSubscription.is_active.is_(True),
+        WebhookSubscription.organisation_id.in_(sorted(organisations)),
+    )
+    return set((await db.scalars(query.distinct())).all())
+
+
+def _payload(match: NewMatch) -> dict[str, object]:
+    return {
+        "need_id": str(match.need.id),
+        "need_title": match.need.title,
+        "asset_id": str(match.asset.id),
+        "asset_name": match.asset.name,
+        "asset_kind": match.asset.kind.value,
+        "owner_organisation_id": str(match.asset.owner_organisation_id),
+        "distance_m": match.distance_m,
+        "location_precision": "exact" if match.exact else "approx_1km",
+        "score": match.score,
+    }
+
+
+def _how_far(match: NewMatch) -> str:
+    return f"{match.distance_m:.0f} m" if match.exact else "位置约 1 km 精度 location to ~1 km"
+
+
+async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> None:
+    """Remembers each pair, notifies the need's organisation in the app and queues its webhooks."""
+    if not matches:
+        return
+    await db.execute(
+        insert(MatchNotice),
+        [
+            {"asset_id": m.asset.id, "need_id": m.need.id, "distance_m": m.distance_m, "created_at": now}
+            for m in matches
+        ],
+    )
+    notifications = [
+        {
+            "id": uuid.uuid4(),
+            "organisation_id": m.need.organisation_id,
+            "need_id": m.need.id,
+            "asset_id": m.asset.id,
+            "event": EVENT,
+            "title": f"{TITLE}: {m.need.title} ← {m.asset.name} ({_how_far(m)})"[:300],
+            "created_at": now,
+        }
+        for m in matches
+    ]
+    await db.execute(insert(Notification), notifications)
+    hooked = await _organisations_with_webhooks(db, {m.need.organisation_id for m in matches})
+    for match in matches:
+        if match.need.organisation_id in hooked:
+            await emit(
+                db,
+                EVENT,
+                _payload(match),
+                organisations=[match.need.organisation_id],
+                region_code=match.need.region_code,
+                asset_kinds=[match.asset.kind.value],
+            )
+
+
+@dataclass
+class ReverseMatcher:
+    """Drains ``matching.asset`` messages; in the app (embedded default) or in `infrashare worker`."""
+
+    database: Database
+    batch_size: int = 500
+
+    async def match_once(self) -> int:
+        """Handles one batch; returns how many outbox messages it settled."""
+        async with self.database.reader() as peek:
+            if not await claim(peek, [MATCHING_TOPIC], 1, utc_now()):
+                return 0
+        async with self.database.writer() as session:
+            now = utc_now()
+            messages = await claim(session, [MATCHING_TOPIC], self.batch_size, now)
+            if not messages:
+                return 0
+            keys = list(dict.fromkeys(message.key for message in messages))
+            ids = [message.id for message in messages]
+            try:
+                matches = await find_new_matches(session, keys, now.date())
+                await announce(session, matches, now)
+                await mark_done(session, ids, utc_now())
+                await session.commit()
+            except SQLAlchemyError as exc:  # e.g. a notice another matcher wrote meanwhile
+                await session.rollback()
+                await self._retry_later(ids, repr(exc))
+                return 0
+        if matches:
+            logger.info("new matches announced", count=len(matches), assets=len(keys))
+        return len(messages)
+
+    async def _retry_later(self, ids: list[int], error: str) -> None:
+        logger.warning("reverse matching batch failed; will retry", error=error)
+        async with self.database.writer() as session:
+            messages = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))).all()
+            await retry_later(session, list(messages), error, utc_now())
+            await session.commit()
+
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.match_once()
+            except Exception:  # a bad batch is claimed again later; the loop must go on
+                logger.exception("reverse matching batch failed")
+                busy = 0
+            if not busy:
+                await pause(stop, idle_seconds)

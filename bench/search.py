@@ -1,0 +1,428 @@
+"""Benchmark: asset search and matching on N synthetic assets, through the API and raw Meilisearch.
+
+1. A fresh database (SQLite file by default, or a PostgreSQL 15 cluster started here), migrated
+   and demo-seeded, and a Meilisearch process of its own.
+2. N deterministic assets (seeded RNG: towers, poles, machine rooms, ducts and cable routes over
+   Shenzhen's districts, mixed states and visibilities) imported as one CSV through
+   POST /api/v1/assets/imports by the tower company, on a server without background work.
+3. `infrashare reindex` for regions, needs and assets (timed); the import's outbox messages are
+   then settled, since the rebuild covered them.
+4. `infrashare serve` with its worker (the embedded default). The same mixed query set (text,
+   filters, geo radius / box with distance and capacity sorts) runs through
+   GET /api/v1/search/assets and directly against Meilisearch with the very search the API sends
+   (built by the same function, `matching.search.index_search`), interleaved; p50/p95 of each and
+   the ratio of the p95s.
+5. GET /api/v1/needs/{id}/matches for every published demo need; p50/p95.
+6. A burst of 10,000 updates (a re-import changing power_kw of 10,000 assets) and the lag from
+   the import's commit until Meilisearch answers all 10,000 with the new value.
+
+Targets (issue 4): API p95 <= 1.5 x raw p95 and <= 50 ms; matches p95 <= 100 ms; lag <= 5 s.
+The server runs with the per-user rate limit raised: the bench is one user sending thousands.
+
+    uv run python bench/search.py [--assets 200000] [--rounds 3] [--backend sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import LiveServer, PostgresCluster  # noqa: E402
+
+from infrashare.accounts.models import OrganisationKind, Role  # noqa: E402
+from infrashare.assets.search import ASSETS_INDEX  # noqa: E402
+from infrashare.assets.visibility import Viewer  # noqa: E402
+from infrashare.core.db import sync_url  # noqa: E402
+from infrashare.core.search import PLAIN_RESPONSES, MeilisearchProcess, meilisearch_binary  # noqa: E402
+from infrashare.core.settings import Settings  # noqa: E402
+from infrashare.demo.seed import DEMO_PASSWORD  # noqa: E402
+from infrashare.matching.search import AssetQuery, index_search  # noqa: E402
+
+SEED = 20261125
+UPDATES = 10_000
+MARK_KW = 77.7  # the power_kw the update burst sets; no generated asset has it before
+DISTRICTS = {  # code: (name, lon, lat, places)
+    "440303": ("罗湖", 114.1264, 22.5511, ["东门", "莲塘", "笋岗"]),
+    "440304": ("福田", 114.0500, 22.5243, ["华强北", "香蜜湖", "车公庙", "梅林"]),
+    "440305": ("南山", 113.9256, 22.5363, ["科技园", "后海", "蛇口", "西丽"]),
+    "440306": ("宝安", 113.8789, 22.5580, ["西乡", "沙井", "福永"]),
+    "440307": ("龙岗", 114.2421, 22.7238, ["坂田", "布吉", "平湖"]),
+    "440309": ("龙华", 114.0310, 22.6828, ["民治", "观澜", "大浪"]),
+    "440310": ("坪山", 114.3700, 22.7041, ["坑梓", "碧岭"]),
+    "440311": ("光明", 113.9312, 22.7646, ["公明", "凤凰"]),
+}
+KINDS = [  # kind, Chinese label, weight
+    ("tower", "铁塔", 25),
+    ("pole", "智慧杆", 35),
+    ("machine_room", "机房", 15),
+    ("duct", "管道", 12),
+    ("cable", "光缆", 13),
+]
+COLUMNS = [
+    "external_id", "kind", "name", "description", "status", "ready_date", "region_code", "lon", "lat",
+    "route", "capacity_total", "capacity_free", "power_kw", "visibility", "sharing_terms",
+    "height_m", "structure_type", "diameter_mm", "material", "fibre_type", "length_km",
+    "floor_area_m2", "cooling",
+]  # fmt: skip
+ATTRIBUTES = {
+    "tower": {"height_m": 35, "structure_type": "lattice"},
+    "pole": {"height_m": 12, "structure_type": "smart_pole"},
+    "duct": {"diameter_mm": 110, "material": "hdpe"},
+    "cable": {"fibre_type": "G.652D", "length_km": 1.2},
+    "machine_room": {"floor_area_m2": 60, "cooling": "precision_ac"},
+}
+WORDS = ["铁塔", "机房", "管道", "光缆", "智慧杆", "tower", "machine room", "conduit", "fibre", "mast"]
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def asset_row(number: int, power_kw: float | None = None) -> list[object]:
+    """Row ``number`` of the deterministic data set (the same every run)."""
+    rng = random.Random(SEED * 1_000_003 + number)  # noqa: S311 - benchmark data
+    code = list(DISTRICTS)[number % len(DISTRICTS)]
+    district, lon0, lat0, places = DISTRICTS[code]
+    kind, label = rng.choices([(k, lab) for k, lab, _ in KINDS], weights=[w for *_, w in KINDS])[0]
+    lon, lat = lon0 + rng.gauss(0, 0.03), lat0 + rng.gauss(0, 0.02)
+    place = places[number % len(places)]
+    total = rng.choice([4, 6, 9, 12])
+    roll = rng.random()
+    status, ready, free = "available", "", rng.randint(1, total)
+    if roll < 0.1:
+        status, free = "full", 0
+    elif roll < 0.2:
+        status, ready = "planned", (date(2027, 1, 1) + timedelta(days=rng.randint(0, 700))).isoformat()
+    drawn_kw = rng.choice(["", 5, 10, 20])  # drawn always, so an update changes nothing else
+    row: dict[str, object] = {
+        "external_id": f"B{number:07d}",
+        "kind": kind,
+        "name": f"{district}{place}{label} {number}号",
+        "description": f"{district}区{place}片区{label}，可共享",
+        "status": status,
+        "ready_date": ready,
+        "region_code": code,
+        "capacity_total": total,
+        "capacity_free": free,
+        "power_kw": drawn_kw if power_kw is None else power_kw,
+        "visibility": rng.choices(["public", "operators", "regulators"], weights=[7, 2, 1])[0],
+        "sharing_terms": "按年租用",
+        **ATTRIBUTES[kind],
+    }
+    if kind in ("duct", "cable"):
+        heading, step = rng.uniform(0, 2 * math.pi), rng.uniform(0.002, 0.004)
+        east, north = step * math.cos(heading), step * math.sin(heading)
+        vertices = [(lon + i * east, lat + i * north) for i in range(rng.randint(2, 6))]
+        row["route"] = ", ".join(f"{x:.6f} {y:.6f}" for x, y in vertices)
+    else:
+        row["lon"], row["lat"] = round(lon, 6), round(lat, 6)
+    return [row.get(column, "") for column in COLUMNS]
+
+
+def assets_csv(numbers: range, power_kw: float | None = None) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for number in numbers:
+        writer.writerow(asset_row(number, power_kw))
+    return buffer.getvalue().encode("utf-8")
+
+
+def query_set(count: int) -> list[AssetQuery]:
+    """A mixed, deterministic set: words, filters, radius with distance sort, boxes, capacity sort."""
+    rng = random.Random(SEED)  # noqa: S311 - benchmark data
+    queries = []
+    for number in range(count):
+        code = rng.choice(list(DISTRICTS))
+        _, lon, lat, _ = DISTRICTS[code]
+        near = (round(lon + rng.gauss(0, 0.02), 5), round(lat + rng.gauss(0, 0.015), 5))
+        word = rng.choice(WORDS)
+        kind = rng.choice([k for k, *_ in KINDS])
+        shape = number % 5
+        if shape == 0:
+            queries.append(AssetQuery(text=word))
+        elif shape == 1:
+            queries.append(AssetQuery(text=word, kinds=(kind,), min_free=2, region=code))
+        elif shape == 2:
+            radius = rng.choice([500, 1000, 2000, 5000])
+            queries.append(AssetQuery(kinds=(kind,), near=near, radius_m=radius, sort="distance"))
+        elif shape == 3:
+            box = (near[0] - 0.03, near[1] - 0.02, near[0] + 0.03, near[1] + 0.02)
+            queries.append(AssetQuery(text=word, bbox=box))
+        else:
+            queries.append(
+                AssetQuery(statuses=("available",), region=code, min_free=3, sort="free_capacity", near=near)
+            )
+    return queries
+
+
+def api_params(query: AssetQuery) -> dict[str, Any]:
+    params: dict[str, Any] = {"sort": query.sort, "page": query.page, "per_page": query.per_page}
+    if query.text:
+        params["q"] = query.text
+    if query.kinds:
+        params["kind"] = list(query.kinds)
+    if query.statuses:
+        params["status"] = list(query.statuses)
+    if query.region:
+        params["region"] = query.region
+    if query.min_free is not None:
+        params["min_free"] = query.min_free
+    if query.near:
+        params["near"] = f"{query.near[0]},{query.near[1]}"
+    if query.radius_m:
+        params["radius_m"] = query.radius_m
+    if query.bbox:
+        params["bbox"] = ",".join(str(value) for value in query.bbox)
+    return params
+
+
+def raw_body(query: AssetQuery, viewer: Viewer) -> dict[str, Any]:
+    """The API's own Meilisearch search for this query, as the JSON Meilisearch receives."""
+    search = index_search(query, viewer, frozenset())
+    names = {"query": "q", "hits_per_page": "hitsPerPage", "attributes_to_retrieve": "attributesToRetrieve"}
+    return {names.get(key, key): value for key, value in search.items() if value is not None}
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+@dataclass
+class Timings:
+    values: list[float]
+
+    def line(self, name: str) -> str:
+        p50, p95 = percentile(self.values, 0.5), percentile(self.values, 0.95)
+        return f"{name:<26} n={len(self.values):>5}  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
+
+
+def timed(call: Callable[[], httpx.Response]) -> float:
+    started = time.perf_counter()
+    response = call()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text[:300]}")
+    return elapsed
+
+
+def signed_in(url: str, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=600)
+    me = client.post("/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+    me.raise_for_status()
+    client.headers["X-CSRF-Token"] = me.json()["csrf_token"]
+    return client
+
+
+def import_csv(client: httpx.Client, payload: bytes) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/assets/imports",
+        content=payload,
+        headers={"Content-Type": "text/csv"},
+        params={"background": "true"},
+    )
+    if response.status_code not in (200, 202):
+        raise RuntimeError(f"import refused: {response.status_code} {response.text[:500]}")
+    job: dict[str, Any] = response.json()
+    location = response.headers.get("location")
+    while location and job["status"] not in ("succeeded", "failed"):
+        time.sleep(0.05)
+        job = client.get(location).json()
+    job["seen_at"] = time.time()  # the job row commits with the rows: at most one poll after
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"import failed: {str(job)[:800]}")
+    return job
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    work: Path
+    database_url: str
+    meili: MeilisearchProcess
+    assets: int
+    rounds: int
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "INFRASHARE_DATABASE_URL": self.database_url,
+            "INFRASHARE_VAR_DIR": str(self.work / "var"),
+            "INFRASHARE_MEILI_URL": self.meili.url,
+            "INFRASHARE_MEILI_MASTER_KEY": self.meili.master_key,
+            "INFRASHARE_LOG_LEVEL": "WARNING",
+            "INFRASHARE_RATE_LIMIT_USER_PER_MINUTE": "100000000",
+        }
+
+    def cli(self, *args: str) -> str:
+        infrashare = str(Path(sys.executable).with_name("infrashare"))
+        done = subprocess.run(  # noqa: S603 - our own CLI
+            [infrashare, *args], env={**os.environ, **self.env}, check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    @contextmanager
+    def server(self, name: str, worker: bool) -> Iterator[LiveServer]:
+        env = self.env | {"INFRASHARE_RUN_WORKER": "true" if worker else "false"}
+        live = LiveServer(env=env).start(self.work / f"{name}.log")
+        try:
+            yield live
+        finally:
+            live.stop()
+
+    def sql(self, statement: str, **params: object) -> list[Any]:
+        engine = create_engine(sync_url(self.database_url))
+        with engine.begin() as connection:
+            result = connection.execute(text(statement), params)
+            rows = list(result.all()) if result.returns_rows else []
+        engine.dispose()
+        return rows
+
+    def load(self) -> None:
+        self.cli("db", "upgrade")
+        self.cli("seed")
+        started = time.perf_counter()
+        payload = assets_csv(range(self.assets))
+        with self.server("load", worker=False) as live:
+            job = import_csv(signed_in(live.url, "admin@tower.example"), payload)
+        print(
+            f"import    {self.assets:,} assets ({len(payload) / 2**20:.1f} MiB CSV) in"
+            f" {time.perf_counter() - started:.1f} s (created {job['created_count']:,})",
+            flush=True,
+        )
+        for uid in ("regions", "needs", "assets"):
+            started = time.perf_counter()
+            output = self.cli("reindex", uid)
+            print(f"reindex   {output} in {time.perf_counter() - started:.1f} s", flush=True)
+        # The rebuilds read every row; the import's messages have nothing left to tell.
+        self.sql("UPDATE outbox SET done_at = created_at WHERE done_at IS NULL")
+
+    def viewer(self, client: httpx.Client) -> Viewer:
+        organisation = uuid.UUID(client.get("/api/v1/me").json()["organisation"]["id"])
+        granted = self.sql(
+            "SELECT DISTINCT asset_id FROM sharing_requests"
+            " WHERE requester_organisation_id = :org AND reserved_units > 0",
+            org=organisation.hex if self.database_url.startswith("sqlite") else organisation,
+        )
+        return Viewer(
+            organisation,
+            OrganisationKind.OPERATOR,
+            Role.OPERATOR_ADMIN,
+            granted=frozenset(uuid.UUID(str(row[0])) for row in granted),
+        )
+
+    def searches(self, client: httpx.Client, raw: httpx.Client) -> tuple[Timings, Timings]:
+        viewer = self.viewer(client)
+        queries = query_set(100)
+        path = f"/indexes/{ASSETS_INDEX.uid}/search"
+        api, direct = Timings([]), Timings([])
+        for round_number in range(self.rounds + 1):  # the first round warms caches, unrecorded
+            for query in queries:
+                a = timed(lambda q=query: client.get("/api/v1/search/assets", params=api_params(q)))
+                r = timed(lambda q=query: raw.post(path, json=raw_body(q, viewer)))
+                if round_number:
+                    api.values.append(a)
+                    direct.values.append(r)
+        return api, direct
+
+    def matches(self, client: httpx.Client) -> Timings:
+        listed = client.get("/api/v1/needs", params={"status": "published", "page_size": 100}).json()
+        need_ids = [item["id"] for item in listed["items"]]
+        timings = Timings([])
+        for round_number in range(self.rounds + 1):
+            for need_id in need_ids:
+                elapsed = timed(lambda n=need_id: client.get(f"/api/v1/needs/{n}/matches"))
+                if round_number:
+                    timings.values.append(elapsed)
+        return timings
+
+    def lag(self, owner: httpx.Client, raw: httpx.Client) -> float:
+        """Seconds from the commit of 10,000 updates until Meilisearch shows all of them."""
+        updates = min(UPDATES, self.assets)
+        body = {"filter": f"power_kw = {MARK_KW}", "hitsPerPage": 1, "page": 1}
+        path = f"/indexes/{ASSETS_INDEX.uid}/search"
+        assert raw.post(path, json=body).json()["totalHits"] == 0
+        job = import_csv(owner, assets_csv(range(updates), power_kw=MARK_KW))
+        assert job["updated_count"] == updates, job
+        committed = job["seen_at"]
+        while raw.post(path, json=body).json()["totalHits"] < updates:
+            if time.time() - committed > 600:
+                raise TimeoutError("updates never became searchable")
+            time.sleep(0.02)
+        return time.time() - committed
+
+    def measure(self) -> list[str]:
+        # The same headers as the app's client (core.search.PLAIN_RESPONSES: no gzip, no 40 ms stall).
+        headers = {"Authorization": f"Bearer {self.meili.master_key}", **PLAIN_RESPONSES}
+        raw = httpx.Client(base_url=self.meili.url, headers=headers, timeout=60)
+        with self.server("serve", worker=True) as live:
+            client = signed_in(live.url, "admin@mobile.example")
+            api, direct = self.searches(client, raw)
+            matches = self.matches(client)
+            lag = self.lag(signed_in(live.url, "admin@tower.example"), raw)
+        ratio = percentile(api.values, 0.95) / percentile(direct.values, 0.95)
+        return [
+            api.line("API search"),
+            direct.line("raw Meilisearch search"),
+            f"{'p95 ratio API / raw':<26} {ratio:.2f}  (target <= 1.5; API p95 target <= 50 ms)",
+            matches.line("matches (target p95 100)"),
+            f"{'lag after 10,000 updates':<26} {lag:.2f} s from commit to all searchable (target <= 5 s)",
+        ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--assets", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes over the 100 queries")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="infrashare-search-bench-"))
+    meili = MeilisearchProcess(meilisearch_binary(Settings()), work / "meili", "bench-master-key-0123456789")
+    cluster = PostgresCluster().start() if args.backend == "postgresql" else None
+    url = cluster.create_database("bench") if cluster else f"sqlite+aiosqlite:///{work / 'bench.db'}"
+    meili.start()
+    started = time.perf_counter()
+    try:
+        bench = Bench(work, url, meili, args.assets, args.rounds)
+        bench.load()
+        lines = bench.measure()
+    finally:
+        meili.stop()
+        if cluster:
+            cluster.stop()
+    print(
+        f"\n{args.assets:,} assets, {args.backend}, {os.cpu_count()} CPUs, {time.perf_counter() - started:.0f} s:"
+    )
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
