@@ -38,9 +38,15 @@ async def settle(actors: Actors, as_email: str, expected: dict[str, str], within
     await actors.use(as_email)
     deadline = time.monotonic() + within_seconds
     while time.monotonic() < deadline:
-        found = await search(actors.client, per_page=200)
-        states = {hit["need"]["id"]: hit["need"]["status"] for hit in found["hits"]}
-        if not found["degraded"] and all(states.get(i) == s for i, s in expected.items()):
+        # Filter by status in the index: hits are read from the database, so their status alone
+        # would say nothing of what the index (and its facets) hold.
+        indexed = [
+            await search(actors.client, status=status, per_page=200) for status in set(expected.values())
+        ]
+        states = {hit["need"]["id"]: hit["need"]["status"] for found in indexed for hit in found["hits"]}
+        if not any(found["degraded"] for found in indexed) and all(
+            states.get(i) == s for i, s in expected.items()
+        ):
             return
         await asyncio.sleep(0.2)
     raise TimeoutError("needs never became searchable")

@@ -152,7 +152,7 @@ async def _views_in_order(
         return []
     wanted = [uuid.UUID(i) for i in ids]
     query = need_query().where(Need.id.in_(wanted), visible_clause(principal, jurisdiction))
-    rows = (await db.execute(query)).tuples().all()
+    rows = (await db.execute(query)).all()
     found = {str(row[0].id): view_of(principal, row, jurisdiction) for row in rows}
     return [found[i] for i in ids if i in found]
 
@@ -222,7 +222,7 @@ async def _from_database(db: AsyncSession, principal: Principal, query: NeedQuer
     where = [visible_clause(principal, jurisdiction), *await filter_clauses(db, filters)]
     order: list[Any] = [Need.needed_by, Need.id] if query.sort == "needed_by" else ORDER
     sql = need_query().where(*where, *_database_clauses(query)).order_by(*order).limit(DATABASE_LIMIT)
-    rows = (await db.execute(sql)).tuples().all()
+    rows = (await db.execute(sql)).all()
     hits = [hit for row in rows if (hit := _hit(view_of(principal, row, jurisdiction), query))]
     if query.near and query.radius_m:
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + ROUTE_SLACK_M]

@@ -105,7 +105,7 @@ async def _needs_near(db: AsyncSession, assets: list[Asset], today: date) -> lis
         )
         .options(selectinload(Need.kinds))
     )
-    return [(need, organisation) for need, organisation in (await db.execute(query)).tuples().all()]
+    return [(need, organisation) for need, organisation in (await db.execute(query)).all()]
 
 
 async def _viewers(
@@ -120,7 +120,7 @@ async def _viewers(
             SharingRequest.reserved_units > 0,
         )
     )
-    for organisation_id, asset_id in rows.tuples().all():
+    for organisation_id, asset_id in rows.all():
         granted[organisation_id].add(asset_id)
     # Needs are posted by operators; an empty jurisdiction only ever shows less, never more.
     return {
@@ -138,7 +138,7 @@ async def _already_announced(db: AsyncSession, assets: list[Asset]) -> set[tuple
     query = select(MatchNotice.asset_id, MatchNotice.need_id).where(
         MatchNotice.asset_id.in_([asset.id for asset in assets])
     )
-    return set((await db.execute(query)).tuples().all())
+    return set((await db.execute(query)).all())
 
 
 def _boxes_meet(need: Need, asset: Asset, pad_m: float) -> bool:

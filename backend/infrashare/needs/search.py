@@ -107,7 +107,7 @@ def need_documents(
 
 async def _region_names(db: AsyncSession, codes: set[str]) -> dict[str, str]:
     rows = await db.execute(select(Region.code, Region.name).where(Region.code.in_(sorted(codes))))
-    return {code: name for code, name in rows.tuples().all()}
+    return {code: name for code, name in rows.all()}
 
 
 async def load_needs(db: AsyncSession, keys: Sequence[str]) -> dict[str, list[Document]]:
