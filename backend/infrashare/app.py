@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -88,6 +89,12 @@ def _web_ui(dist: Path) -> HTTPRouteHandler:
         return await anyio.to_thread.run_sync(read, relative)
 
     return web_ui
+
+
+def openapi_json(settings: Settings) -> str:
+    """The OpenAPI document as stable JSON: the web UI's typed client is generated from it."""
+    document = create_app(settings).openapi_schema.to_schema()
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

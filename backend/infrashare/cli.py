@@ -1,4 +1,4 @@
-"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify."""
+"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, openapi."""
 
 from __future__ import annotations
 
@@ -131,6 +131,21 @@ def oauth_rotate_key(keep_old_minutes: int) -> None:
         session.commit()
     database.sync_engine.dispose()
     click.echo(f"new signing key {kid}; older keys verify for {keep_old_minutes} more minutes")
+
+
+@main.command()
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File; stdout if omitted"
+)
+def openapi(output: Path | None) -> None:
+    """Write the OpenAPI document (JSON) that the web UI's typed client is generated from."""
+    from infrashare.app import openapi_json
+
+    text = openapi_json(get_settings())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 @main.command()
