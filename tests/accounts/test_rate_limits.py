@@ -30,7 +30,9 @@ async def test_machine_clients_have_their_own_quota(settings: Settings) -> None:
     app = create_app(settings.model_copy(update={"rate_limit_client_per_minute": 3}))
     async with AsyncTestClient(app, base_url="http://127.0.0.1:8000") as client:
         await sign_in(client, "admin@tower.example")
-        machine = (await client.post("/api/v1/oauth/clients", json={"name": "sync", "scopes": ["needs:read"]})).json()
+        machine = (
+            await client.post("/api/v1/oauth/clients", json={"name": "sync", "scopes": ["needs:read"]})
+        ).json()
         token = (
             await client.post(
                 "/oauth/token",
