@@ -36,9 +36,10 @@ export const problemMiddleware: Middleware = {
 
 export function createApiClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}) {
   const client = createClient<paths>({
-    baseUrl: options.baseUrl ?? "",
+    baseUrl: options.baseUrl ?? globalThis.location?.origin ?? "",
     credentials: "same-origin",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Looked up on each call, so tests can stub the global fetch.
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
   });
   client.use(csrfMiddleware, problemMiddleware);
   return client;

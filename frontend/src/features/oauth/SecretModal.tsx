@@ -11,6 +11,7 @@ export function SecretModal({ client, onClose }: { client: ClientWithSecret | nu
       open={client !== null}
       onCancel={onClose}
       maskClosable={false}
+      destroyOnHidden
       footer={
         <Button type="primary" onClick={onClose}>
           {t("oauth.secretStored")}
