@@ -1,0 +1,129 @@
+"""The web UI's shell and admin screens in a real Chromium against a real `infrashare serve`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from infrashare.demo.seed import DEMO_PASSWORD
+from tests.e2e.axe import serious_violations
+from tests.e2e.conftest import Screenshot
+from tests.e2e.pages import TOWER_ADMIN, fail_on_page_errors, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_operator_admin_registers_an_oauth_client_and_sees_its_secret_once(
+    page: Page, screenshot: Screenshot
+) -> None:
+    errors = fail_on_page_errors(page)
+    sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
+    page.get_by_role("navigation", name="主导航").get_by_role("menuitem", name="OAuth 客户端").click()
+    expect(page).to_have_url("/admin/oauth-clients")
+    expect(page.get_by_role("heading", name="OAuth 客户端")).to_be_visible()
+    screenshot("oauth-clients")
+
+    page.get_by_role("button", name="注册客户端").click()
+    dialog = page.get_by_role("dialog", name="注册客户端")
+    dialog.get_by_label("名称").fill("GIS 同步（端到端测试）")
+    dialog.get_by_label("回调地址").fill("https://gis.example.com/oauth/callback")
+    dialog.get_by_role("checkbox", name=re.compile("读取资产")).check()
+    dialog.get_by_role("checkbox", name=re.compile("读取需求清单")).check()
+    screenshot("register-form")
+    dialog.get_by_role("button", name="注册", exact=True).click()
+
+    secret_dialog = page.get_by_role("dialog", name="客户端凭据")
+    secret = secret_dialog.locator("#client-secret")
+    expect(secret).to_be_visible()
+    secret_text = secret.inner_text().strip()
+    assert len(secret_text) >= 20
+    expect(secret_dialog.get_by_role("button", name="复制").first).to_be_visible()
+    screenshot("secret-shown-once")
+    secret_dialog.get_by_role("button", name="我已保存密钥").click()
+    expect(secret_dialog).to_be_hidden()
+
+    row = page.get_by_role("row", name=re.compile("GIS 同步（端到端测试）"))
+    expect(row).to_contain_text("读取资产")
+    expect(row).to_contain_text("https://gis.example.com/oauth/callback")
+    assert secret_text not in page.content()  # shown once: gone from the page
+    screenshot("client-listed")
+
+    row.get_by_role("button", name="吊销").click()
+    page.locator(".ant-popconfirm").get_by_role("button", name="吊销").click()
+    expect(row).to_contain_text("已吊销")
+    screenshot("client-revoked")
+    assert errors == []
+
+
+def test_the_language_switch_changes_the_whole_ui_and_is_remembered(
+    page: Page, screenshot: Screenshot
+) -> None:
+    errors = fail_on_page_errors(page)
+    sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+    page.locator("#language-switch").get_by_text("English").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.locator("#role")).to_have_text("Operator admin")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    screenshot("dashboard-en")
+
+    page.get_by_role("menuitem", name="Assets").click()
+    expect(page.get_by_text("Coming soon")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name="Assets")).to_be_visible()
+    screenshot("coming-soon-en")
+
+    page.locator("#language-switch").get_by_text("中文").click()
+    expect(page.get_by_role("heading", name="资源管理")).to_be_visible()
+    expect(page.get_by_text("即将推出")).to_be_visible()
+    expect(page.locator("#role")).to_have_text("运营单位管理员")
+    screenshot("coming-soon-zh")
+    assert errors == []
+
+
+def test_the_dashboard_maps_shenzhen_districts(page: Page, screenshot: Screenshot) -> None:
+    errors = fail_on_page_errors(page)
+    sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
+    expect(page.get_by_text(re.compile(r"\d+ 个区"))).to_be_visible()
+    expect(page.get_by_text("福田区")).to_be_visible()
+    expect(page.get_by_test_id("map").locator("canvas")).to_be_visible()
+    screenshot("dashboard")
+    assert errors == []
+
+
+def test_the_platform_admin_sees_organisations_and_not_operator_screens(
+    page: Page, screenshot: Screenshot
+) -> None:
+    errors = fail_on_page_errors(page)
+    sign_in(page, "admin@platform.example", DEMO_PASSWORD)
+    expect(page).to_have_url("/organisations")
+    expect(page.get_by_role("row", name=re.compile("深圳市通信管理局"))).to_contain_text("440300")
+    screenshot("organisations")
+    page.goto("/dashboard")
+    expect(page.get_by_text("无权访问")).to_be_visible()
+    assert errors == []
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_sign_in_and_dashboard_have_no_serious_accessibility_violations(page: Page, language: str) -> None:
+    page.add_init_script(f"window.localStorage.setItem('infrashare.language', '{language}')")
+    page.goto("/sign-in")
+    expect(page.locator("#sign-in-form")).to_be_visible()
+    assert serious_violations(page) == []
+
+    form = page.locator("#sign-in-form")
+    form.locator("input[type=email]").fill(TOWER_ADMIN)
+    form.locator("input[type=password]").fill(DEMO_PASSWORD)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url("/dashboard")
+    expect(page.get_by_text("440304")).to_be_visible()
+    assert serious_violations(page) == []
+
+    page.goto("/admin/oauth-clients")
+    expect(page.locator("#page-title")).to_be_visible()
+    assert serious_violations(page) == []
