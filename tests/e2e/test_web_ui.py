@@ -57,6 +57,42 @@ def test_an_operator_admin_registers_an_oauth_client_and_sees_its_secret_once(
     assert errors == []
 
 
+def test_an_operator_admin_creates_a_user_sees_field_errors_and_deactivates_them(
+    page: Page, screenshot: Screenshot
+) -> None:
+    errors = fail_on_page_errors(page)
+    sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
+    page.get_by_role("menuitem", name="用户管理").click()
+    expect(page.get_by_role("row", name=re.compile("engineer@tower.example"))).to_be_visible()
+
+    page.get_by_role("button", name="新建用户").click()
+    dialog = page.get_by_role("dialog", name="新建用户")
+    dialog.get_by_label("邮箱").fill("engineer@tower.example")
+    dialog.get_by_label("姓名").fill("新同事")
+    dialog.get_by_label("初始密码").fill("a-long-enough-password")
+    dialog.get_by_role("button", name="创建").click()
+    # The API's 409 names the field: the message sits under the e-mail input.
+    email_item = dialog.locator(".ant-form-item").filter(has=page.get_by_label("邮箱"))
+    expect(email_item).to_contain_text("exists already")
+    screenshot("duplicate-email")
+
+    dialog.get_by_label("邮箱").fill("new.colleague@tower.example")
+    dialog.get_by_role("button", name="创建").click()
+    expect(dialog).to_be_hidden()
+    row = page.get_by_role("row", name=re.compile("new.colleague@tower.example"))
+    expect(row).to_contain_text("运营单位成员")
+    expect(row).to_contain_text("启用")
+
+    row.get_by_role("button", name="停用").click()
+    page.locator(".ant-popconfirm").get_by_role("button", name="确定").click()
+    expect(row.get_by_role("button", name="启用")).to_be_visible()
+    screenshot("deactivated")
+    row.get_by_role("button", name="启用").click()
+    page.locator(".ant-popconfirm").get_by_role("button", name="确定").click()
+    expect(row.get_by_role("button", name="停用")).to_be_visible()
+    assert errors == []
+
+
 def test_the_language_switch_changes_the_whole_ui_and_is_remembered(
     page: Page, screenshot: Screenshot
 ) -> None:

@@ -49,6 +49,19 @@ describe("problem middleware", () => {
     expect(problemError.fieldErrors).toEqual([{ field: "redirect_uris.0", message: "must use https" }]);
   });
 
+  it("reads a conflict's top-level field as a field error", async () => {
+    const api = createApiClient({
+      baseUrl: "http://test",
+      fetch: async () =>
+        new Response(
+          JSON.stringify({ type: "/problems/conflict", title: "Conflict", status: 409, detail: "Taken.", field: "email" }),
+          { status: 409, headers: { "Content-Type": "application/problem+json" } },
+        ),
+    });
+    const error = (await api.GET("/api/v1/me").catch((e: unknown) => e)) as ProblemError;
+    expect(error.fieldErrors).toEqual([{ field: "email", message: "Taken." }]);
+  });
+
   it("turns an answer that is not a problem into a generic one", async () => {
     const api = createApiClient({
       baseUrl: "http://test",

@@ -67,13 +67,17 @@ export async function problemFromResponse(response: Response): Promise<Problem> 
     return fallback;
   }
   if (!isRecord(body)) return fallback;
+  const detail = typeof body.detail === "string" ? body.detail : fallback.detail;
+  // Some problems (a conflict on a unique field) name the field at the top level.
+  const errors =
+    fieldErrors(body.errors) ?? (typeof body.field === "string" ? [{ field: body.field, message: detail }] : []);
   return {
     type: typeof body.type === "string" ? body.type : fallback.type,
     title: typeof body.title === "string" ? body.title : fallback.title,
     status: typeof body.status === "number" ? body.status : response.status,
-    detail: typeof body.detail === "string" ? body.detail : fallback.detail,
+    detail,
     ...(typeof body.instance === "string" ? { instance: body.instance } : {}),
-    ...(fieldErrors(body.errors) ? { errors: fieldErrors(body.errors) } : {}),
+    ...(errors.length ? { errors } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import { ErrorState } from "../../app/states";
+import { PageHeader } from "../../shared/PageHeader";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useRegionsByCode } from "../regions/api";
@@ -150,14 +151,14 @@ export default function OrganisationsPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
-        <Typography.Title level={2} id="page-title" style={{ margin: 0 }}>
-          {t("organisations.title")}
-        </Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-          {t("organisations.create")}
-        </Button>
-      </Space>
+      <PageHeader
+        title={t("organisations.title")}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t("organisations.create")}
+          </Button>
+        }
+      />
       <Table<OrganisationRead>
         rowKey="id"
         size="middle"

@@ -1,11 +1,12 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import type { Schemas } from "../../api/client";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
+import { PageHeader } from "../../shared/PageHeader";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { ROLES_BY_KIND, useCreateUser, useOrganisation, useSetUserActive, useUsers } from "./api";
 import { useSession } from "./session";
@@ -105,17 +106,15 @@ export default function UsersPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
-        <div>
-          <Typography.Title level={2} id="page-title" style={{ margin: 0 }}>
-            {t("users.title")}
-          </Typography.Title>
-          <Typography.Text type="secondary">{organisation.data?.name ?? me.organisation.name}</Typography.Text>
-        </div>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-          {t("users.create")}
-        </Button>
-      </Space>
+      <PageHeader
+        title={t("users.title")}
+        subtitle={organisation.data?.name ?? me.organisation.name}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t("users.create")}
+          </Button>
+        }
+      />
       <ProblemAlert error={setActive.error} />
       <Table<UserRead>
         rowKey="id"

@@ -1,15 +1,14 @@
 // Screens whose feature is not built yet say so plainly: no made-up data.
 import { Empty, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { PageHeader } from "../../shared/PageHeader";
 import type { NavLabel } from "../../app/navigation";
 
 export function ComingSoon({ title }: { title: NavLabel }) {
   const { t } = useTranslation();
   return (
     <section aria-labelledby="page-title">
-      <Typography.Title level={2} id="page-title">
-        {t(title)}
-      </Typography.Title>
+      <PageHeader title={t(title)} />
       <Empty
         image={Empty.PRESENTED_IMAGE_SIMPLE}
         description={

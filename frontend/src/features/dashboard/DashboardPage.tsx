@@ -1,6 +1,7 @@
 import { Card, Col, Empty, List, Row, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { PageHeader } from "../../shared/PageHeader";
 import { useSession } from "../accounts/session";
 import { MapView } from "../map/MapView";
 import { collection, pointFeature, type PointCollection } from "../map/style";
@@ -28,12 +29,10 @@ export default function DashboardPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <Typography.Title level={2} id="page-title">
-        {t("dashboard.title")}
-      </Typography.Title>
-      <Typography.Paragraph type="secondary">
-        {t("dashboard.welcome", { name: me.user?.display_name ?? "", organisation: me.organisation.name })}
-      </Typography.Paragraph>
+      <PageHeader
+        title={t("dashboard.title")}
+        subtitle={t("dashboard.welcome", { name: me.user?.display_name ?? "", organisation: me.organisation.name })}
+      />
       <Row gutter={[16, 16]}>
         {COMING.map((key) => (
           <Col key={key} xs={24} sm={12} xl={8} xxl={4}>

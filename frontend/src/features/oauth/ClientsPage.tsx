@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
+import { PageHeader } from "../../shared/PageHeader";
 import { ProblemAlert } from "../../shared/problems";
 import { useClients, useRevokeClient, useRotateSecret, type ClientRead, type ClientWithSecret } from "./api";
 import { RegisterClientModal } from "./RegisterClientModal";
@@ -23,17 +24,15 @@ export default function ClientsPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
-        <div>
-          <Typography.Title level={2} id="page-title" style={{ margin: 0 }}>
-            {t("oauth.title")}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t("oauth.intro")}</Typography.Text>
-        </div>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setRegistering(true)}>
-          {t("oauth.register")}
-        </Button>
-      </Space>
+      <PageHeader
+        title={t("oauth.title")}
+        subtitle={t("oauth.intro")}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setRegistering(true)}>
+            {t("oauth.register")}
+          </Button>
+        }
+      />
       <ProblemAlert error={rotate.error ?? revoke.error} />
       <Table<ClientRead>
         rowKey="id"
@@ -41,10 +40,10 @@ export default function ClientsPage() {
         loading={clients.isPending}
         dataSource={clients.data}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1250 }}
         locale={{ emptyText: t("oauth.empty") }}
         columns={[
-          { title: t("oauth.name"), dataIndex: "name" },
+          { title: t("oauth.name"), dataIndex: "name", width: 180 },
           {
             title: "client_id",
             dataIndex: "client_id",
