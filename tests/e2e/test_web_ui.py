@@ -163,3 +163,20 @@ def test_sign_in_and_dashboard_have_no_serious_accessibility_violations(page: Pa
     page.goto("/admin/oauth-clients")
     expect(page.locator("#page-title")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_on_a_phone_the_menu_is_a_drawer_and_nothing_overflows(page: Page, screenshot: Screenshot) -> None:
+    errors = fail_on_page_errors(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.get_by_text("福田区")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("phone-dashboard")
+
+    page.get_by_role("button", name="打开菜单").click()
+    page.get_by_role("menuitem", name="OAuth 客户端").click()
+    expect(page.get_by_role("heading", name="OAuth 客户端")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("phone-oauth-clients")
+    assert errors == []

@@ -1,6 +1,6 @@
 // The signed-in shell: side menu by role, header with organisation, role, language and sign-out.
-import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
-import { App, Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from "antd";
+import { LogoutOutlined, MenuOutlined, UserOutlined } from "@ant-design/icons";
+import { App, Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography, type MenuProps } from "antd";
 import { Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Outlet, useLocation, useNavigate } from "react-router";
@@ -16,7 +16,10 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const { message } = App.useApp();
-  const [collapsed, setCollapsed] = useState(false);
+  const screens = Grid.useBreakpoint();
+  // Phones and narrow windows get the menu in a drawer instead of the side bar.
+  const narrow = screens.lg === false;
+  const [drawerOpen, setDrawerOpen] = useState(false);
 
   const items = navItemsFor(me.role);
   const groups: MenuProps["items"] = (["work", "admin"] as const)
@@ -33,32 +36,44 @@ export function AppLayout() {
     .map((item) => item.path)
     .filter((path) => location.pathname === path || location.pathname.startsWith(`${path}/`));
 
+  const navigation = (
+    <nav aria-label={t("nav.main")}>
+      <Menu
+        mode="inline"
+        items={groups}
+        selectedKeys={selected}
+        onClick={({ key }) => {
+          setDrawerOpen(false);
+          navigate(key);
+        }}
+        style={{ borderInlineEnd: "none" }}
+      />
+    </nav>
+  );
+
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Sider
-        breakpoint="lg"
-        collapsedWidth={0}
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        width={216}
-        theme="light"
-        style={{ borderRight: "1px solid #f0f0f0" }}
-      >
-        <div style={{ padding: "16px 20px", fontWeight: 600, fontSize: 16 }}>
-          <a href="/" onClick={(event) => (event.preventDefault(), navigate("/"))} style={{ color: "inherit" }}>
-            InfraShare
-          </a>
-        </div>
-        <nav aria-label={t("nav.main")}>
-          <Menu
-            mode="inline"
-            items={groups}
-            selectedKeys={selected}
-            onClick={({ key }) => navigate(key)}
-            style={{ borderInlineEnd: "none" }}
-          />
-        </nav>
-      </Layout.Sider>
+      {narrow ? (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          width={240}
+          title="InfraShare"
+          styles={{ body: { padding: 0 } }}
+        >
+          {navigation}
+        </Drawer>
+      ) : (
+        <Layout.Sider width={216} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
+          <div style={{ padding: "16px 20px", fontWeight: 600, fontSize: 16 }}>
+            <a href="/" onClick={(event) => (event.preventDefault(), navigate("/"))} style={{ color: "inherit" }}>
+              InfraShare
+            </a>
+          </div>
+          {navigation}
+        </Layout.Sider>
+      )}
       <Layout>
         <Layout.Header
           style={{
@@ -76,6 +91,15 @@ export function AppLayout() {
           }}
         >
           <Space id="who-am-i" size="small" wrap style={{ minWidth: 0 }}>
+            {narrow ? (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={t("nav.open")}
+                aria-expanded={drawerOpen}
+                onClick={() => setDrawerOpen(true)}
+              />
+            ) : null}
             <Typography.Text strong id="organisation-name">
               {me.organisation.name}
             </Typography.Text>
@@ -108,7 +132,7 @@ export function AppLayout() {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+        <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
           <main>
             <Suspense fallback={<Loading />}>
               <Outlet />
