@@ -145,6 +145,34 @@ def test_the_platform_admin_sees_organisations_and_not_operator_screens(
     assert errors == []
 
 
+def test_the_platform_admin_adds_a_district_to_a_regulators_jurisdiction(
+    page: Page, screenshot: Screenshot
+) -> None:
+    errors = fail_on_page_errors(page)
+    sign_in(page, "admin@platform.example", DEMO_PASSWORD)
+    row = page.get_by_role("row", name=re.compile("南山区工业和信息化局"))
+    expect(row).to_contain_text("440305")
+    row.get_by_role("button", name="设置管辖区域").click()
+    dialog = page.get_by_role("dialog", name=re.compile("南山区工业和信息化局 的管辖区域"))
+    expect(dialog).to_contain_text("南山区")
+
+    dialog.get_by_role("combobox").click()
+    menus = page.locator(".ant-cascader-dropdown:visible")
+    menus.get_by_text("广东省 (440000)").click()
+    menus.get_by_text("深圳市 (440300)").click()
+    menus.get_by_text("福田区 (440304)").click()
+    page.keyboard.press("Escape")
+    dialog.get_by_role("button", name="添加").click()
+    expect(dialog).to_contain_text("福田区")
+    screenshot("jurisdiction-dialog")
+    dialog.get_by_role("button", name="保存").click()
+    expect(dialog).to_be_hidden()
+    expect(row).to_contain_text("440304")
+    expect(row).to_contain_text("440305")
+    screenshot("jurisdiction-saved")
+    assert errors == []
+
+
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
 def test_sign_in_and_dashboard_have_no_serious_accessibility_violations(page: Page, language: str) -> None:
     page.add_init_script(f"window.localStorage.setItem('infrashare.language', '{language}')")
