@@ -16,6 +16,8 @@ const THEME: ThemeConfig = {
     colorPrimary: "#0958d9",
     colorInfo: "#0958d9",
     colorLink: "#0958d9",
+    colorSuccess: "#237804",
+    colorError: "#cf1322",
     colorTextSecondary: "rgba(0, 0, 0, 0.65)",
     colorTextDescription: "rgba(0, 0, 0, 0.65)",
     colorTextTertiary: "rgba(0, 0, 0, 0.6)",

@@ -6,6 +6,7 @@ import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import { ErrorState } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
+import { StatusTag } from "../../shared/StatusTag";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useRegionsByCode } from "../regions/api";
@@ -54,10 +55,10 @@ function CreateOrganisationModal({ open, onClose }: { open: boolean; onClose: ()
         <Form.Item label={t("organisations.name")} name="name" rules={[{ required: true, max: 200 }]}>
           <Input />
         </Form.Item>
-        <Form.Item label={t("organisations.kind")} name="kind" rules={[{ required: true }]}>
+        <Form.Item label={t("organisations.kind")} name="kind">
           <Select options={ORGANISATION_KINDS.map((kind) => ({ value: kind, label: t(`organisationKinds.${kind}`) }))} />
         </Form.Item>
-        <Form.Item label={t("organisations.industry")} name="industry" rules={[{ required: true }]}>
+        <Form.Item label={t("organisations.industry")} name="industry">
           <Select options={INDUSTRIES.map((industry) => ({ value: industry, label: t(`industries.${industry}`) }))} />
         </Form.Item>
       </Form>
@@ -184,7 +185,7 @@ export default function OrganisationsPage() {
             title: t("organisations.status"),
             dataIndex: "is_active",
             render: (active: boolean) =>
-              active ? <Tag color="green">{t("users.active")}</Tag> : <Tag>{t("users.inactive")}</Tag>,
+              active ? <StatusTag tone="good">{t("users.active")}</StatusTag> : <StatusTag tone="neutral">{t("users.inactive")}</StatusTag>,
           },
           {
             title: t("organisations.jurisdiction"),

@@ -1,5 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from "antd";
+import { App, Button, Form, Input, Modal, Popconfirm, Select, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
@@ -7,6 +7,7 @@ import type { Schemas } from "../../api/client";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
+import { StatusTag } from "../../shared/StatusTag";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { ROLES_BY_KIND, useCreateUser, useOrganisation, useSetUserActive, useUsers } from "./api";
 import { useSession } from "./session";
@@ -74,7 +75,7 @@ function CreateUserModal({
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item label={t("users.role")} name="role" rules={[{ required: true }]}>
+        <Form.Item label={t("users.role")} name="role">
           <Select options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
         </Form.Item>
         <Form.Item label={t("users.locale")} name="locale">
@@ -131,7 +132,7 @@ export default function UsersPage() {
             title: t("users.status"),
             dataIndex: "is_active",
             render: (active: boolean) =>
-              active ? <Tag color="green">{t("users.active")}</Tag> : <Tag>{t("users.inactive")}</Tag>,
+              active ? <StatusTag tone="good">{t("users.active")}</StatusTag> : <StatusTag tone="neutral">{t("users.inactive")}</StatusTag>,
           },
           { title: t("users.createdAt"), dataIndex: "created_at", render: formatDateTime },
           { title: t("users.lastLogin"), dataIndex: "last_login_at", render: formatDateTime },

@@ -1,10 +1,11 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { App, Button, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { App, Button, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
+import { StatusTag } from "../../shared/StatusTag";
 import { ProblemAlert } from "../../shared/problems";
 import { useClients, useRevokeClient, useRotateSecret, type ClientRead, type ClientWithSecret } from "./api";
 import { RegisterClientModal } from "./RegisterClientModal";
@@ -41,7 +42,7 @@ export default function ClientsPage() {
         dataSource={clients.data}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 1250 }}
-        locale={{ emptyText: t("oauth.empty") }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("oauth.empty")} /> }}
         columns={[
           { title: t("oauth.name"), dataIndex: "name", width: 180 },
           {
@@ -89,9 +90,9 @@ export default function ClientsPage() {
             dataIndex: "revoked_at",
             render: (revokedAt: string | null) =>
               revokedAt ? (
-                <Tag color="red">{t("oauth.revokedAt", { when: formatDateTime(revokedAt) })}</Tag>
+                <StatusTag tone="bad">{t("oauth.revokedAt", { when: formatDateTime(revokedAt) })}</StatusTag>
               ) : (
-                <Tag color="green">{t("oauth.active")}</Tag>
+                <StatusTag tone="good">{t("oauth.active")}</StatusTag>
               ),
           },
           {
