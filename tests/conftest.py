@@ -7,7 +7,6 @@ DATABASE ... TEMPLATE on PostgreSQL), so tests are isolated and fast.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,9 +15,11 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import create_engine, text
 
 from infrashare.app import create_app
 from infrashare.cli import run_in_unit_of_work, upgrade_database
+from infrashare.core.db import sync_url
 from infrashare.core.search import MeilisearchProcess, meilisearch_binary
 from infrashare.core.settings import Settings
 from infrashare.demo.seed import DEMO_PASSWORD, seed_demo
@@ -50,6 +51,11 @@ def postgres() -> Iterator[PostgresCluster]:
 def _prepare_template(url: str, var_dir: Path) -> None:
     upgrade_database(url)
     run_in_unit_of_work(Settings(database_url=url, var_dir=var_dir), seed_demo)
+    # The seed's outbox rows would make every test's worker index the whole demo city first.
+    engine = create_engine(sync_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE outbox SET done_at = created_at"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +99,18 @@ def settings(database_url: str, meilisearch: MeilisearchProcess, tmp_path: Path)
         meili_master_key=meilisearch.master_key,
         var_dir=tmp_path / "var",
         log_level="WARNING",
+        # Tests share one Meilisearch: each gets its own indexes, as its own database.
+        meili_index_prefix=f"t{uuid.uuid4().hex[:10]}_",
+        # Background work is opt-in (see `worker_settings`): most tests need neither.
+        run_worker=False,
+        search_rebuild_empty=False,
     )
+
+
+@pytest.fixture
+def worker_settings(settings: Settings) -> Settings:
+    """Settings whose app drains the outbox (search indexing, webhooks) as `make run` does."""
+    return settings.model_copy(update={"run_worker": True})
 
 
 @pytest.fixture
@@ -110,8 +127,3 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 @pytest.fixture
 def demo_password() -> str:
     return DEMO_PASSWORD
-
-
-@pytest.fixture(scope="session")
-def event_loop_policy() -> asyncio.AbstractEventLoopPolicy:
-    return asyncio.DefaultEventLoopPolicy()

@@ -2,34 +2,51 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mimetypes
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, MediaType, Response, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
 from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
 from infrashare import __version__
 from infrashare.accounts.auth import provide_principal
 from infrashare.accounts.routes import AuthController, OrganisationController, me
+from infrashare.agreements.routes import (
+    ApprovalRuleController,
+    NotificationController,
+    SharingRequestController,
+)
+from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
-from infrashare.core.db import open_database, provide_db_session
+from infrashare.core.db import open_database, provide_db_session, utc_now
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
+from infrashare.core.indexing import Indexer
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
+from infrashare.indexes import SEARCH_INDEXES
+from infrashare.matching.routes import need_matches, search_assets_route
+from infrashare.needs.routes import NeedController
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
-from infrashare.regions.routes import RegionController
+from infrashare.oauth.scopes import SCOPES
+from infrashare.regions.routes import RegionController, search_regions
+from infrashare.stats.routes import StatsController
+from infrashare.webhooks.delivery import WebhookSender
+from infrashare.webhooks.routes import WebhookController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OAuthController,
@@ -39,10 +56,23 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OrganisationController,
     me,
     RegionController,
+    WebhookController,
+    search_regions,
+    AssetController,
+    search_assets_route,
+    need_matches,
     AuditController,
+    NeedController,
+    StatsController,
+    SharingRequestController,
+    ApprovalRuleController,
+    NotificationController,
     health,
     ready,
 ]
+
+
+TOKEN_URL = "/oauth/token"  # noqa: S105 - a path, not a secret
 
 
 def _openapi() -> OpenAPIConfig:
@@ -55,8 +85,24 @@ def _openapi() -> OpenAPIConfig:
         components=Components(
             security_schemes={
                 "session": SecurityScheme(
-                    type="apiKey", security_scheme_in="cookie", name="infrashare_session"
-                )
+                    type="apiKey",
+                    security_scheme_in="cookie",
+                    name="infrashare_session",
+                    description="The web UI's session; writes also need the X-CSRF-Token header.",
+                ),
+                "oauth2": SecurityScheme(
+                    type="oauth2",
+                    description="Bearer JWT access tokens for partner systems; each operation names its scope.",
+                    flows=OAuthFlows(
+                        client_credentials=OAuthFlow(token_url=TOKEN_URL, scopes=SCOPES),
+                        authorization_code=OAuthFlow(
+                            authorization_url="/oauth/authorize",
+                            token_url=TOKEN_URL,
+                            refresh_url=TOKEN_URL,
+                            scopes=SCOPES,
+                        ),
+                    ),
+                ),
             }
         ),
         security=[{"session": []}],
@@ -97,6 +143,21 @@ def openapi_json(settings: Settings) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _background_jobs(
+    app: Litestar, settings: Settings, stop: asyncio.Event
+) -> list[tuple[str, Coroutine[Any, Any, None]]]:
+    """The embedded default drains the outbox in-process; production runs `infrashare worker`."""
+    if not settings.run_worker:
+        return []
+    jobs = [("webhooks", WebhookSender(app.state.db).run(stop))]
+    if app.state.search is not None:
+        indexer = Indexer(
+            app.state.db, app.state.search, SEARCH_INDEXES, rebuild_empty=settings.search_rebuild_empty
+        )
+        jobs.append(("indexer", indexer.run(stop)))
+    return jobs
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -105,9 +166,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.db = open_database(settings.resolved_database_url)
         app.state.search = search_client(settings)
+        stop = asyncio.Event()
+        workers = [asyncio.create_task(job, name=name) for name, job in _background_jobs(app, settings, stop)]
         try:
             yield
         finally:
+            stop.set()
+            # Let a batch in flight finish; a long rebuild is abandoned (it restarts next time).
+            _, unfinished = await asyncio.wait(workers, timeout=5) if workers else (set(), set())
+            for worker in unfinished:
+                worker.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
             if app.state.search is not None:
                 await app.state.search.aclose()
             await app.state.db.dispose()
@@ -124,6 +193,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_request_id_header],
         openapi_config=_openapi(),
         lifespan=[lifespan],
+        # The clock routes read (sharing-request deadlines, expiry); tests replace it.
+        state=State({"clock": utc_now}),
         request_max_body_size=200 * 1024 * 1024,
         debug=False,
     )

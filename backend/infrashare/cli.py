@@ -1,11 +1,14 @@
-"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, openapi."""
+"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, openapi, expiry jobs."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -131,6 +134,127 @@ def oauth_rotate_key(keep_old_minutes: int) -> None:
         session.commit()
     database.sync_engine.dispose()
     click.echo(f"new signing key {kid}; older keys verify for {keep_old_minutes} more minutes")
+
+
+def _search_or_exit(settings: Settings) -> None:
+    if not settings.meili_url:
+        raise click.UsageError(
+            "set INFRASHARE_MEILI_URL (and INFRASHARE_MEILI_MASTER_KEY) to the Meilisearch to use"
+        )
+
+
+@main.command()
+def worker() -> None:
+    """Drain the outbox until stopped: search indexing and webhook deliveries (its own service in production)."""
+    from infrashare.core.indexing import Indexer
+    from infrashare.core.search import search_client
+    from infrashare.indexes import SEARCH_INDEXES
+    from infrashare.webhooks.delivery import WebhookSender
+
+    settings = get_settings()
+    _search_or_exit(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        database, client = open_database(settings.resolved_database_url), search_client(settings)
+        assert client is not None
+        try:
+            await asyncio.gather(
+                Indexer(database, client, SEARCH_INDEXES).run(stop), WebhookSender(database).run(stop)
+            )
+        finally:
+            await client.aclose()
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+@main.command("reindex")
+@click.argument("index_uid")
+def reindex_command(index_uid: str) -> None:
+    """Rebuild one search index from the database into a new index and swap it in."""
+    from infrashare.core.indexing import reindex
+    from infrashare.core.search import search_client
+    from infrashare.indexes import search_index
+
+    settings = get_settings()
+    _search_or_exit(settings)
+    try:
+        index = search_index(index_uid)
+    except KeyError as exc:
+        raise click.BadParameter(f"no search index named {index_uid}") from exc
+
+    async def run() -> int:
+        database, client = open_database(settings.resolved_database_url), search_client(settings)
+        assert client is not None
+        try:
+            return await reindex(database, client, index)
+        finally:
+            await client.aclose()
+            await database.dispose()
+
+    click.echo(f"{index_uid}: {asyncio.run(run())} documents indexed and swapped in")
+
+
+@main.group()
+def needs() -> None:
+    """Co-construction and sharing needs."""
+
+
+@needs.command("expire")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to expire against (default: today, UTC).",
+)
+def needs_expire(today: datetime | None) -> None:
+    """Expire open needs whose needed-by date has passed (run daily, e.g. from cron)."""
+    from infrashare.core.db import utc_now
+    from infrashare.needs.workflow import expire_overdue_needs
+
+    day = today.date() if today else utc_now().date()
+
+    async def work(session: AsyncSession) -> list[uuid.UUID]:
+        return await expire_overdue_needs(session, day)
+
+    expired = run_in_unit_of_work(get_settings(), work)
+    click.echo(f"{len(expired)} needs expired (needed-by before {day.isoformat()})")
+    for need_id in expired:
+        click.echo(f"  {need_id}")
+
+
+@main.group()
+def agreements() -> None:
+    """Sharing requests and agreements."""
+
+
+@agreements.command("expire")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to expire against (default: today, UTC).",
+)
+def agreements_expire(today: datetime | None) -> None:
+    """Expire active agreements whose end date has passed (run daily, e.g. from cron)."""
+    from infrashare.agreements.workflow import expire_due_agreements
+    from infrashare.core.db import utc_now
+
+    settings = get_settings()
+    now = utc_now()
+    day = today.date() if today else now.date()
+
+    async def work(session: AsyncSession) -> list[uuid.UUID]:
+        return await expire_due_agreements(session, day, settings, now)
+
+    expired = run_in_unit_of_work(settings, work)
+    click.echo(f"{len(expired)} agreements expired (end date before {day.isoformat()})")
+    for request_id in expired:
+        click.echo(f"  {request_id}")
 
 
 @main.command()

@@ -1,23 +1,40 @@
 """Every model in one import, for Alembic and the schema-drift test."""
 
 from infrashare.accounts.models import JurisdictionRegion, Membership, Organisation, User, WebSession
+from infrashare.agreements.models import ApprovalRule, Notification, SharingRequest, SharingRequestRemark
+from infrashare.assets.models import Asset, AssetImportJob
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
+from infrashare.core.outbox import OutboxMessage
+from infrashare.needs.models import Need, NeedKind, NeedRemark
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
 from infrashare.regions.models import Region
+from infrashare.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ApprovalRule",
+    "Asset",
+    "AssetImportJob",
     "Base",
     "Event",
     "EventChainHead",
     "JurisdictionRegion",
     "Membership",
+    "Need",
+    "NeedKind",
+    "NeedRemark",
+    "Notification",
     "OAuthAuthorizationCode",
     "OAuthClient",
     "OAuthToken",
     "Organisation",
+    "OutboxMessage",
     "Region",
+    "SharingRequest",
+    "SharingRequestRemark",
     "SigningKey",
     "User",
     "WebSession",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

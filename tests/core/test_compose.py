@@ -86,11 +86,19 @@ def command_words(service: dict[str, Any]) -> list[str]:
 
 
 def test_the_production_services_exist(services: dict[str, dict[str, Any]]) -> None:
-    assert {"postgres", "meilisearch", "migrate", "app"} <= services.keys()
+    assert {"postgres", "meilisearch", "migrate", "app", "worker"} <= services.keys()
     assert services["postgres"]["image"] == "postgres:15"
-    # The indexer arrives with the search issue; until then it is only a commented placeholder.
-    assert "indexer" not in services
-    assert re.search(r"^\s*#\s*indexer:", COMPOSE.read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def test_the_worker_runs_apart_and_the_app_replicas_do_not(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert command_words(services["worker"]) == ["infrashare", "worker"]
+    assert "worker" in cli.commands
+    assert environment(services["app"])["INFRASHARE_RUN_WORKER"] == "false"
+    indexer_env = environment(services["worker"])
+    assert indexer_env["INFRASHARE_DATABASE_URL"] == environment(services["app"])["INFRASHARE_DATABASE_URL"]
+    assert indexer_env["INFRASHARE_MEILI_URL"] == environment(services["app"])["INFRASHARE_MEILI_URL"]
 
 
 def test_data_lives_in_named_volumes(compose: dict[str, Any], services: dict[str, dict[str, Any]]) -> None:
@@ -103,7 +111,7 @@ def test_data_lives_in_named_volumes(compose: dict[str, Any], services: dict[str
 
 def test_every_infrashare_variable_on_the_app_is_a_setting(services: dict[str, dict[str, Any]]) -> None:
     known = settings_env_names()
-    for name in ("app", "migrate"):
+    for name in ("app", "migrate", "worker"):
         ours = {key for key in environment(services[name]) if key.startswith("INFRASHARE_")}
         assert ours, name
         unknown = {key for key in ours if key.upper() not in known}

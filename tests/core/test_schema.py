@@ -24,9 +24,7 @@ def test_migrated_schema_matches_the_models(database_url: str) -> None:
 def test_reference_regions_are_loaded(database_url: str) -> None:
     engine = create_engine(sync_url(database_url))
     with engine.connect() as connection:
-        levels = dict(
-            connection.execute(text("SELECT level, count(*) FROM regions GROUP BY level")).tuples().all()
-        )
+        levels = dict(connection.execute(text("SELECT level, count(*) FROM regions GROUP BY level")).all())
         nanshan = connection.execute(
             text("SELECT name, parent_code FROM regions WHERE code = '440305'")
         ).one()

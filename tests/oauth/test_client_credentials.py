@@ -209,3 +209,23 @@ def test_key_rotation_keeps_tokens_in_flight_valid(
     for token in (before, after):
         response = httpx.get(f"{oauth_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
+
+
+def test_openapi_declares_the_oauth2_scheme_and_each_operations_scope(oauth_server: OAuthServer) -> None:
+    document = httpx.get(f"{oauth_server.url}/api/docs/openapi.json").json()
+    scheme = document["components"]["securitySchemes"]["oauth2"]
+    assert scheme["type"] == "oauth2"
+    assert set(scheme["flows"]["clientCredentials"]["scopes"]) >= {"assets:read", "webhooks:manage"}
+    assert scheme["flows"]["authorizationCode"]["authorizationUrl"] == "/oauth/authorize"
+    me = document["paths"]["/api/v1/me"]["get"]["security"]
+    assert {"oauth2": []} in me and {"session": []} in me
+    webhooks = document["paths"]["/api/v1/webhooks"]["post"]["security"]
+    assert {"oauth2": ["webhooks:manage"]} in webhooks
+    clients = document["paths"]["/api/v1/oauth/clients"]["get"]["security"]
+    assert clients == [{"session": []}]  # people only
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if path.startswith("/api/v1/") and method in {"get", "post", "put", "patch", "delete"}:
+                if path.startswith("/api/v1/auth/login"):
+                    continue
+                assert operation.get("security"), f"{method.upper()} {path} declares no security"

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import Cookie
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,7 +94,7 @@ class AuthController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         settings: AppSettings,
-        data: LoginRequest,
+        data: JSONBody[LoginRequest],
     ) -> Response[Me]:
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON: this closes login CSRF.
@@ -137,7 +137,7 @@ class OrganisationController(Controller):
 
     @post("/", summary="Create an organisation (platform admins)", **session_only())
     async def create_organisation(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: OrganisationCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[OrganisationCreate]
     ) -> OrganisationRead:
         organisation = await service.create_organisation(db_session, principal, data)
         return await _organisation_read(db_session, organisation)
@@ -160,7 +160,7 @@ class OrganisationController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         organisation_id: FromPath[uuid.UUID],
-        data: JurisdictionUpdate,
+        data: JSONBody[JurisdictionUpdate],
     ) -> OrganisationRead:
         await service.set_jurisdiction(db_session, principal, organisation_id, data.region_codes)
         return await _organisation_read(
@@ -184,7 +184,7 @@ class OrganisationController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         organisation_id: FromPath[uuid.UUID],
-        data: UserCreate,
+        data: JSONBody[UserCreate],
     ) -> UserRead:
         user = await service.create_user(db_session, principal, organisation_id, data)
         return _user_read(user, data.role)

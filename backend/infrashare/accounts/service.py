@@ -272,7 +272,7 @@ async def list_users(
         .where(Membership.organisation_id == organisation_id)
         .order_by(User.email)
     )
-    return [(user, role) for user, role in rows.tuples()]
+    return [(user, role) for user, role in rows.all()]
 
 
 async def create_user(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -11,16 +13,50 @@ from pathlib import Path
 
 import httpx
 from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk.index import AsyncIndex
 
 from infrashare.core.settings import PROJECT_ROOT, Settings
 
+PR_SET_PDEATHSIG = 1
 NPM_BINARY = PROJECT_ROOT / "tools" / "node_modules" / "@gaubee" / "meilisearch-linux-amd64" / "meilisearch"
 
 
-def search_client(settings: Settings) -> AsyncClient | None:
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to Meilisearch when `infrashare serve` dies, however it
+    dies (uvicorn re-raises SIGTERM after shutting down, which skips Python's finally blocks)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+@dataclass
+class SearchEngine:
+    """The Meilisearch client and this deployment's index-name prefix (several deployments, or
+    test runs, can share one Meilisearch). Features say ``engine.index("assets")``."""
+
+    client: AsyncClient
+    prefix: str = ""
+
+    def name(self, uid: str) -> str:
+        return f"{self.prefix}{uid}"
+
+    def index(self, uid: str) -> AsyncIndex:
+        return self.client.index(self.name(uid))
+
+    async def health(self) -> object:
+        return await self.client.health()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def search_client(settings: Settings) -> SearchEngine | None:
     if not settings.meili_url:
         return None
-    return AsyncClient(settings.meili_url, settings.meili_master_key or None, timeout=10)
+    client = AsyncClient(settings.meili_url, settings.meili_master_key or None, timeout=10)
+    return SearchEngine(client, settings.meili_index_prefix)
 
 
 def meilisearch_binary(settings: Settings) -> Path:
@@ -76,6 +112,7 @@ class MeilisearchProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.data_dir,
+            preexec_fn=_die_with_parent,  # only calls prctl: safe between fork and exec
         )
         self._wait_until_healthy(timeout)
         return self

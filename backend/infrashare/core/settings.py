@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("INFRASHARE_MEILI_MASTER_KEY", "MEILI_MASTER_KEY")
     )
     meili_binary: str = ""
+    meili_index_prefix: str = ""
+    # The embedded default drains the outbox (search index, webhooks) inside the app;
+    # production sets this false and runs `infrashare worker` as its own service.
+    run_worker: bool = True
+    # An empty search index (new, or its data lost) is rebuilt from the database at start.
+    search_rebuild_empty: bool = True
     public_base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -36,6 +42,9 @@ class Settings(BaseSettings):
     rate_limit_client_per_minute: int = 1200
     oauth_access_token_seconds: int = 600
     oauth_refresh_token_days: int = 30
+    # Sharing requests: days the owner has to answer, and the regulator to review or decide a dispute.
+    owner_answer_days: int = 30
+    regulator_review_days: int = 15
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
 
     @property

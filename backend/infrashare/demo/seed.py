@@ -1,13 +1,14 @@
 """The demo seed: Shenzhen (440300) with its real district codes, its operators and regulators.
 
 Idempotent: organisations and users are matched by name and e-mail and created only when
-missing. Everything goes through the services as a platform admin, so the seed obeys the same
+missing; demo assets (demo/assets.py) are upserted by external_id. Everything goes through the services as a platform admin, so the seed obeys the same
 rules (and writes the same event log) as the API.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +18,13 @@ from infrashare.accounts import service as accounts
 from infrashare.accounts.models import Industry, Membership, Organisation, OrganisationKind, Role, User
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
+from infrashare.agreements.models import ApprovalRule
+from infrashare.agreements.rules import create_rule
+from infrashare.agreements.schemas import RuleCreate
+from infrashare.assets.models import AssetKind
+from infrashare.audit.service import Actor
+from infrashare.demo.assets import seed_demo_assets
+from infrashare.demo.needs import seed_needs
 
 DEMO_PASSWORD = "InfraShare-demo-2026"  # noqa: S105 - printed for demo sign-ins
 DEMO_CITY = "440300"
@@ -121,10 +129,46 @@ async def seed_demo(db: AsyncSession) -> list[DemoLogin]:
     admin_email = demo_email("admin", "platform")
     admin = await ensure_platform_admin(db, admin_email, DEMO_PASSWORD, "平台管理员")
     logins = [DemoLogin(admin_email, Role.PLATFORM_ADMIN, PLATFORM_NAME)]
+    owners: dict[str, tuple[uuid.UUID, Actor]] = {}
     for spec in ORGANISATIONS:
         organisation = await _ensure_organisation(db, admin, spec)
         for local, role, title in _users_for(spec):
             email = demo_email(local, spec.slug)
             await _ensure_user(db, admin, organisation, email, role, title)
             logins.append(DemoLogin(email, role, organisation.name))
+        if spec.kind == OrganisationKind.OPERATOR:
+            user_id = await db.scalar(select(User.id).where(User.email == demo_email("admin", spec.slug)))
+            owners[spec.slug] = (organisation.id, Actor(user_id, organisation.id))
+    await seed_demo_assets(db, owners)
+    await seed_needs(db)
+    await _ensure_demo_approval_rules(db, admin)
     return logins
+
+
+DEMO_APPROVAL_RULES = (
+    RuleCreate(
+        region_code=DEMO_CITY,
+        co_build_only=True,
+        description="深圳：共建需求的共享协议须经监管审批 Shenzhen: agreements for co_build needs need approval",
+    ),
+    RuleCreate(
+        region_code=DEMO_CITY,
+        asset_kind=AssetKind.RESERVED_SPACE,
+        description="深圳：新建地铁、隧道、桥梁预留空间须经监管审批 Shenzhen: reserved space needs approval",
+    ),
+)
+
+
+async def _ensure_demo_approval_rules(db: AsyncSession, admin: Principal) -> None:
+    for spec in DEMO_APPROVAL_RULES:
+        existing = await db.scalar(
+            select(ApprovalRule.id).where(
+                ApprovalRule.region_code == spec.region_code,
+                ApprovalRule.asset_kind.is_(None)
+                if spec.asset_kind is None
+                else ApprovalRule.asset_kind == spec.asset_kind,
+                ApprovalRule.co_build_only.is_(spec.co_build_only),
+            )
+        )
+        if existing is None:
+            await create_rule(db, admin, spec)

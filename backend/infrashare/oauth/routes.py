@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import anyio
 from authlib.oauth2 import OAuth2Error
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -249,7 +249,7 @@ class ClientController(Controller):
 
     @post("/", summary="Register a client; the secret is shown only in this answer", **session_only())
     async def register(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: ClientCreate
+        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[ClientCreate]
     ) -> ClientWithSecret:
         client, secret = await service.register_client(db_session, principal, data)
         return _client_read(client, secret)

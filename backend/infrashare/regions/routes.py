@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
 from infrashare.oauth.scopes import ANY_SCOPE, requires
 from infrashare.regions import service
-from infrashare.regions.schemas import RegionDetail, RegionRead
+from infrashare.regions.schemas import RegionDetail, RegionRead, RegionSearchResult
+from infrashare.regions.search import find_regions
 
 
 class RegionController(Controller):
@@ -45,3 +46,23 @@ class RegionController(Controller):
                 "children": await service.children(db_session, code),
             }
         )
+
+
+@get(
+    "/api/v1/search/regions",
+    tags=["regions", "search"],
+    summary="Find divisions by name, pinyin or code",
+    **requires(ANY_SCOPE),
+)
+async def search_regions(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    principal: CurrentPrincipal,
+    q: Annotated[str, QueryParameter(min_length=1, max_length=50)],
+    level: Annotated[str | None, QueryParameter(description="province, city, county or street")] = None,
+    within: Annotated[str | None, QueryParameter(description="Only divisions below this code")] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+) -> RegionSearchResult:
+    found = await find_regions(db_session, request.app.state.search, q, level, within, limit)
+    hits = [RegionRead.model_validate(region) for region in found.regions]
+    return RegionSearchResult(hits=hits, total=found.total, degraded=found.degraded)

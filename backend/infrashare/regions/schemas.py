@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RegionRead(BaseModel):
@@ -21,3 +21,9 @@ class RegionRead(BaseModel):
 class RegionDetail(RegionRead):
     ancestors: list[RegionRead]
     children: list[RegionRead]
+
+
+class RegionSearchResult(BaseModel):
+    hits: list[RegionRead]
+    total: int
+    degraded: bool = Field(description="True when Meilisearch was unreachable and the database answered.")

@@ -60,6 +60,20 @@ async def descendant_codes(db: AsyncSession, codes: Iterable[str]) -> set[str]:
     return found
 
 
+async def lineages(db: AsyncSession, codes: Iterable[str]) -> dict[str, list[str]]:
+    """For each code: itself, then its parent, up to the province (from one read of the table)."""
+    parents: dict[str, str | None] = dict((await db.execute(select(Region.code, Region.parent_code))).all())
+    result: dict[str, list[str]] = {}
+    for code in codes:
+        chain: list[str] = []
+        current: str | None = code
+        while current:
+            chain.append(current)
+            current = parents.get(current)
+        result[code] = chain
+    return result
+
+
 async def missing_region_codes(db: AsyncSession, codes: Iterable[str]) -> list[str]:
     wanted = sorted(set(codes))
     known = set((await db.scalars(select(Region.code).where(Region.code.in_(wanted)))).all())

@@ -1,0 +1,183 @@
+"""The sharing-request lifecycle as ONE table: ``(state, action) -> (next state, parties allowed)``.
+
+::
+
+    requested ─accept(owner)──────────▶ accepted ─activate(system)─▶ active ─terminate(either)─▶ terminated
+      │  │  └─counter(owner)─▶ countered ─accept_counter(requester)─▶ accepted   │  └─expire(system)─▶ expired
+      │  └─reject(owner)─▶ rejected      └─reject_counter(requester)─▶ rejected  │
+      └─withdraw(requester)─▶ withdrawn   accepted ─refer(system)─▶ regulator_review
+                                          regulator_review ─approve(regulator)─▶ active
+                                          regulator_review ─refuse(regulator)──▶ rejected
+    escalate(requester) ─▶ disputed, from: requested once the owner is overdue; rejected when the owner
+                            rejected and it was never disputed; regulator_review once the regulator is overdue
+    disputed ─uphold(regulator)─▶ rejected (final)     disputed ─order_acceptance(regulator)─▶ active
+
+Parties are relations between the caller and one request: the *requester* is an operator user
+of the requesting organisation, the *owner* an operator user of the asset's owner organisation,
+the *regulator* a regulator whose jurisdiction (descendants included) contains the asset's
+region, *system* the service itself (the step after acceptance, expiry).
+
+``accepted`` is entered when the owner accepts (or the requester accepts a counter); in the
+same unit of work the system either refers it to ``regulator_review`` (an approval rule
+matches) or activates it. Both steps are rows of this table and entries in the event log.
+
+Capacity (see ``capacity_effect``): units are reserved on entering ``accepted`` or ``active``
+unless already held, held through ``regulator_review`` and ``disputed``, and released on
+entering any final state (``rejected``, ``withdrawn``, ``terminated``, ``expired``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from infrashare.agreements.models import RequestStatus, SharingRequest
+from infrashare.core.errors import Conflict, PermissionDenied
+
+
+class Action(enum.StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    COUNTER = "counter"
+    WITHDRAW = "withdraw"
+    ACCEPT_COUNTER = "accept_counter"
+    REJECT_COUNTER = "reject_counter"
+    REFER = "refer"
+    ACTIVATE = "activate"
+    APPROVE = "approve"
+    REFUSE = "refuse"
+    ESCALATE = "escalate"
+    UPHOLD = "uphold"
+    ORDER_ACCEPTANCE = "order_acceptance"
+    TERMINATE = "terminate"
+    EXPIRE = "expire"
+
+
+class Party(enum.StrEnum):
+    REQUESTER = "requester"
+    OWNER = "owner"
+    REGULATOR = "regulator"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on the request beyond its state (deadlines, who rejected); named for the 409."""
+
+    name: str
+    holds: Callable[[SharingRequest, datetime], bool]
+
+
+def _owner_overdue(request: SharingRequest, now: datetime) -> bool:
+    return now > request.owner_due_at
+
+
+def _review_overdue(request: SharingRequest, now: datetime) -> bool:
+    return request.review_due_at is not None and now > request.review_due_at
+
+
+def _owner_rejection_never_disputed(request: SharingRequest, now: datetime) -> bool:
+    return request.rejected_by == Party.OWNER.value and request.disputed_at is None
+
+
+OWNER_OVERDUE = Guard("the owner's answer is overdue", _owner_overdue)
+REVIEW_OVERDUE = Guard("the regulator's review is overdue", _review_overdue)
+OWNER_REJECTION = Guard("the owner rejected it and it was never disputed", _owner_rejection_never_disputed)
+
+
+@dataclass(frozen=True)
+class Rule:
+    to: RequestStatus
+    parties: frozenset[Party]
+    needs_reason: bool = False
+    guard: Guard | None = None
+
+
+S = RequestStatus
+A = Action
+REQUESTER = frozenset({Party.REQUESTER})
+OWNER = frozenset({Party.OWNER})
+REGULATOR = frozenset({Party.REGULATOR})
+SYSTEM = frozenset({Party.SYSTEM})
+EITHER_SIDE = frozenset({Party.REQUESTER, Party.OWNER})
+
+TRANSITIONS: dict[tuple[RequestStatus, Action], Rule] = {
+    (S.REQUESTED, A.ACCEPT): Rule(S.ACCEPTED, OWNER),
+    (S.REQUESTED, A.REJECT): Rule(S.REJECTED, OWNER, needs_reason=True),
+    (S.REQUESTED, A.COUNTER): Rule(S.COUNTERED, OWNER),
+    (S.REQUESTED, A.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
+    (S.REQUESTED, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=OWNER_OVERDUE),
+    (S.COUNTERED, A.ACCEPT_COUNTER): Rule(S.ACCEPTED, REQUESTER),
+    (S.COUNTERED, A.REJECT_COUNTER): Rule(S.REJECTED, REQUESTER),
+    (S.ACCEPTED, A.REFER): Rule(S.REGULATOR_REVIEW, SYSTEM),
+    (S.ACCEPTED, A.ACTIVATE): Rule(S.ACTIVE, SYSTEM),
+    (S.REGULATOR_REVIEW, A.APPROVE): Rule(S.ACTIVE, REGULATOR),
+    (S.REGULATOR_REVIEW, A.REFUSE): Rule(S.REJECTED, REGULATOR, needs_reason=True),
+    (S.REGULATOR_REVIEW, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=REVIEW_OVERDUE),
+    (S.REJECTED, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=OWNER_REJECTION),
+    (S.DISPUTED, A.UPHOLD): Rule(S.REJECTED, REGULATOR, needs_reason=True),
+    (S.DISPUTED, A.ORDER_ACCEPTANCE): Rule(S.ACTIVE, REGULATOR, needs_reason=True),
+    (S.ACTIVE, A.TERMINATE): Rule(S.TERMINATED, EITHER_SIDE, needs_reason=True),
+    (S.ACTIVE, A.EXPIRE): Rule(S.EXPIRED, SYSTEM),
+}
+
+FINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.EXPIRED})
+# Entering these states needs the units held (reserved now unless already held).
+HOLDS_CAPACITY = frozenset({S.ACCEPTED, S.ACTIVE})
+# Entering these states releases whatever is held.
+RELEASES_CAPACITY = FINAL
+# States in which the request is an agreement (for the document and the webhook event name).
+AGREEMENT_STATES = frozenset({S.ACTIVE, S.TERMINATED, S.EXPIRED})
+# Who must act next, for overdue flags: the owner's answer, the regulator's review or decision.
+OWNER_ANSWER_STATES = frozenset({S.REQUESTED})
+REGULATOR_STATES = frozenset({S.REGULATOR_REVIEW, S.DISPUTED})
+
+
+def capacity_effect(request: SharingRequest, to: RequestStatus) -> str | None:
+    """``reserve``, ``release`` or None for the move of ``request`` into ``to``."""
+    if to in HOLDS_CAPACITY and request.reserved_units == 0:
+        return "reserve"
+    if to in RELEASES_CAPACITY and request.reserved_units > 0:
+        return "release"
+    return None
+
+
+class IllegalTransition(Conflict):
+    """The action does not apply to the request now; the problem lists what does."""
+
+    slug, title = "illegal-transition", "Not possible in this state"
+
+
+def allowed_actions(
+    request: SharingRequest, parties: frozenset[Party], now: datetime, *, system: bool = False
+) -> list[Action]:
+    """What these parties may do now, in the table's order (system steps only when asked)."""
+    return [
+        action
+        for (state, action), rule in TRANSITIONS.items()
+        if state == request.status
+        and rule.parties & parties
+        and (system or Party.SYSTEM not in rule.parties)
+        and (rule.guard is None or rule.guard.holds(request, now))
+    ]
+
+
+def decide(request: SharingRequest, action: Action, parties: frozenset[Party], now: datetime) -> Rule:
+    """The rule for this move, or the typed error: 409 when the state (or a guard) forbids it,
+    403 when the caller is not a party allowed to make it."""
+    state = request.status
+    rule = TRANSITIONS.get((state, action))
+    if rule is None or (rule.guard is not None and not rule.guard.holds(request, now)):
+        why = f" ({rule.guard.name} is not the case)" if rule and rule.guard else ""
+        raise IllegalTransition(
+            f"Cannot {action.value} a sharing request that is {state.value}{why}.",
+            current_status=state.value,
+            action=action.value,
+            allowed_actions=[a.value for a in allowed_actions(request, parties, now)],
+        )
+    if not rule.parties & parties:
+        who = " or ".join(sorted(p.value for p in rule.parties))
+        raise PermissionDenied(f"Only the {who} may {action.value} this request.", action=action.value)
+    return rule

@@ -1,0 +1,549 @@
+"""HTTP: sharing requests and agreements (the verbs), approval rules, notifications.
+
+Every operation declares its OAuth scope. Handlers read the time from the app's clock
+(``app.state.clock``; tests set it) and pass it down.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts.models import Organisation
+from infrashare.accounts.principal import CurrentPrincipal, Principal
+from infrashare.agreements import notifications, rules, service, workflow
+from infrashare.agreements.documents import render_document
+from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.models import RequestStatus, SharingRequestRemark
+from infrashare.agreements.schemas import (
+    AssetSummary,
+    Counter,
+    ExpiryResult,
+    NotificationPage,
+    NotificationRead,
+    OptionalReason,
+    PartyRead,
+    Rejection,
+    RequestCreate,
+    RequestPage,
+    RequestRead,
+    RequiredReason,
+    RuleCreate,
+    RuleRead,
+    Termination,
+    TimelineEntry,
+)
+from infrashare.agreements.service import RequestView
+from infrashare.audit.service import history
+from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.settings import AppSettings, Settings
+from infrashare.oauth.scopes import requires
+
+READ = requires("agreements:read")
+WRITE = requires("agreements:write")
+Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
+PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
+RequestId = FromPath[uuid.UUID]
+
+
+def clock(request: Request[Any, Any, Any]) -> datetime:
+    now: datetime = getattr(request.app.state, "clock", utc_now)()
+    return now
+
+
+def request_read(view: RequestView) -> RequestRead:
+    r, asset = view.request, view.asset
+    overdue = view.overdue_party
+    return RequestRead(
+        id=r.id,
+        status=r.status,
+        requester=PartyRead(id=r.requester_organisation_id, name=view.requester_name),
+        owner=PartyRead(id=r.owner_organisation_id, name=view.owner_name),
+        asset=AssetSummary(
+            id=asset.id,
+            name=asset.name,
+            kind=asset.kind,
+            region_code=asset.region_code,
+            capacity_unit=asset.capacity_unit,
+        ),
+        need_id=r.need_id,
+        units=r.units,
+        start_date=r.start_date,
+        end_date=r.end_date,
+        terms=r.terms,
+        annual_fee_cny=r.annual_fee_cny,
+        reserved_units=r.reserved_units,
+        owner_due_at=r.owner_due_at,
+        review_due_at=r.review_due_at,
+        overdue=overdue is not None,
+        overdue_party=overdue,
+        status_changed_at=r.status_changed_at,
+        answered_at=r.answered_at,
+        countered_at=r.countered_at,
+        accepted_at=r.accepted_at,
+        referred_at=r.referred_at,
+        activated_at=r.activated_at,
+        disputed_at=r.disputed_at,
+        closed_at=r.closed_at,
+        rejected_by=r.rejected_by,
+        notice_date=r.notice_date,
+        review_rule_id=r.review_rule_id,
+        last_reason=r.last_reason,
+        created_at=r.created_at,
+        version=r.version,
+        allowed_actions=view.allowed,
+    )
+
+
+def _page(views: list[RequestView], total: int, page: int, page_size: int) -> RequestPage:
+    return RequestPage(items=[request_read(v) for v in views], total=total, page=page, page_size=page_size)
+
+
+async def expire_lazily(request: Request[Any, Any, Any], db: AsyncSession, settings: Settings) -> None:
+    """Before a list is read: expire due agreements in their own unit of work, then read afresh."""
+    now = clock(request)
+    if not await workflow.due_exists(db, now.date()):
+        return
+    database: Database = request.app.state.db
+    async with database.writer() as writer:
+        await workflow.expire_due_agreements(writer, now.date(), settings, now)
+        await writer.commit()
+    await db.rollback()  # end the read snapshot taken before the expiry (SQLite WAL)
+
+
+class SharingRequestController(Controller):
+    path = "/api/v1/sharing-requests"
+    tags = ["agreements"]
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Ask an asset's owner for capacity units", **WRITE)
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        data: RequestCreate,
+    ) -> RequestRead:
+        view = await service.create_request(db_session, principal, data, settings, clock(request))
+        return request_read(view)
+
+    @get("/", summary="Requests and agreements I am party to (regulators: in my jurisdiction)", **READ)
+    async def list_requests(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        status: Annotated[list[RequestStatus] | None, QueryParameter()] = None,
+        side: Annotated[
+            str | None, QueryParameter(pattern="^(requester|owner)$", description="Only as requester / owner")
+        ] = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> RequestPage:
+        await expire_lazily(request, db_session, settings)
+        views, total = await service.list_requests(
+            db_session,
+            principal,
+            clock(request),
+            statuses=status or [],
+            side=side,
+            page=page,
+            page_size=page_size,
+        )
+        return _page(views, total, page, page_size)
+
+    @get("/overdue", summary="Overdue requests, reviews and disputes in my jurisdiction (regulators)", **READ)
+    async def overdue(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> RequestPage:
+        views, total = await service.overdue_requests(db_session, principal, clock(request), page, page_size)
+        return _page(views, total, page, page_size)
+
+    @get("/{request_id:uuid}", summary="One request or agreement, with what I may do now", **READ)
+    async def get_request(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        request_id: RequestId,
+    ) -> RequestRead:
+        return request_read(await service.load_request(db_session, principal, request_id, clock(request)))
+
+    @get("/{request_id:uuid}/timeline", summary="Every transition with actor, time and reason", **READ)
+    async def timeline(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        request_id: RequestId,
+    ) -> list[TimelineEntry]:
+        await service.load_request(db_session, principal, request_id, clock(request))
+        events = await history(db_session, service.OBJECT_TYPE, request_id)
+        remarks = await _remarks(db_session, request_id)
+        return [
+            TimelineEntry(
+                seq=event.seq,
+                occurred_at=event.occurred_at,
+                action=event.action,
+                actor_organisation_id=event.actor_organisation_id,
+                actor_user_id=event.actor_user_id,
+                status=(event.after or {}).get("status"),
+                reason_code=remarks.get((event.action, (event.after or {}).get("status"))),
+                reason=event.reason,
+                hash=event.hash,
+            )
+            for event in events
+        ]
+
+    @get(
+        "/{request_id:uuid}/document",
+        summary="The printable agreement (HTML): parties, asset, units, term, terms, event trail",
+        **READ,
+    )
+    async def document(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        request_id: RequestId,
+    ) -> Response[str]:
+        now = clock(request)
+        view = await service.load_request(db_session, principal, request_id, now)
+        events = await history(db_session, service.OBJECT_TYPE, request_id)
+        ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
+        names = {
+            str(org_id): name
+            for org_id, name in (
+                await db_session.execute(
+                    select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+                )
+            ).tuples()
+        }
+        html = render_document(view, events, names, now)
+        return Response(html, media_type="text/html; charset=utf-8")
+
+    async def _verb(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        principal: Principal,
+        settings: Settings,
+        request_id: uuid.UUID,
+        action: Action,
+        reason: str | None = None,
+    ) -> RequestRead:
+        view = await workflow.act(db, principal, request_id, action, settings, clock(request), reason=reason)
+        return request_read(view)
+
+    @post(
+        "/{request_id:uuid}/accept",
+        status_code=HTTP_200_OK,
+        summary="Accept (owner); reserves the units",
+        **WRITE,
+    )
+    async def accept(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+    ) -> RequestRead:
+        return await self._verb(request, db_session, principal, settings, request_id, Action.ACCEPT)
+
+    @post(
+        "/{request_id:uuid}/reject",
+        status_code=HTTP_200_OK,
+        summary="Reject with a reason code and text (owner)",
+        **WRITE,
+    )
+    async def reject(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: Rejection,
+    ) -> RequestRead:
+        view = await workflow.reject_request(
+            db_session, principal, request_id, data.reason_code, data.reason, settings, clock(request)
+        )
+        return request_read(view)
+
+    @post(
+        "/{request_id:uuid}/counter",
+        status_code=HTTP_200_OK,
+        summary="Counter: change units, term or terms (owner)",
+        **WRITE,
+    )
+    async def counter(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: Counter,
+    ) -> RequestRead:
+        view = await workflow.counter_request(
+            db_session, principal, request_id, data, settings, clock(request)
+        )
+        return request_read(view)
+
+    @post(
+        "/{request_id:uuid}/withdraw",
+        status_code=HTTP_200_OK,
+        summary="Withdraw before an answer (requester)",
+        **WRITE,
+    )
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: OptionalReason | None = None,
+    ) -> RequestRead:
+        reason = data.reason if data else None
+        return await self._verb(request, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
+
+    @post(
+        "/{request_id:uuid}/accept-counter",
+        status_code=HTTP_200_OK,
+        summary="Accept the owner's counter (requester); reserves the units",
+        **WRITE,
+    )
+    async def accept_counter(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+    ) -> RequestRead:
+        return await self._verb(request, db_session, principal, settings, request_id, Action.ACCEPT_COUNTER)
+
+    @post(
+        "/{request_id:uuid}/reject-counter",
+        status_code=HTTP_200_OK,
+        summary="Reject the owner's counter (requester)",
+        **WRITE,
+    )
+    async def reject_counter(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: OptionalReason | None = None,
+    ) -> RequestRead:
+        reason = data.reason if data else None
+        return await self._verb(
+            request, db_session, principal, settings, request_id, Action.REJECT_COUNTER, reason
+        )
+
+    @post(
+        "/{request_id:uuid}/approve",
+        status_code=HTTP_200_OK,
+        summary="Approve under review (regulator)",
+        **WRITE,
+    )
+    async def approve(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: OptionalReason | None = None,
+    ) -> RequestRead:
+        reason = data.reason if data else None
+        return await self._verb(request, db_session, principal, settings, request_id, Action.APPROVE, reason)
+
+    @post(
+        "/{request_id:uuid}/refuse",
+        status_code=HTTP_200_OK,
+        summary="Refuse with a reason (regulator); releases units",
+        **WRITE,
+    )
+    async def refuse(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: RequiredReason,
+    ) -> RequestRead:
+        return await self._verb(
+            request, db_session, principal, settings, request_id, Action.REFUSE, data.reason
+        )
+
+    @post(
+        "/{request_id:uuid}/escalate",
+        status_code=HTTP_200_OK,
+        summary="Dispute an owner's rejection or an overdue answer or review (requester)",
+        **WRITE,
+    )
+    async def escalate(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: RequiredReason,
+    ) -> RequestRead:
+        return await self._verb(
+            request, db_session, principal, settings, request_id, Action.ESCALATE, data.reason
+        )
+
+    @post(
+        "/{request_id:uuid}/uphold",
+        status_code=HTTP_200_OK,
+        summary="Decide a dispute: uphold the rejection (regulator)",
+        **WRITE,
+    )
+    async def uphold(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: RequiredReason,
+    ) -> RequestRead:
+        return await self._verb(
+            request, db_session, principal, settings, request_id, Action.UPHOLD, data.reason
+        )
+
+    @post(
+        "/{request_id:uuid}/order-acceptance",
+        status_code=HTTP_200_OK,
+        summary="Decide a dispute: order acceptance (regulator); the agreement becomes active",
+        **WRITE,
+    )
+    async def order_acceptance(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: RequiredReason,
+    ) -> RequestRead:
+        return await self._verb(
+            request, db_session, principal, settings, request_id, Action.ORDER_ACCEPTANCE, data.reason
+        )
+
+    @post(
+        "/{request_id:uuid}/terminate",
+        status_code=HTTP_200_OK,
+        summary="Terminate an active agreement (either side)",
+        **WRITE,
+    )
+    async def terminate(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        settings: AppSettings,
+        request_id: RequestId,
+        data: Termination,
+    ) -> RequestRead:
+        view = await workflow.terminate_agreement(
+            db_session, principal, request_id, data.reason, data.notice_date, settings, clock(request)
+        )
+        return request_read(view)
+
+
+async def _remarks(db: AsyncSession, request_id: uuid.UUID) -> dict[tuple[str, str | None], str | None]:
+    rows = await db.scalars(select(SharingRequestRemark).where(SharingRequestRemark.request_id == request_id))
+    return {(f"sharing_request.{r.action}", r.to_status.value): r.reason_code for r in rows if r.reason_code}
+
+
+class ApprovalRuleController(Controller):
+    path = "/api/v1/approval-rules"
+    tags = ["agreements"]
+
+    @get("/", summary="Rules that send accepted requests to regulator review", **READ)
+    async def list_rules(
+        self, db_session: DbSession, principal: CurrentPrincipal, include_inactive: bool = False
+    ) -> list[RuleRead]:
+        return [RuleRead.model_validate(r) for r in await rules.list_rules(db_session, include_inactive)]
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Add a rule (platform admins; regulators in their jurisdiction)",
+        **WRITE,
+    )
+    async def create_rule(
+        self, db_session: DbSession, principal: CurrentPrincipal, data: RuleCreate
+    ) -> RuleRead:
+        return RuleRead.model_validate(await rules.create_rule(db_session, principal, data))
+
+    @delete(
+        "/{rule_id:uuid}", status_code=HTTP_200_OK, summary="Deactivate a rule (kept for the record)", **WRITE
+    )
+    async def deactivate_rule(
+        self, db_session: DbSession, principal: CurrentPrincipal, rule_id: FromPath[uuid.UUID]
+    ) -> RuleRead:
+        return RuleRead.model_validate(await rules.deactivate_rule(db_session, principal, rule_id))
+
+
+class NotificationController(Controller):
+    path = "/api/v1/notifications"
+    tags = ["notifications"]
+
+    @get("/", summary="My organisation's notifications, newest first, with the unread count", **READ)
+    async def list_notifications(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        unread_only: bool = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    ) -> NotificationPage:
+        items, unread = await notifications.list_notifications(db_session, principal, unread_only, limit)
+        return NotificationPage(items=[NotificationRead.model_validate(n) for n in items], unread=unread)
+
+    @post(
+        "/{notification_id:uuid}/read", status_code=HTTP_200_OK, summary="Mark one notification read", **WRITE
+    )
+    async def mark_read(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        notification_id: FromPath[uuid.UUID],
+    ) -> dict[str, int]:
+        return {
+            "marked": await notifications.mark_read(db_session, principal, notification_id, clock(request))
+        }
+
+    @post(
+        "/read-all", status_code=HTTP_200_OK, summary="Mark all my organisation's notifications read", **WRITE
+    )
+    async def mark_all_read(
+        self, request: Request[Any, Any, Any], db_session: DbSession, principal: CurrentPrincipal
+    ) -> dict[str, int]:
+        return {"marked": await notifications.mark_read(db_session, principal, None, clock(request))}
+
+
+__all__ = ["ApprovalRuleController", "ExpiryResult", "NotificationController", "SharingRequestController"]

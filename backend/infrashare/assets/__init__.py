@@ -1,0 +1,1 @@
+"""The asset registry: towers, poles, ducts, cables, machine rooms and reserved space."""

@@ -1,0 +1,571 @@
+"""Bulk import of assets from CSV or a GeoJSON FeatureCollection, up to 100,000 rows.
+
+Every row is validated first; if any row fails, nothing is written and the job carries the
+full report (row, column, message). Otherwise rows are upserted by ``external_id`` in one
+transaction with bulk statements. A row whose content is unchanged (same content hash) is not
+written: no new version, no event. Each created or changed asset gets its own event (written
+in bulk by ``audit.service.record_events``) so ``GET /assets/{id}/history`` is complete; the
+creation event of an imported asset names its content by digest rather than copying it.
+
+Small uploads run inside the request. Large ones run as a job in an asyncio task on the
+server, so a client that disconnects does not stop them; the job row records the outcome
+and ``live_progress`` the rows validated and written while it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts.principal import Principal
+from infrashare.assets.columns import (
+    ATTRIBUTE_COLUMNS,
+    EXPORT_ONLY_COLUMNS,
+    IMPORT_COLUMNS,
+    REQUIRED_COLUMNS,
+    column_for_field,
+    parse_route,
+)
+from infrashare.assets.models import Asset, AssetImportJob, AssetKind, ImportStatus
+from infrashare.assets.schemas import ATTRIBUTE_MODELS, AssetCreate, ImportJobRead
+from infrashare.assets.search import ASSETS_INDEX
+from infrashare.assets.service import (
+    CONTENT_COLUMNS,
+    RegionPoint,
+    check_rules,
+    column_values,
+    content_of,
+    region_points,
+    require_writer,
+    validation_errors,
+)
+from infrashare.audit.service import Actor, PendingEvent, record_events
+from infrashare.core.db import Database, utc_now
+from infrashare.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from infrashare.core.indexing import mark_many_changed
+
+MAX_ROWS = 100_000
+SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
+CHUNK = 1_000
+logger = structlog.get_logger("infrashare.assets.imports")
+
+
+class ImportRejected(InvalidInput):
+    """The upload failed validation: nothing was written, but the job row records the report."""
+
+    keeps_changes = True
+
+
+@dataclass
+class Progress:
+    status: ImportStatus = ImportStatus.QUEUED
+    rows_total: int = 0
+    rows_validated: int = 0
+    rows_written: int = 0
+
+
+@dataclass
+class Registry:
+    """Jobs running in this process: their tasks (kept referenced) and live progress."""
+
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    progress: dict[uuid.UUID, Progress] = field(default_factory=dict)
+
+
+REGISTRY = Registry()
+
+
+def live_progress(job_id: uuid.UUID) -> Progress | None:
+    return REGISTRY.progress.get(job_id)
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of the upload: its row number, its cells by column, and a GeoJSON geometry if any."""
+
+    row: int
+    cells: dict[str, Any]
+    geometry: Any = None
+
+
+def _file_error(message: str, column: str = "file", row: int = 0) -> InvalidInput:
+    return InvalidInput(message, errors=[FieldError(column, message, row)])
+
+
+def parse_csv(payload: bytes) -> list[Record]:
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _file_error(f"The file is not UTF-8 (byte {exc.start}); save it as CSV UTF-8.") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    _check_header(header)
+    records = []
+    for number, cells in enumerate(reader, start=2):  # the header is row 1, as a spreadsheet shows it
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            records.append(Record(number, {"__width__": len(cells)}))
+            continue
+        values = {name: _cell(cell) for name, cell in zip(header, cells, strict=True)}
+        records.append(Record(number, {name: value for name, value in values.items() if value}))
+        if len(records) > MAX_ROWS:
+            raise _file_error(f"At most {MAX_ROWS:,} rows per upload; split the file.")
+    return records
+
+
+def _cell(text: str) -> str:
+    """A cell without surrounding blanks and without the apostrophe an export put before =+-@."""
+    text = text.strip()
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
+
+
+def _check_header(header: list[str]) -> None:
+    if not header:
+        raise _file_error("The file is empty; start from the template (GET /api/v1/assets/templates/{kind}).")
+    known = set(IMPORT_COLUMNS) | EXPORT_ONLY_COLUMNS
+    errors = [FieldError(name or "(empty)", "unknown column", 1) for name in header if name not in known]
+    errors += [
+        FieldError(name, "required column is missing", 1) for name in REQUIRED_COLUMNS if name not in header
+    ]
+    duplicates = {name for name in header if header.count(name) > 1}
+    errors += [FieldError(name, "column appears twice", 1) for name in sorted(duplicates)]
+    if errors:
+        raise InvalidInput(f"The header row has {len(errors)} problem(s).", errors=errors)
+
+
+def parse_geojson(payload: bytes) -> list[Record]:
+    try:
+        document = json.loads(payload.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _file_error(f"Not a UTF-8 JSON document: {exc}") from exc
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise _file_error("Expected a GeoJSON FeatureCollection.", "type")
+    features = document.get("features")
+    if not isinstance(features, list):
+        raise _file_error("A FeatureCollection needs a `features` array.", "features")
+    if len(features) > MAX_ROWS:
+        raise _file_error(f"At most {MAX_ROWS:,} features per upload; split the file.")
+    records = []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            records.append(Record(number, {"__feature__": True}))
+            continue
+        cells = {
+            key: value for key, value in (feature.get("properties") or {}).items() if value not in (None, "")
+        }
+        records.append(Record(number, cells, feature.get("geometry")))
+    return records
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace("；", ";").split(";") if part.strip()]
+    return value
+
+
+_KINDS = frozenset(kind.value for kind in AssetKind)
+_BOOLEANS = {"是": True, "否": False, "有": True, "无": False}
+
+
+def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldError]]:
+    """The AssetCreate body a record describes, and the errors found while shaping it."""
+    cells, row = record.cells, record.row
+    if "__width__" in cells:
+        return {}, [
+            FieldError("row", f"has {cells['__width__']} cells, the header has a different number", row)
+        ]
+    if "__feature__" in cells:
+        return {}, [FieldError("feature", "is not a GeoJSON Feature with properties", row)]
+    errors: list[FieldError] = []
+    unknown = [name for name in cells if name not in IMPORT_COLUMNS and name not in EXPORT_ONLY_COLUMNS]
+    errors += [FieldError(name, "unknown property", row) for name in unknown]
+    kind = cells.get("kind")
+    attributes: dict[str, Any] = {}
+    model = ATTRIBUTE_MODELS[AssetKind(kind)] if isinstance(kind, str) and kind in _KINDS else None
+    own = set(model.model_fields) if model else set()
+    for name in ATTRIBUTE_COLUMNS:
+        if name in cells:
+            if name not in own and own:
+                errors.append(FieldError(name, f"is not an attribute of a {kind}", row))
+            else:
+                attributes[name] = _split_list(cells[name]) if name == "mounting_heights_m" else cells[name]
+    guarantee = cells.get("power_guarantee", False)
+    body: dict[str, Any] = {
+        key: cells[key]
+        for key in ("kind", "name", "description", "status", "ready_date", "external_id", "visibility")
+        if key in cells
+    }
+    body |= {
+        "region_code": str(cells.get("region_code", "")),
+        "address": cells.get("address"),
+        "capacity": {
+            "total": cells.get("capacity_total"),
+            "free": cells.get("capacity_free"),
+            "power_kw": cells.get("power_kw"),
+            "power_guarantee": _BOOLEANS.get(guarantee, guarantee)
+            if isinstance(guarantee, str)
+            else guarantee,
+        },
+        "attributes": attributes,
+        "sharing": {
+            "terms": cells.get("sharing_terms", ""),
+            "indicative_price_cny": cells.get("indicative_price_cny"),
+            "lead_time_days": cells.get("lead_time_days"),
+        },
+    }
+    if geojson:
+        body["geometry"] = record.geometry
+    elif cells.get("route"):
+        try:
+            body["geometry"] = {"type": "LineString", "coordinates": parse_route(str(cells["route"]))}
+        except ValueError as exc:
+            errors.append(FieldError("route", str(exc), row))
+    elif "lon" in cells or "lat" in cells:
+        body["geometry"] = {"type": "Point", "coordinates": [cells.get("lon"), cells.get("lat")]}
+    else:
+        errors.append(FieldError("lon", "give lon and lat (a site) or route (a line)", row))
+    if not cells.get("external_id"):
+        errors.append(FieldError("external_id", "required for an import (rows are matched by it)", row))
+    return body, errors
+
+
+@dataclass
+class Validated:
+    contents: list[dict[str, Any]]
+    errors: list[FieldError]
+
+
+async def validate_records(
+    db: AsyncSession, records: list[Record], geojson: bool, progress: Progress
+) -> Validated:
+    regions = await region_points(db, {str(r.cells.get("region_code", "")) for r in records})
+    contents: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for index, record in enumerate(records):
+        try:
+            row_errors = _validate_one(record, geojson, regions, contents)
+        except Exception as exc:  # a row we failed to foresee must still not fail the upload with a 500
+            logger.exception("unexpected error validating an import row", row=record.row)
+            row_errors = [FieldError("row", f"could not be read ({type(exc).__name__})", record.row)]
+        external_id = str(record.cells.get("external_id", ""))
+        if external_id and external_id in seen:
+            row_errors.append(FieldError("external_id", f"repeats row {seen[external_id]}", record.row))
+        seen.setdefault(external_id, record.row)
+        errors += [_as_column(error, record, geojson) for error in row_errors]
+        progress.rows_validated = index + 1
+        if index % CHUNK == CHUNK - 1:
+            await asyncio.sleep(0)  # let other requests (progress polls) run
+    return Validated(contents, errors)
+
+
+def _validate_one(
+    record: Record, geojson: bool, regions: dict[str, RegionPoint], contents: list[dict[str, Any]]
+) -> list[FieldError]:
+    body, errors = _body(record, geojson)
+    if not body or errors:
+        return errors
+    try:
+        data = AssetCreate.model_validate(body)
+    except ValidationError as exc:
+        return validation_errors(exc, record.row)
+    errors = check_rules(data, regions, record.row)
+    if not errors:
+        contents.append(content_of(data))
+    return errors
+
+
+def _as_column(error: FieldError, record: Record, geojson: bool) -> FieldError:
+    geometry_column = "geometry" if geojson else "route" if record.cells.get("route") else "lon"
+    return FieldError(column_for_field(error.field, geometry_column), error.message, error.row)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+async def upsert_assets(
+    db: AsyncSession,
+    actor: Actor,
+    owner: uuid.UUID,
+    contents: list[dict[str, Any]],
+    progress: Progress,
+    reason: str = "bulk import",
+) -> Outcome:
+    """Inserts new and updates changed assets of ``owner`` by external_id, with one event each."""
+    outcome, events = Outcome(), []
+    for chunk in _chunks(contents, CHUNK):
+        existing = {
+            row.external_id: row
+            for row in await db.execute(
+                select(Asset.external_id, Asset.id, Asset.version, Asset.content_hash).where(
+                    Asset.owner_organisation_id == owner,
+                    Asset.external_id.in_([content["external_id"] for content in chunk]),
+                )
+            )
+        }
+        now, inserts, updates = utc_now(), [], []
+        for content in chunk:
+            values = column_values(content)
+            current = existing.get(content["external_id"])
+            if current is None:
+                asset_id = uuid.uuid4()
+                inserts.append(
+                    values
+                    | {"id": asset_id, "owner_organisation_id": owner, "version": 1}
+                    | {"created_at": now, "updated_at": now}
+                )
+                # The row holds the full content; the event names it by digest (the content at
+                # creation is the current row with later update diffs reverted) to keep
+                # 100,000-row imports fast.
+                after = {"external_id": content["external_id"], "content_hash": values["content_hash"]}
+                events.append(PendingEvent("asset.created", "asset", asset_id, after=after, reason=reason))
+            elif current.content_hash != values["content_hash"]:
+                updates.append(
+                    values
+                    | {"b_id": current.id, "b_version": current.version, "version": current.version + 1}
+                    | {"updated_at": now}
+                )
+            else:
+                outcome.unchanged += 1
+        if inserts:
+            await db.execute(insert(cast(Table, Asset.__table__)), inserts)
+        if updates:
+            events += await _update_changed(db, updates, reason)
+        await mark_many_changed(db, ASSETS_INDEX, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
+        outcome.created += len(inserts)
+        outcome.updated += len(updates)
+        progress.rows_written = outcome.created + outcome.updated + outcome.unchanged
+        await asyncio.sleep(0)
+    await record_events(db, actor, events)
+    return outcome
+
+
+async def _update_changed(db: AsyncSession, updates: list[dict[str, Any]], reason: str) -> list[PendingEvent]:
+    """Updates rows still at the version just read; a concurrent change fails the whole import."""
+    ids = [item["b_id"] for item in updates]
+    columns = [getattr(Asset, name) for name in CONTENT_COLUMNS]
+    stored = {
+        row.id: {name: getattr(row, name) for name in CONTENT_COLUMNS}
+        for row in await db.execute(select(Asset.id, *columns).where(Asset.id.in_(ids)))
+    }
+    table = cast(Table, Asset.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .execution_options(synchronize_session=False)
+    )
+    result = await db.execute(statement, updates)
+    if result.rowcount != len(updates):  # type: ignore[attr-defined]
+        raise Conflict("Some assets were changed while the import ran; import again.")
+    events = []
+    for item in updates:
+        before = _jsonable(stored[item["b_id"]])
+        after = {name: item[name] for name in CONTENT_COLUMNS}
+        after = _jsonable(after)
+        changed = [key for key in after if before.get(key) != after[key]]
+        events.append(
+            PendingEvent(
+                "asset.updated",
+                "asset",
+                item["b_id"],
+                before={key: before.get(key) for key in changed},
+                after={key: after[key] for key in changed},
+                reason=reason,
+            )
+        )
+    return events
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    from pydantic_core import to_jsonable_python
+
+    result: dict[str, Any] = to_jsonable_python(values)
+    return result
+
+
+def _chunks(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+
+def parse_upload(payload: bytes, fmt: str) -> list[Record]:
+    if fmt == "csv":
+        return parse_csv(payload)
+    if fmt == "geojson":
+        return parse_geojson(payload)
+    raise _file_error("Upload text/csv or application/geo+json (or say ?format=csv|geojson).", "format")
+
+
+def new_job(
+    principal: Principal, fmt: str, filename: str | None, payload: bytes, rows: int
+) -> AssetImportJob:
+    return AssetImportJob(
+        id=uuid.uuid4(),
+        organisation_id=principal.organisation_id,
+        user_id=principal.user_id,
+        format=fmt,
+        filename=filename,
+        content_digest=hashlib.sha256(payload).hexdigest(),
+        status=ImportStatus.QUEUED,
+        rows_total=rows,
+    )
+
+
+async def run_import(
+    db: AsyncSession, job: AssetImportJob, actor: Actor, records: list[Record], progress: Progress
+) -> None:
+    """Validates every record, then writes all or nothing; the outcome is recorded on ``job``."""
+    progress.status, progress.rows_total = ImportStatus.VALIDATING, len(records)
+    validated = await validate_records(db, records, job.format == "geojson", progress)
+    job.rows_validated = len(records)
+    if validated.errors:
+        job.status, job.error_count, job.finished_at = ImportStatus.FAILED, len(validated.errors), utc_now()
+        job.errors = {"items": [_error_item(error) for error in validated.errors]}
+        job.detail = f"{len(validated.errors)} problem(s) found; nothing was written."
+        return
+    progress.status = ImportStatus.WRITING
+    reason = f"bulk import {job.id}"
+    outcome = await upsert_assets(db, actor, job.organisation_id, validated.contents, progress, reason)
+    job.status, job.finished_at = ImportStatus.SUCCEEDED, utc_now()
+    job.rows_written = outcome.created + outcome.updated
+    job.created_count, job.updated_count, job.unchanged_count = (
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
+    job.detail = f"{outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged."
+    await db.flush()
+
+
+def _error_item(error: FieldError) -> dict[str, Any]:
+    return {"row": error.row or 0, "column": error.field, "message": error.message}
+
+
+def rejected(job: AssetImportJob) -> ImportRejected:
+    items = (job.errors or {}).get("items", [])
+    errors = [FieldError(item["column"], item["message"], item["row"]) for item in items]
+    return ImportRejected(job.detail or "The upload has errors.", errors=errors, job_id=str(job.id))
+
+
+def start_background(database: Database, job_id: uuid.UUID, actor: Actor, records: list[Record]) -> None:
+    """Runs the job in a task of this server process; it outlives the request that started it."""
+    progress = REGISTRY.progress.setdefault(job_id, Progress(rows_total=len(records)))
+    task = asyncio.create_task(_run_job(database, job_id, actor, records, progress))
+    REGISTRY.tasks.add(task)
+    task.add_done_callback(REGISTRY.tasks.discard)
+
+
+async def _run_job(
+    database: Database, job_id: uuid.UUID, actor: Actor, records: list[Record], progress: Progress
+) -> None:
+    try:
+        async with database.writer() as db:  # waits until the request that queued the job commits
+            job = await _wait_for_job(db, job_id)
+            await run_import(db, job, actor, records, progress)
+            await db.commit()
+    except Exception as exc:
+        logger.exception("asset import failed", job_id=str(job_id))
+        await _mark_failed(
+            database, job_id, f"The import failed and wrote nothing: {type(exc).__name__}: {exc}"
+        )
+        progress.status = ImportStatus.FAILED
+    finally:
+        REGISTRY.progress.pop(job_id, None)  # the job row now holds the outcome
+
+
+async def _wait_for_job(db: AsyncSession, job_id: uuid.UUID) -> AssetImportJob:
+    for _ in range(600):
+        job = await db.get(AssetImportJob, job_id)
+        if job is not None:
+            return job
+        await db.rollback()
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the job row never appeared")
+
+
+async def _mark_failed(database: Database, job_id: uuid.UUID, detail: str) -> None:
+    async with database.writer() as db:
+        job = await db.get(AssetImportJob, job_id)
+        if job is not None:
+            job.status, job.detail, job.finished_at = ImportStatus.FAILED, detail[:2000], utc_now()
+            await db.commit()
+
+
+async def submit_import(
+    db: AsyncSession,
+    database: Database,
+    principal: Principal,
+    payload: bytes,
+    fmt: str,
+    filename: str | None,
+    background: bool | None,
+) -> tuple[AssetImportJob, bool]:
+    """Parses the upload and runs it now (small) or as a background job; True when queued."""
+    require_writer(principal)
+    records = parse_upload(payload, fmt)
+    if not records:
+        raise _file_error("The upload has no rows.", "file")
+    job = new_job(principal, fmt, filename, payload, len(records))
+    db.add(job)
+    await db.flush()
+    if background or (background is None and len(records) > SYNC_MAX_ROWS):
+        start_background(database, job.id, principal.actor, records)
+        return job, True
+    await run_import(db, job, principal.actor, records, Progress())
+    if job.status == ImportStatus.FAILED:
+        raise rejected(job)
+    return job, False
+
+
+async def get_job(db: AsyncSession, principal: Principal, job_id: uuid.UUID) -> AssetImportJob:
+    job = await db.get(AssetImportJob, job_id)
+    if job is None or job.organisation_id != principal.organisation_id:
+        raise NotFound(f"Import job {job_id} does not exist.")
+    return job
+
+
+def job_read(job: AssetImportJob) -> ImportJobRead:
+    """The job as stored, overlaid with live counters while it runs in this process."""
+    data: dict[str, Any] = {
+        name: getattr(job, name) for name in ImportJobRead.model_fields if name != "errors"
+    }
+    data["errors"] = (job.errors or {}).get("items", [])
+    live = live_progress(job.id)
+    if live is not None and job.finished_at is None:
+        data |= {
+            "status": live.status,
+            "rows_validated": live.rows_validated,
+            "rows_written": live.rows_written,
+        }
+    return ImportJobRead.model_validate(data)

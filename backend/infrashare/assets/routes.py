@@ -1,0 +1,263 @@
+"""HTTP: the asset registry — CRUD, list, history, bulk import jobs, export and templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromPath, HeaderParameter, QueryParameter
+from litestar.response import Stream
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+
+from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.assets import exports, imports, service
+from infrashare.assets.columns import COMMON_COLUMNS, template_columns, template_row
+from infrashare.assets.models import AssetKind, AssetStatus
+from infrashare.assets.schemas import (
+    AssetCreate,
+    AssetPage,
+    AssetRead,
+    AssetUpdate,
+    ImportJobRead,
+    RetireRequest,
+)
+from infrashare.assets.visibility import viewer_for
+from infrashare.audit.schemas import EventRead
+from infrashare.core.db import DbSession
+from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.oauth.scopes import requires
+from infrashare.regions.service import descendant_codes, missing_region_codes
+
+KindFilter = Annotated[list[AssetKind] | None, QueryParameter(description="Only these kinds (repeat)")]
+StatusFilter = Annotated[
+    list[AssetStatus] | None, QueryParameter(description="Only these statuses (default: all but retired)")
+]
+RegionFilter = Annotated[str | None, QueryParameter(description="Region code; its descendants are included")]
+OwnerFilter = Annotated[uuid.UUID | None, QueryParameter(description="Owner organisation id")]
+MinFreeFilter = Annotated[int | None, QueryParameter(ge=0, description="Free capacity at least this")]
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description='The version read, e.g. "3"')]
+_COLUMN_DOCS = "\n".join(
+    f"- `{c.name}`{' (required)' if c.required else ''}: {c.description}" for c in COMMON_COLUMNS
+)
+
+
+def _etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+def _if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidInput(
+            'If-Match must be the asset\'s version, e.g. "3".',
+            errors=[FieldError("If-Match", "not a version")],
+        )
+    return int(text)
+
+
+async def _filters(
+    db_session: DbSession,
+    kind: list[AssetKind] | None,
+    status: list[AssetStatus] | None,
+    region: str | None,
+    owner: uuid.UUID | None,
+    min_free: int | None,
+) -> service.AssetFilters:
+    regions = None
+    if region:
+        if await missing_region_codes(db_session, [region]):
+            raise InvalidInput(
+                f"Unknown region {region}.", errors=[FieldError("region", "unknown region code")]
+            )
+        regions = frozenset(await descendant_codes(db_session, [region]))
+    return service.AssetFilters(tuple(kind or ()), tuple(status or ()), regions, owner, min_free)
+
+
+READ = requires("assets:read")
+WRITE = requires("assets:write")
+
+
+class AssetController(Controller):
+    path = "/api/v1/assets"
+    tags = ["assets"]
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="List a new asset (owner organisation's operators)",
+        **WRITE,
+    )
+    async def create_asset(
+        self, db_session: DbSession, principal: CurrentPrincipal, data: AssetCreate
+    ) -> Response[AssetRead]:
+        asset = await service.create_asset(db_session, principal, data)
+        viewer = await viewer_for(db_session, principal)
+        return Response(
+            service.to_read(viewer, asset), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
+        )
+
+    @get("/", summary="Assets the caller may see, filtered, in pages (cursor)", **READ)
+    async def list_assets(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        kind: KindFilter = None,
+        status: StatusFilter = None,
+        region: RegionFilter = None,
+        owner: OwnerFilter = None,
+        min_free: MinFreeFilter = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=100, description="From next_cursor")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    ) -> AssetPage:
+        viewer = await viewer_for(db_session, principal)
+        filters = await _filters(db_session, kind, status, region, owner, min_free)
+        assets, next_cursor = await service.list_assets(db_session, viewer, filters, cursor, limit)
+        return AssetPage(items=[service.to_read(viewer, a) for a in assets], next_cursor=next_cursor)
+
+    @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)", **READ)
+    async def get_asset(
+        self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
+    ) -> Response[AssetRead]:
+        viewer = await viewer_for(db_session, principal)
+        asset = await service.get_visible(db_session, viewer, asset_id)
+        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+
+    @patch(
+        "/{asset_id:uuid}",
+        summary="Change an asset; needs its version (body or If-Match), 409 if stale",
+        **WRITE,
+    )
+    async def update_asset(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        asset_id: FromPath[uuid.UUID],
+        data: AssetUpdate,
+        if_match: IfMatch = None,
+    ) -> Response[AssetRead]:
+        viewer = await viewer_for(db_session, principal)
+        asset = await service.update_asset(db_session, principal, viewer, asset_id, data, _if_match(if_match))
+        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+
+    @post(
+        "/{asset_id:uuid}/retire",
+        status_code=HTTP_200_OK,
+        summary="Retire an asset (needs its version)",
+        **WRITE,
+    )
+    async def retire_asset(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        asset_id: FromPath[uuid.UUID],
+        data: RetireRequest | None = None,
+        if_match: IfMatch = None,
+    ) -> Response[AssetRead]:
+        viewer = await viewer_for(db_session, principal)
+        data = data or RetireRequest()
+        version = data.version if data.version is not None else _if_match(if_match)
+        asset = await service.retire_asset(db_session, principal, viewer, asset_id, version, data.reason)
+        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+
+    @get(
+        "/{asset_id:uuid}/history",
+        summary="Every write to an asset, oldest first (owner, regulators over it)",
+        **READ,
+    )
+    async def history(
+        self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
+    ) -> list[EventRead]:
+        viewer = await viewer_for(db_session, principal)
+        events = await service.asset_history(db_session, viewer, asset_id)
+        return [EventRead.model_validate(event) for event in events]
+
+    @get("/export", summary="Export what you may see as CSV or GeoJSON (same masking as the API)", **READ)
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        format: Annotated[Literal["csv", "geojson"], QueryParameter()] = "csv",
+        kind: KindFilter = None,
+        status: StatusFilter = None,
+        region: RegionFilter = None,
+        owner: OwnerFilter = None,
+        min_free: MinFreeFilter = None,
+    ) -> Stream:
+        viewer = await viewer_for(db_session, principal)
+        filters = await _filters(db_session, kind, status, region, owner, min_free)
+        database = request.app.state.db
+        if format == "geojson":
+            body = exports.export_geojson(database, viewer, filters)
+            media_type, name = "application/geo+json", "assets.geojson"
+        else:
+            body = exports.export_csv(database, viewer, filters)
+            media_type, name = "text/csv; charset=utf-8", "assets.csv"
+        return Stream(
+            body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
+
+    @get(
+        "/templates/{kind:str}",
+        summary="CSV template for one kind: the header and an example row",
+        description="Columns:\n"
+        + _COLUMN_DOCS
+        + "\n\nplus the kind's attribute columns (see the attribute schemas).",
+        media_type="text/csv; charset=utf-8",
+        **READ,
+    )
+    async def template(self, principal: CurrentPrincipal, kind: FromPath[AssetKind]) -> Response[bytes]:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=template_columns(kind), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerow(template_row(kind))
+        return Response(
+            ("\ufeff" + buffer.getvalue()).encode(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="assets-{kind.value}.csv"'},
+        )
+
+    @post(
+        "/imports",
+        summary="Bulk upsert by external_id from CSV (text/csv) or GeoJSON (application/geo+json)",
+        description=(
+            "All rows are validated first; any error → 422 with every (row, column, message) and nothing"
+            f" written. Up to {imports.SYNC_MAX_ROWS:,} rows run in the request (200); larger uploads (or"
+            " background=true) run as a job (202, poll Location). Unchanged rows are not written."
+        ),
+        **WRITE,
+    )
+    async def import_assets(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        format: Annotated[Literal["csv", "geojson"] | None, QueryParameter()] = None,
+        filename: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        background: Annotated[bool | None, QueryParameter(description="Force a background job")] = None,
+    ) -> Response[ImportJobRead]:
+        payload = await request.body()
+        content_type = request.content_type[0]
+        fmt = format or ("csv" if content_type in {"text/csv", "application/csv"} else "geojson")
+        job, queued = await imports.submit_import(
+            db_session, request.app.state.db, principal, payload, fmt, filename, background
+        )
+        if queued:
+            location = f"/api/v1/assets/imports/{job.id}"
+            return Response(
+                imports.job_read(job), status_code=HTTP_202_ACCEPTED, headers={"Location": location}
+            )
+        return Response(imports.job_read(job), status_code=HTTP_200_OK)
+
+    @get(
+        "/imports/{job_id:uuid}", summary="An import job's progress and outcome (your organisation's)", **READ
+    )
+    async def import_job(
+        self, db_session: DbSession, principal: CurrentPrincipal, job_id: FromPath[uuid.UUID]
+    ) -> ImportJobRead:
+        return imports.job_read(await imports.get_job(db_session, principal, job_id))

@@ -1,0 +1,137 @@
+"""Who sees which asset, and how precisely: the one rule every read path goes through.
+
+- The owner organisation sees its assets exactly, whatever their visibility.
+- Regulators see every asset in their jurisdiction (descendant regions included) exactly;
+  outside it, `public` and `regulators` assets at ~1 km precision.
+- Other operators see `public` and `operators` assets at ~1 km precision, unless they hold an
+  accepted request or an active agreement on the asset (``assets_with_granted_access``): then
+  they see it exactly, whatever its visibility.
+- Platform admins see every asset at ~1 km precision (they run the platform, they do not need
+  to know where a duct runs).
+
+At ~1 km precision every vertex is snapped to a 0.01° grid (≈ 1.1 km north–south, ≈ 1.0 km
+east–west in Shenzhen), consecutive duplicates are dropped, and the address and external id
+are withheld. An asset the caller may not see does not exist for them (404).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts.models import OrganisationKind, Role
+from infrashare.accounts.principal import Principal
+from infrashare.agreements.models import SharingRequest
+from infrashare.assets.models import Asset, Visibility
+from infrashare.regions.service import descendant_codes
+
+GRID_DEGREES = 0.01
+
+_SEEN_BY: dict[OrganisationKind, frozenset[Visibility]] = {
+    OrganisationKind.OPERATOR: frozenset({Visibility.PUBLIC, Visibility.OPERATORS}),
+    OrganisationKind.REGULATOR: frozenset({Visibility.PUBLIC, Visibility.REGULATORS}),
+    OrganisationKind.PLATFORM: frozenset(Visibility),
+}
+
+
+async def assets_with_granted_access(db: AsyncSession, organisation_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """Assets this organisation holds an accepted sharing request or an active agreement on.
+
+    That is, as requester, a request that holds units of the asset (accepted, under regulator
+    review, active, or disputed after acceptance): exactly the requests with ``reserved_units``.
+    """
+    query = select(SharingRequest.asset_id).where(
+        SharingRequest.requester_organisation_id == organisation_id, SharingRequest.reserved_units > 0
+    )
+    return frozenset((await db.scalars(query.distinct())).all())
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller as the visibility rule needs it, resolved once per request."""
+
+    organisation_id: uuid.UUID
+    kind: OrganisationKind
+    role: Role
+    jurisdiction: frozenset[str] = frozenset()  # region codes, descendants included
+    granted: frozenset[uuid.UUID] = field(default_factory=frozenset)
+
+    def can_see(self) -> ColumnElement[bool]:
+        """SQL condition: the assets this viewer may see at all."""
+        seen = _SEEN_BY[self.kind]
+        conditions: list[ColumnElement[bool]] = [Asset.owner_organisation_id == self.organisation_id]
+        conditions.append(Asset.visibility.in_(sorted(seen)) if seen else false())
+        if self.jurisdiction:
+            conditions.append(Asset.region_code.in_(sorted(self.jurisdiction)))
+        if self.granted:
+            conditions.append(Asset.id.in_(sorted(self.granted)))
+        return or_(*conditions)
+
+    def sees(self, asset: Asset) -> bool:
+        return (
+            self.sees_exactly(asset)
+            or asset.visibility in _SEEN_BY[self.kind]
+            or asset.region_code in self.jurisdiction
+        )
+
+    def sees_exactly(self, asset: Asset) -> bool:
+        return (
+            asset.owner_organisation_id == self.organisation_id
+            or asset.id in self.granted
+            or (self.kind == OrganisationKind.REGULATOR and asset.region_code in self.jurisdiction)
+        )
+
+    def is_owner(self, asset: Asset) -> bool:
+        return asset.owner_organisation_id == self.organisation_id
+
+
+async def viewer_for(db: AsyncSession, principal: Principal) -> Viewer:
+    jurisdiction: frozenset[str] = frozenset()
+    if principal.organisation_kind == OrganisationKind.REGULATOR and principal.jurisdiction:
+        jurisdiction = frozenset(await descendant_codes(db, principal.jurisdiction))
+    return Viewer(
+        organisation_id=principal.organisation_id,
+        kind=principal.organisation_kind,
+        role=principal.role,
+        jurisdiction=jurisdiction,
+        granted=await assets_with_granted_access(db, principal.organisation_id),
+    )
+
+
+def snap(value: float) -> float:
+    return round(round(value / GRID_DEGREES) * GRID_DEGREES, 2)
+
+
+def coarsen_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
+    """The geometry on the ~1 km grid. A route that collapses to one cell becomes that Point."""
+    if geometry["type"] == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        return {"type": "Point", "coordinates": [snap(lon), snap(lat)]}
+    snapped: list[list[float]] = []
+    for lon, lat, *_ in geometry["coordinates"]:
+        vertex = [snap(lon), snap(lat)]
+        if not snapped or snapped[-1] != vertex:
+            snapped.append(vertex)
+    if len(snapped) == 1:
+        return {"type": "Point", "coordinates": snapped[0]}
+    return {"type": "LineString", "coordinates": snapped}
+
+
+@dataclass(frozen=True)
+class Presented:
+    """What of an asset's location a viewer gets."""
+
+    geometry: dict[str, Any]
+    exact: bool
+    address: str | None
+    external_id: str | None
+
+
+def present(viewer: Viewer, asset: Asset) -> Presented:
+    if viewer.sees_exactly(asset):
+        return Presented(asset.geometry, True, asset.address, asset.external_id)
+    return Presented(coarsen_geometry(asset.geometry), False, None, None)

@@ -1,0 +1,204 @@
+"""The search indexer: drains the outbox into Meilisearch, and rebuilds an index with a swap.
+
+Each searchable feature declares a ``SearchIndex`` in its own ``search.py`` (what its documents
+look like and how to load them by key); this module knows nothing else about features. The
+database is the source of truth: a document is always rebuilt from the current rows, so
+replaying a message twice, or out of order, converges on the same index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import structlog
+from meilisearch_python_sdk.errors import MeilisearchError
+from meilisearch_python_sdk.models.settings import MeilisearchSettings
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.core.db import Database, utc_now
+from infrashare.core.outbox import OutboxMessage, claim, enqueue, enqueue_many, mark_done, retry_later
+from infrashare.core.search import SearchEngine
+
+logger = structlog.get_logger("infrashare.indexer")
+Document = dict[str, Any]
+SEARCH_FAILURES = (MeilisearchError, httpx.HTTPError, OSError, asyncio.TimeoutError)
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """One Meilisearch index fed from the database.
+
+    ``load`` returns, for each requested key, the documents that key should have in the index
+    (an empty list removes it). Several documents per key are allowed — e.g. points along a
+    route — when ``key_field`` names the field that holds the key.
+    """
+
+    uid: str
+    primary_key: str
+    key_field: str
+    settings: MeilisearchSettings
+    load: Callable[[AsyncSession, Sequence[str]], Awaitable[dict[str, list[Document]]]]
+    all_keys: Callable[[AsyncSession], AsyncIterator[list[str]]]
+
+    @property
+    def topic(self) -> str:
+        return f"search.{self.uid}"
+
+
+def mark_changed(db: AsyncSession, index: SearchIndex, key: object) -> None:
+    """Call in the unit of work that changed the object: the index follows once it commits."""
+    enqueue(db, index.topic, key)
+
+
+async def mark_many_changed(db: AsyncSession, index: SearchIndex, keys: Sequence[object]) -> None:
+    await enqueue_many(db, index.topic, keys)
+
+
+def _quoted(values: Sequence[str]) -> str:
+    return ", ".join(json.dumps(value) for value in values)
+
+
+async def push(
+    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
+) -> None:
+    """Writes the documents of these keys into index ``uid`` and removes whatever they no longer have."""
+    client = engine.client
+    target = engine.index(uid)
+    tasks = []
+    fresh = [document for docs in documents.values() for document in docs]
+    if fresh:
+        tasks.append(await target.add_documents(fresh, primary_key=index.primary_key))
+    keep = [str(document[index.primary_key]) for document in fresh]
+    stale = f"{index.key_field} IN [{_quoted(list(documents))}]"
+    if keep:
+        stale += f" AND NOT {index.primary_key} IN [{_quoted(keep)}]"
+    tasks.append(await target.delete_documents_by_filter(stale))
+    for task in tasks:
+        finished = await client.wait_for_task(task.task_uid, timeout_in_ms=60_000)
+        if finished.status != "succeeded":
+            raise MeilisearchError(f"task {task.task_uid} {finished.status}: {finished.error}")
+
+
+async def ensure_index(engine: SearchEngine, index: SearchIndex, uid: str | None = None) -> None:
+    """Creates the index if missing and applies its settings (idempotent)."""
+    name, client = engine.name(uid or index.uid), engine.client
+    try:
+        await client.get_index(name)
+    except MeilisearchError:
+        await client.create_index(name, primary_key=index.primary_key, wait=True)
+    task = await client.index(name).update_settings(index.settings)
+    await client.wait_for_task(task.task_uid, timeout_in_ms=120_000)
+
+
+@dataclass
+class Indexer:
+    database: Database
+    engine: SearchEngine
+    indexes: Sequence[SearchIndex]
+    batch_size: int = 500
+    rebuild_empty: bool = True
+
+    async def drain_once(self) -> int:
+        """Handles one batch per index; returns how many outbox messages it settled."""
+        handled = 0
+        for index in self.indexes:
+            handled += await self._drain(index)
+        return handled
+
+    async def _drain(self, index: SearchIndex) -> int:
+        # Look first with a reader: an idle indexer must not take SQLite's write lock every tick.
+        async with self.database.reader() as peek:
+            if not await claim(peek, [index.topic], 1, utc_now()):
+                return 0
+        async with self.database.writer() as session:
+            now = utc_now()
+            messages = await claim(session, [index.topic], self.batch_size, now)
+            if not messages:
+                return 0
+            keys = list(dict.fromkeys(message.key for message in messages))
+            try:
+                await push(self.engine, index, index.uid, await index.load(session, keys))
+            except SEARCH_FAILURES as exc:
+                logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
+                await retry_later(session, messages, repr(exc), now)
+                await session.commit()
+                return 0
+            await mark_done(session, [message.id for message in messages], utc_now())
+            await session.commit()
+            return len(messages)
+
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.3) -> None:
+        """Drains until ``stop`` is set; errors are logged and retried, never fatal."""
+        await self._prepare(stop)
+        while not stop.is_set():
+            try:
+                busy = await self.drain_once()
+            except Exception:  # the loop must survive anything: a dropped DB connection, a bug in one batch
+                logger.exception("indexer batch failed")
+                busy = 0
+            if not busy:
+                await pause(stop, idle_seconds)
+
+    async def _prepare(self, stop: asyncio.Event) -> None:
+        """Creates missing indexes; an empty one (new, or its data lost) is rebuilt from the database."""
+        while not stop.is_set():
+            try:
+                for index in self.indexes:
+                    await ensure_index(self.engine, index)
+                    stats = await self.engine.index(index.uid).get_stats()
+                    if self.rebuild_empty and stats.number_of_documents == 0:
+                        logger.info("rebuilding empty search index", index=index.uid)
+                        await reindex(self.database, self.engine, index)
+                return
+            except SEARCH_FAILURES as exc:
+                logger.warning("Meilisearch not ready; retrying", error=repr(exc))
+                await pause(stop, 2)
+
+
+async def pause(stop: asyncio.Event, seconds: float) -> None:
+    """Sleeps ``seconds`` or until ``stop`` is set, whichever comes first."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) -> int:
+    """Rebuilds ``index`` from the database into a new index, then swaps it in.
+
+    Searches keep answering from the old index until the swap, which is atomic. Changes that
+    commit while the new index is being built are replayed into it after the swap.
+    """
+    building = f"{index.uid}_{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    async with database.reader() as session:
+        replay_from = int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
+    await ensure_index(engine, index)
+    await ensure_index(engine, index, building)
+    count = 0
+    async with database.reader() as session:
+        async for keys in index.all_keys(session):
+            documents = await index.load(session, keys)
+            await push(engine, index, building, documents)
+            count += sum(len(docs) for docs in documents.values())
+    client = engine.client
+    swap = await client.swap_indexes([(engine.name(index.uid), engine.name(building))])
+    await client.wait_for_task(swap.task_uid, timeout_in_ms=120_000)
+    await client.delete_index_if_exists(engine.name(building))
+    await _replay_since(database, engine, index, replay_from)
+    return count
+
+
+async def _replay_since(database: Database, engine: SearchEngine, index: SearchIndex, after_id: int) -> None:
+    async with database.reader() as session:
+        query = select(OutboxMessage.key).where(
+            OutboxMessage.topic == index.topic, OutboxMessage.id > after_id
+        )
+        keys = list(dict.fromkeys((await session.scalars(query)).all()))
+        if keys:
+            await push(engine, index, index.uid, await index.load(session, keys))

@@ -1,0 +1,89 @@
+"""The transactional outbox: a write and the news of it commit together, or not at all.
+
+Services call ``enqueue`` inside their unit of work; consumers (the search indexer, webhook
+delivery) claim pending messages in batches, and a message stays pending — with back-off —
+until its consumer has handled it. So Meilisearch or a webhook receiver being down never
+loses anything, and a crash mid-batch just means the batch is claimed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from infrashare.core.db import Base, utc_now
+
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    topic: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    available_at: Mapped[datetime] = mapped_column(default=utc_now)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_outbox_pending", "topic", "done_at", "available_at"),)
+
+
+def enqueue(db: AsyncSession, topic: str, key: object, payload: dict[str, Any] | None = None) -> None:
+    """Adds a message to the caller's transaction (it is sent only if that commits)."""
+    db.add(OutboxMessage(topic=topic, key=str(key), payload=payload))
+
+
+async def enqueue_many(db: AsyncSession, topic: str, keys: Iterable[object]) -> None:
+    """Bulk ``enqueue`` for imports: one executemany instead of thousands of ORM objects."""
+    now = utc_now()
+    rows = [
+        {"topic": topic, "key": str(key), "created_at": now, "available_at": now, "attempts": 0}
+        for key in keys
+    ]
+    if rows:
+        await db.execute(insert(OutboxMessage), rows)
+
+
+async def claim(db: AsyncSession, topics: Sequence[str], limit: int, now: datetime) -> list[OutboxMessage]:
+    """Pending messages, oldest first. On PostgreSQL rows another consumer holds are skipped."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.topic.in_(topics),
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.available_at <= now,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def mark_done(db: AsyncSession, ids: Sequence[int], now: datetime) -> None:
+    await db.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(done_at=now))
+
+
+async def retry_later(db: AsyncSession, messages: Sequence[OutboxMessage], error: str, now: datetime) -> None:
+    for message in messages:
+        message.attempts += 1
+        message.last_error = error[:2000]
+        message.available_at = now + min(timedelta(seconds=2 ** min(message.attempts, 12)), MAX_BACKOFF)
+
+
+async def pending_count(db: AsyncSession, topics: Sequence[str]) -> int:
+    from sqlalchemy import func
+
+    query = select(func.count()).where(OutboxMessage.topic.in_(topics), OutboxMessage.done_at.is_(None))
+    return int(await db.scalar(query) or 0)

@@ -1,0 +1,373 @@
+"""HTTP: needs — drafts, the lifecycle verbs, the regulator's review queue, the list, map and exports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.di import Provide
+from litestar.params import FromPath, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infrashare.accounts.models import Industry
+from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.needs import exports, queries, service, workflow
+from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus, WantedKind
+from infrashare.needs.queries import NeedFilters
+from infrashare.needs.schemas import (
+    BulkPublish,
+    BulkPublishResult,
+    NeedCreate,
+    NeedPage,
+    NeedRead,
+    NeedUpdate,
+    OptionalReason,
+    ReturnBody,
+    TimelineEntry,
+)
+from infrashare.needs.service import NeedView
+from infrashare.oauth.scopes import requires
+
+Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
+PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
+
+
+def need_read(view: NeedView) -> NeedRead:
+    need = view.need
+    return NeedRead(
+        id=need.id,
+        organisation_id=need.organisation_id,
+        organisation_name=view.organisation.name,
+        requesting_industry=view.organisation.industry,
+        title=need.title,
+        purpose=need.purpose,
+        mode=need.mode,
+        wanted_kinds=need.wanted_kinds,
+        geometry=need.geometry,
+        radius_m=need.radius_m,
+        corridor_m=need.corridor_m,
+        lon=need.lon,
+        lat=need.lat,
+        bbox=(need.min_lon, need.min_lat, need.max_lon, need.max_lat),
+        region_code=need.region_code,
+        region_name=view.region_name,
+        quantity=need.quantity,
+        needed_by=need.needed_by,
+        description=need.description,
+        contact_name=need.contact_name,
+        contact_phone=need.contact_phone,
+        contact_email=need.contact_email,
+        status=need.status,
+        status_changed_at=need.status_changed_at,
+        submitted_at=need.submitted_at,
+        last_submitted_at=need.last_submitted_at,
+        published_at=need.published_at,
+        returned_at=need.returned_at,
+        matched_at=need.matched_at,
+        closed_at=need.closed_at,
+        last_return_reason=need.last_return_reason,
+        reviewed_by_organisation_id=need.reviewed_by_organisation_id,
+        created_at=need.created_at,
+        updated_at=need.updated_at,
+        allowed_actions=view.allowed,
+    )
+
+
+def _page(views: list[NeedView], total: int, page: int, page_size: int) -> NeedPage:
+    return NeedPage(items=[need_read(v) for v in views], total=total, page=page, page_size=page_size)
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidInput(
+            "bbox: give min lon, min lat, max lon, max lat separated by commas.",
+            errors=[FieldError("bbox", "expected four numbers: minLon,minLat,maxLon,maxLat")],
+        ) from None
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise InvalidInput("bbox: not a WGS84 box.", errors=[FieldError("bbox", "not a WGS84 box")])
+    return min_lon, min_lat, max_lon, max_lat
+
+
+async def provide_filters(
+    region: Annotated[
+        str | None, QueryParameter(description="Region code; descendant regions included", max_length=12)
+    ] = None,
+    industry: Annotated[list[Industry] | None, QueryParameter(description="Requesting industry")] = None,
+    kind: Annotated[list[WantedKind] | None, QueryParameter(description="Any of these wanted kinds")] = None,
+    purpose: Annotated[list[NeedPurpose] | None, QueryParameter()] = None,
+    mode: Annotated[list[NeedMode] | None, QueryParameter()] = None,
+    status: Annotated[
+        list[NeedStatus] | None,
+        QueryParameter(description="Default: published. Others show only needs you may see."),
+    ] = None,
+    organisation_id: Annotated[
+        uuid.UUID | None, QueryParameter(description="Requesting organisation")
+    ] = None,
+    submitted_since: Annotated[date | None, QueryParameter(description="First submitted on or after")] = None,
+    published_since: Annotated[date | None, QueryParameter(description="Published on or after")] = None,
+    published_until: Annotated[date | None, QueryParameter(description="Published on or before")] = None,
+    bbox: Annotated[str | None, QueryParameter(description="minLon,minLat,maxLon,maxLat")] = None,
+    q: Annotated[str | None, QueryParameter(description="Words in the title", max_length=100)] = None,
+) -> NeedFilters:
+    return NeedFilters(
+        region=region,
+        industries=industry or [],
+        kinds=kind or [],
+        purposes=purpose or [],
+        modes=mode or [],
+        statuses=status or [NeedStatus.PUBLISHED],
+        organisation_id=organisation_id,
+        submitted_since=submitted_since,
+        published_since=published_since,
+        published_until=published_until,
+        bbox=_bbox(bbox),
+        q=q,
+    )
+
+
+async def expire_lazily(request: Request[Any, Any, Any], db: AsyncSession) -> None:
+    """Before a list is read: expire overdue needs in their own unit of work, then read afresh."""
+    today = utc_now().date()
+    if not await queries.overdue_exists(db, today):
+        return
+    database: Database = request.app.state.db
+    async with database.writer() as writer:
+        await workflow.expire_overdue_needs(writer, today)
+        await writer.commit()
+    await db.rollback()  # end the read snapshot taken before the expiry (SQLite WAL)
+
+
+def _download(content: bytes, media_type: str, extension: str) -> Response[bytes]:
+    name = f"infrashare-needs-{utc_now():%Y%m%d-%H%M%S}.{extension}"
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+READ = requires("needs:read")
+WRITE = requires("needs:write")
+
+
+class NeedController(Controller):
+    path = "/api/v1/needs"
+    tags = ["needs"]
+    dependencies = {"filters": Provide(provide_filters)}
+
+    @get("/", summary="The needs list (published by default), filtered and paged", **READ)
+    async def list_needs(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        filters: NeedFilters,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> NeedPage:
+        await expire_lazily(request, db_session)
+        views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
+        return _page(views, total, page, page_size)
+
+    @get("/list.geojson", summary="The needs list as a GeoJSON FeatureCollection for the map", **READ)
+    async def map_needs(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        filters: NeedFilters,
+    ) -> Response[dict[str, Any]]:
+        await expire_lazily(request, db_session)
+        views = await queries.all_needs(db_session, principal, filters)
+        return Response(queries.feature_collection(views, filters), media_type="application/geo+json")
+
+    @get("/export.csv", summary="The filtered needs list as CSV (with a generated-at line)", **READ)
+    async def export_csv(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        filters: NeedFilters,
+    ) -> Response[bytes]:
+        await expire_lazily(request, db_session)
+        views = await queries.all_needs(db_session, principal, filters)
+        return _download(exports.to_csv(views, filters, utc_now()), "text/csv; charset=utf-8", "csv")
+
+    @get(
+        "/export.xlsx",
+        summary="The filtered needs list as an Excel workbook (with a generated-at line)",
+        **READ,
+    )
+    async def export_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        filters: NeedFilters,
+    ) -> Response[bytes]:
+        await expire_lazily(request, db_session)
+        views = await queries.all_needs(db_session, principal, filters)
+        media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return _download(exports.to_xlsx(views, filters, utc_now()), media_type, "xlsx")
+
+    @get("/review-queue", summary="Submitted needs in my jurisdiction, oldest first (regulators)", **READ)
+    async def review_queue(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> NeedPage:
+        await expire_lazily(request, db_session)
+        views, total = await workflow.review_queue(db_session, principal, page, page_size)
+        return _page(views, total, page, page_size)
+
+    @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
+    async def create_need(
+        self, db_session: DbSession, principal: CurrentPrincipal, data: NeedCreate
+    ) -> NeedRead:
+        return need_read(await service.create_need(db_session, principal, data))
+
+    @post(
+        "/bulk-publish",
+        status_code=HTTP_200_OK,
+        summary="Publish several submitted needs: all or nothing (regulators)",
+        description="If any need cannot be published, none is; the problem's errors name each one as ids[i].",
+        **WRITE,
+    )
+    async def bulk_publish(
+        self, db_session: DbSession, principal: CurrentPrincipal, data: BulkPublish
+    ) -> BulkPublishResult:
+        return BulkPublishResult(published=await workflow.bulk_publish_needs(db_session, principal, data.ids))
+
+    @get("/{need_id:uuid}", summary="One need, with what I may do with it", **READ)
+    async def get_need(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        need_id: FromPath[uuid.UUID],
+    ) -> NeedRead:
+        await expire_lazily(request, db_session)
+        return need_read(await service.get_need(db_session, principal, need_id))
+
+    @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)", **WRITE)
+    async def update_need(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        need_id: FromPath[uuid.UUID],
+        data: NeedUpdate,
+    ) -> NeedRead:
+        return need_read(await service.update_need(db_session, principal, need_id, data))
+
+    @get(
+        "/{need_id:uuid}/timeline",
+        summary="The need's history: every transition with actor, time and reason",
+        **READ,
+    )
+    async def timeline(
+        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+    ) -> list[TimelineEntry]:
+        events = await service.timeline(db_session, principal, need_id)
+        return [
+            TimelineEntry(
+                seq=event.seq,
+                occurred_at=event.occurred_at,
+                action=event.action,
+                actor_user_id=event.actor_user_id,
+                actor_organisation_id=event.actor_organisation_id,
+                status=(event.after or {}).get("status"),
+                reason=event.reason,
+            )
+            for event in events
+        ]
+
+    @post("/{need_id:uuid}/submit", status_code=HTTP_200_OK, summary="Submit a draft for review", **WRITE)
+    async def submit(
+        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+    ) -> NeedRead:
+        return need_read(await workflow.submit_need(db_session, principal, need_id))
+
+    @post(
+        "/{need_id:uuid}/resubmit",
+        status_code=HTTP_200_OK,
+        summary="Resubmit a returned need after editing it",
+        **WRITE,
+    )
+    async def resubmit(
+        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+    ) -> NeedRead:
+        return need_read(await workflow.resubmit_need(db_session, principal, need_id))
+
+    @post(
+        "/{need_id:uuid}/publish",
+        status_code=HTTP_200_OK,
+        summary="Publish a submitted need (regulators)",
+        **WRITE,
+    )
+    async def publish(
+        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+    ) -> NeedRead:
+        return need_read(await workflow.publish_need(db_session, principal, need_id))
+
+    @post(
+        "/{need_id:uuid}/return",
+        status_code=HTTP_200_OK,
+        summary="Return a submitted need with a reason (regulators)",
+        **WRITE,
+    )
+    async def return_(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        need_id: FromPath[uuid.UUID],
+        data: ReturnBody,
+    ) -> NeedRead:
+        return need_read(await workflow.return_need(db_session, principal, need_id, data.reason))
+
+    @post(
+        "/{need_id:uuid}/withdraw",
+        status_code=HTTP_200_OK,
+        summary="Withdraw a need (its organisation)",
+        **WRITE,
+    )
+    async def withdraw(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        need_id: FromPath[uuid.UUID],
+        data: OptionalReason | None = None,
+    ) -> NeedRead:
+        reason = data.reason if data else None
+        return need_read(await workflow.withdraw_need(db_session, principal, need_id, reason))
+
+    @post(
+        "/{need_id:uuid}/match",
+        status_code=HTTP_200_OK,
+        summary="Mark a published need matched (its organisation)",
+        **WRITE,
+    )
+    async def match(
+        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+    ) -> NeedRead:
+        return need_read(await workflow.match_need(db_session, principal, need_id))
+
+    @post(
+        "/{need_id:uuid}/fulfil",
+        status_code=HTTP_200_OK,
+        summary="Mark a matched need fulfilled (its organisation)",
+        **WRITE,
+    )
+    async def fulfil(
+        self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
+    ) -> NeedRead:
+        return need_read(await workflow.fulfil_need(db_session, principal, need_id))

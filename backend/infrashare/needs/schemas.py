@@ -1,0 +1,157 @@
+"""Request and response bodies for needs: create, update (all optional), read, review, lists."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from infrashare.accounts.models import Industry
+from infrashare.needs.lifecycle import Action
+from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus, WantedKind
+
+Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
+Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
+Position = tuple[Lon, Lat]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+MAX_RADIUS_M = 50_000
+MAX_CORRIDOR_M = 5_000
+
+
+class PointGeometry(BaseModel):
+    type: Literal["Point"]
+    coordinates: Position
+
+
+class LineStringGeometry(BaseModel):
+    type: Literal["LineString"]
+    coordinates: list[Position] = Field(min_length=2, max_length=2000)
+
+
+Geometry = Annotated[PointGeometry | LineStringGeometry, Field(discriminator="type")]
+
+
+class NeedCreate(BaseModel):
+    """A new need (a draft). A Point needs ``radius_m``; a route LineString needs ``corridor_m``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    purpose: NeedPurpose
+    mode: NeedMode = NeedMode.SHARE
+    wanted_kinds: list[WantedKind] = Field(min_length=1, max_length=len(WantedKind))
+    geometry: Geometry
+    radius_m: int | None = Field(default=None, ge=1, le=MAX_RADIUS_M, description="Search radius (Point)")
+    corridor_m: int | None = Field(
+        default=None, ge=1, le=MAX_CORRIDOR_M, description="Corridor width either side (LineString)"
+    )
+    region_code: RegionCode
+    quantity: int = Field(ge=1, le=100_000, description="Capacity units wanted")
+    needed_by: date
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    contact_phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    contact_email: EmailStr | Literal[""] = ""
+
+
+class NeedUpdate(BaseModel):
+    """Changes to a draft or returned need; only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    purpose: NeedPurpose | None = None
+    mode: NeedMode | None = None
+    wanted_kinds: list[WantedKind] | None = Field(default=None, min_length=1, max_length=len(WantedKind))
+    geometry: Geometry | None = None
+    radius_m: int | None = Field(default=None, ge=1, le=MAX_RADIUS_M)
+    corridor_m: int | None = Field(default=None, ge=1, le=MAX_CORRIDOR_M)
+    region_code: RegionCode | None = None
+    quantity: int | None = Field(default=None, ge=1, le=100_000)
+    needed_by: date | None = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    contact_phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    contact_email: EmailStr | Literal[""] | None = None
+
+
+class NeedRead(BaseModel):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    organisation_name: str
+    requesting_industry: Industry
+    title: str
+    purpose: NeedPurpose
+    mode: NeedMode
+    wanted_kinds: list[WantedKind]
+    geometry: dict[str, Any]
+    radius_m: int | None
+    corridor_m: int | None
+    lon: float
+    lat: float
+    bbox: tuple[float, float, float, float] = Field(description="min lon, min lat, max lon, max lat")
+    region_code: str
+    region_name: str
+    quantity: int
+    needed_by: date
+    description: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    status: NeedStatus
+    status_changed_at: datetime
+    submitted_at: datetime | None
+    last_submitted_at: datetime | None
+    published_at: datetime | None
+    returned_at: datetime | None
+    matched_at: datetime | None
+    closed_at: datetime | None
+    last_return_reason: str | None
+    reviewed_by_organisation_id: uuid.UUID | None = Field(
+        description="The regulator that last published or returned it"
+    )
+    created_at: datetime
+    updated_at: datetime
+    allowed_actions: list[Action] = Field(description="What the caller may do with this need now")
+
+
+class NeedPage(BaseModel):
+    items: list[NeedRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class ReturnBody(BaseModel):
+    reason: Reason
+
+
+class OptionalReason(BaseModel):
+    reason: Reason | None = None
+
+
+class BulkPublish(BaseModel):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
+
+
+class BulkPublishResult(BaseModel):
+    published: list[uuid.UUID]
+
+
+class TimelineEntry(BaseModel):
+    seq: int
+    occurred_at: datetime
+    action: str
+    actor_user_id: uuid.UUID | None
+    actor_organisation_id: uuid.UUID | None
+    status: str | None = Field(description="The need's status after this event")
+    reason: str | None
+
+
+class ExpiryResult(BaseModel):
+    expired: list[uuid.UUID]

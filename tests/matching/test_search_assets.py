@@ -1,0 +1,159 @@
+"""Searching assets through the API on a real Meilisearch: words, synonyms, routes, masking, facets."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from infrashare.app import create_app
+from infrashare.core.settings import Settings
+from tests.assets.bodies import asset_body
+from tests.sessions import Client, sign_in
+
+# A duct along 科苑路 (南山), about 2 km north–south; its middle is far from both ends.
+ROUTE = [[113.9530, 22.5200], [113.9535, 22.5300], [113.9541, 22.5400]]
+MIDDLE_EAST = (113.9570, 22.5300)  # ~350 m east of the route's middle, ~1.1 km from its ends
+
+
+async def create(client: Client, kind: str, **overrides: Any) -> dict[str, Any]:
+    response = await client.post("/api/v1/assets", json=asset_body(kind, **overrides))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def search(client: Client, **params: Any) -> dict[str, Any]:
+    response = await client.get("/api/v1/search/assets", params=params)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def settle(client: Client, expected_ids: set[str], within_seconds: float = 30) -> None:
+    """The app's worker indexes from the outbox; wait until the index shows these assets."""
+    deadline = time.monotonic() + within_seconds
+    while time.monotonic() < deadline:
+        found = await search(client, per_page=200)
+        if not found["degraded"] and expected_ids <= {hit["asset"]["id"] for hit in found["hits"]}:
+            return
+        await asyncio.sleep(0.2)
+    raise TimeoutError("assets never became searchable")
+
+
+async def test_words_synonyms_and_chinese_find_the_right_kinds(client: Client) -> None:
+    await sign_in(client, "admin@tower.example")
+    tower = await create(client, "tower", name="科技园北区铁塔", external_id="T-1")
+    room = await create(client, "machine_room", name="高新园汇聚机房", external_id="R-1")
+    duct = await create(
+        client,
+        "duct",
+        name="科苑路管道",
+        geometry={"type": "LineString", "coordinates": ROUTE},
+        external_id="D-1",
+    )
+    await settle(client, {tower["id"], room["id"], duct["id"]})
+
+    def ids(result: dict[str, Any]) -> set[str]:
+        return {hit["asset"]["id"] for hit in result["hits"]}
+
+    assert tower["id"] in ids(await search(client, q="铁塔"))
+    assert tower["id"] in ids(await search(client, q="mast"))  # synonym of 铁塔 / tower
+    assert duct["id"] in ids(await search(client, q="conduit"))  # synonym of 管道 / duct
+    assert room["id"] in ids(await search(client, q="equipment room"))  # 机房
+    assert room["id"] in ids(await search(client, q="机房"))
+    assert ids(await search(client, q="机房", kind="tower")) == set()
+
+
+async def test_a_route_is_found_near_its_middle_not_only_its_first_point(client: Client) -> None:
+    await sign_in(client, "admin@tower.example")
+    duct = await create(
+        client,
+        "duct",
+        name="科苑路管道",
+        geometry={"type": "LineString", "coordinates": ROUTE},
+        external_id="D-2",
+    )
+    tower = await create(
+        client,
+        "tower",
+        name="远处铁塔",
+        geometry={"type": "Point", "coordinates": [113.99, 22.60]},
+        external_id="T-2",
+    )
+    await settle(client, {duct["id"], tower["id"]})
+    near = f"{MIDDLE_EAST[0]},{MIDDLE_EAST[1]}"
+    found = await search(client, near=near, radius_m=500, sort="distance")
+    by_id = {hit["asset"]["id"]: hit for hit in found["hits"]}
+    assert duct["id"] in by_id and tower["id"] not in by_id
+    assert by_id[duct["id"]]["distance_m"] < 500  # distance to the line, not to its first vertex
+
+
+async def test_hidden_assets_never_appear_not_even_in_totals_or_facets(client: Client, app: Litestar) -> None:
+    await sign_in(client, "admin@tower.example")
+    public = await create(client, "tower", name="公开铁塔", external_id="V-1", visibility="public")
+    secret = await create(
+        client, "machine_room", name="监管可见机房", external_id="V-2", visibility="regulators"
+    )
+    await settle(client, {public["id"], secret["id"]})
+    owner = await search(client, q="机房")
+    assert secret["id"] in {hit["asset"]["id"] for hit in owner["hits"]}
+    # A second client on the same app; leaving it runs the app's shutdown, so it comes last.
+    async with AsyncTestClient(app, base_url="http://127.0.0.1") as other:
+        await sign_in(other, "admin@mobile.example")
+        seen = await search(other, q="", per_page=200)
+        ids = {hit["asset"]["id"] for hit in seen["hits"]}
+        assert public["id"] in ids and secret["id"] not in ids
+        assert "machine_room" not in seen["facets"].get("kind", {}) or seen["facets"]["kind"][
+            "machine_room"
+        ] == sum(1 for hit in seen["hits"] if hit["asset"]["kind"] == "machine_room")
+        assert (await search(other, q="监管可见机房"))["total"] == 0
+        shown = next(hit["asset"] for hit in seen["hits"] if hit["asset"]["id"] == public["id"])
+        assert shown["location_precision"] == "approx_1km" and shown["address"] is None
+        lon, lat = shown["geometry"]["coordinates"]
+        assert round(lon, 2) == lon and round(lat, 2) == lat
+
+        await sign_in(other, "reviewer@sz-ca.example")  # regulator of all Shenzhen: sees both, exactly
+        regulator = await search(other, q="机房")
+        found = {hit["asset"]["id"]: hit["asset"] for hit in regulator["hits"]}
+        assert secret["id"] in found and found[secret["id"]]["location_precision"] == "exact"
+
+
+async def test_facets_filters_and_free_capacity_sort(client: Client) -> None:
+    await sign_in(client, "admin@tower.example")
+    few = await create(client, "tower", name="少量铁塔", external_id="F-1", capacity={"total": 6, "free": 1})
+    many = await create(client, "tower", name="大量铁塔", external_id="F-2", capacity={"total": 9, "free": 8})
+    await settle(client, {few["id"], many["id"]})
+    result = await search(client, kind="tower", min_free=2, sort="free_capacity")
+    ids = [hit["asset"]["id"] for hit in result["hits"]]
+    assert many["id"] in ids and few["id"] not in ids
+    assert result["facets"]["kind"] == {"tower": result["total"]}
+    assert "440305" in result["facets"]["district_code"]
+    everything = await search(client, sort="free_capacity", per_page=50)
+    frees = [hit["asset"]["capacity"]["free"] for hit in everything["hits"]]
+    assert frees == sorted(frees, reverse=True)
+
+
+async def test_bad_geo_parameters_are_named(client: Client) -> None:
+    await sign_in(client, "admin@tower.example")
+    bad = await client.get("/api/v1/search/assets", params={"near": "200,95", "radius_m": 100})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "near"
+    lonely = await client.get("/api/v1/search/assets", params={"radius_m": 100})
+    assert lonely.status_code == 422 and lonely.json()["errors"][0]["field"] == "near"
+
+
+async def test_search_answers_from_the_database_when_meilisearch_is_down(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"meili_url": "http://127.0.0.1:9", "run_worker": False}))
+    async with AsyncTestClient(app, base_url="http://127.0.0.1") as client:
+        await sign_in(client, "admin@tower.example")
+        tower = await create(
+            client, "tower", name="降级模式铁塔", external_id="G-1"
+        )  # the write still succeeds
+        result = await search(client, q="降级模式", kind="tower")
+        assert result["degraded"] is True
+        assert [hit["asset"]["id"] for hit in result["hits"]] == [tower["id"]]
+        boxed = await search(client, bbox="113.90,22.50,114.00,22.60", kind="tower")
+        assert tower["id"] in {hit["asset"]["id"] for hit in boxed["hits"]}

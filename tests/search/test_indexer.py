@@ -1,0 +1,168 @@
+"""The outbox-fed indexer and the index swap, on a real Meilisearch, with regions as the data."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from meilisearch_python_sdk import AsyncClient
+from sqlalchemy import update
+
+from infrashare.app import create_app
+from infrashare.core.db import open_database
+from infrashare.core.indexing import Indexer, mark_changed, reindex
+from infrashare.core.outbox import OutboxMessage
+from infrashare.core.search import MeilisearchProcess, SearchEngine, meilisearch_binary
+from infrashare.core.settings import Settings
+from infrashare.regions.models import Region
+from infrashare.regions.search import REGIONS_INDEX
+from tests.sessions import Client, sign_in
+
+
+async def search(client: Client, **params: Any) -> dict[str, Any]:
+    response = await client.get("/api/v1/search/regions", params=params)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def wait_for_index(client: Client, within_seconds: float = 90) -> None:
+    """The app's own indexer builds the regions index at start; wait until it answers."""
+    deadline = time.monotonic() + within_seconds
+    while time.monotonic() < deadline:
+        result = await search(client, q="南山区")
+        if not result["degraded"] and result["total"]:
+            return
+        await asyncio.sleep(0.3)
+    raise TimeoutError("regions index never became searchable")
+
+
+async def test_regions_are_found_by_chinese_name_pinyin_and_typos(client: Client) -> None:
+    await sign_in(client, "engineer@tower.example")
+    await wait_for_index(client)
+    by_name = await search(client, q="南山")
+    assert by_name["degraded"] is False
+    assert "440305" in [hit["code"] for hit in by_name["hits"]]
+    by_pinyin = await search(client, q="futian", within="440300")
+    assert [hit["code"] for hit in by_pinyin["hits"]][:1] == ["440304"]
+    with_typo = await search(client, q="longgnag", within="440300")
+    assert "440307" in [hit["code"] for hit in with_typo["hits"]]
+    streets = await search(client, q="粤海", level="street")
+    assert streets["hits"] and all(hit["level"] == "street" for hit in streets["hits"])
+
+
+async def test_search_falls_back_to_the_database_when_meilisearch_is_down(settings: Settings) -> None:
+    down = settings.model_copy(update={"meili_url": "http://127.0.0.1:9", "run_worker": False})
+    app = create_app(down)
+    async with AsyncTestClient(app, base_url="http://127.0.0.1") as client:
+        await sign_in(client, "engineer@tower.example")
+        result = await search(client, q="福田", within="440300")
+        assert result["degraded"] is True
+        codes = [hit["code"] for hit in result["hits"]]
+        assert codes[0] == "440304" and all(code.startswith("440304") for code in codes)
+        ready = await client.get("/ready")
+        assert ready.status_code == 503 and ready.json()["search"].startswith("down")
+
+
+@pytest.fixture
+async def private_meilisearch(tmp_path: Path) -> Any:
+    process = MeilisearchProcess(
+        binary=meilisearch_binary(Settings()),
+        data_dir=tmp_path / "meili",
+        master_key="private-key-0123456789abcdef",
+    ).start()
+    yield process
+    process.stop()
+
+
+async def test_outbox_survives_a_meilisearch_outage_and_the_index_converges(
+    database_url: str, private_meilisearch: MeilisearchProcess
+) -> None:
+    database = open_database(database_url)
+    client = AsyncClient(private_meilisearch.url, private_meilisearch.master_key)
+    engine = SearchEngine(client)
+    indexer = Indexer(database, engine, [REGIONS_INDEX])
+    try:
+        await reindex(database, SearchEngine(client), REGIONS_INDEX)
+        private_meilisearch.stop()
+        # A reference-data update renames a district: the row and its outbox message commit together.
+        async with database.writer() as session:
+            await session.execute(update(Region).where(Region.code == "440305").values(name="南山新区"))
+            mark_changed(session, REGIONS_INDEX, "440305")
+            await session.commit()
+        assert await indexer.drain_once() == 0  # Meilisearch is down: nothing settled ...
+        async with database.reader() as session:
+            message = (
+                await session.scalars(OutboxMessage.__table__.select().where(OutboxMessage.key == "440305"))
+            ).first()
+        assert message is not None  # ... and nothing lost
+        async with database.writer() as session:
+            # Skip the back-off wait so the test need not sleep.
+            await session.execute(update(OutboxMessage).values(available_at=OutboxMessage.created_at))
+            await session.commit()
+
+        private_meilisearch.start()
+        assert await indexer.drain_once() == 1
+        result = await client.index("regions").search("南山新区")
+        assert [hit["code"] for hit in result.hits][:1] == ["440305"]
+        async with database.reader() as session:
+            pending = (
+                await session.scalars(OutboxMessage.__table__.select().where(OutboxMessage.done_at.is_(None)))
+            ).all()
+        assert pending == []
+    finally:
+        await client.aclose()
+        await database.dispose()
+
+
+async def test_failed_attempts_are_recorded_with_back_off(
+    database_url: str, private_meilisearch: MeilisearchProcess
+) -> None:
+    database = open_database(database_url)
+    client = AsyncClient(private_meilisearch.url, private_meilisearch.master_key)
+    private_meilisearch.stop()
+    try:
+        async with database.writer() as session:
+            mark_changed(session, REGIONS_INDEX, "440304")
+            await session.commit()
+        await Indexer(database, SearchEngine(client), [REGIONS_INDEX]).drain_once()
+        async with database.reader() as session:
+            row = (await session.execute(OutboxMessage.__table__.select())).mappings().one()
+        assert row["attempts"] == 1 and row["last_error"] and row["done_at"] is None
+        assert row["available_at"] > row["created_at"]
+    finally:
+        await client.aclose()
+        await database.dispose()
+
+
+async def test_reindex_swaps_without_a_moment_of_empty_results(
+    database_url: str, private_meilisearch: MeilisearchProcess
+) -> None:
+    database = open_database(database_url)
+    client = AsyncClient(private_meilisearch.url, private_meilisearch.master_key)
+    try:
+        await reindex(database, SearchEngine(client), REGIONS_INDEX)
+        rebuilding = asyncio.create_task(reindex(database, SearchEngine(client), REGIONS_INDEX))
+        totals = []
+        while not rebuilding.done():
+            result = await client.index("regions").search("深圳", limit=1)
+            totals.append(result.estimated_total_hits or 0)
+            await asyncio.sleep(0.02)
+        assert await rebuilding == 3297
+        assert totals and min(totals) > 0
+        indexes = await client.get_indexes() or []
+        assert [index.uid for index in indexes] == ["regions"]  # the building index was dropped
+    finally:
+        await client.aclose()
+        await database.dispose()
+
+
+async def test_the_app_rebuilds_an_empty_index_on_start(app: Litestar, client: Client) -> None:
+    await sign_in(client, "engineer@tower.example")
+    await wait_for_index(client)
+    assert (await search(client, q="深圳市"))["hits"][0]["code"] == "440300"
