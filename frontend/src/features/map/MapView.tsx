@@ -1,5 +1,5 @@
 // MapLibre GL map: clustered points and lines on a plain background (tiles only if configured).
-import type { FeatureCollection, LineString, Point } from "geojson";
+import type { FeatureCollection, LineString, Point, Polygon } from "geojson";
 import maplibregl, { type GeoJSONSource, type Map as MapLibreMap } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { useEffect, useRef, useState } from "react";
@@ -9,17 +9,63 @@ import { baseStyle, bounds, TILE_SETTINGS, type LineCollection, type PointCollec
 const EMPTY = { type: "FeatureCollection", features: [] } as FeatureCollection<Point | LineString>;
 const SHENZHEN: [number, number] = [114.06, 22.6];
 const COLOUR = "#1677ff";
+const SELECTED = "#d4380d";
+const AREA = "#722ed1";
+const NONE = "\u0000none";
+
+/** An HTML marker: a real button, so it can be reached by keyboard and named for screen readers. */
+export interface MapMarker {
+  id: string;
+  lon: number;
+  lat: number;
+  /** Shown on the marker (a rank number, a letter). */
+  text: string;
+  /** The button's accessible name. */
+  label: string;
+}
 
 export interface MapViewProps {
   points?: PointCollection;
   lines?: LineCollection;
+  /** Filled areas (a need's search circle). */
+  areas?: FeatureCollection<Polygon, PointProperties>;
+  /** Route corridors: lines whose `w0` property is their width in pixels at zoom 0 (see geometry.ts). */
+  corridors?: LineCollection;
+  markers?: readonly MapMarker[];
+  /** The id of the point, line or marker drawn as selected. */
+  selectedId?: string | null;
   /** Read to screen readers as the map's name. */
   label: string;
   height?: number | string;
   onSelect?: (properties: PointProperties) => void;
+  /** A click on the map itself (not on a feature): for pickers. */
+  onMapClick?: (position: [number, number]) => void;
+  /** The visible box after every move: west, south, east, north. */
+  onMoveEnd?: (box: [number, number, number, number]) => void;
+  /** Fit the view to the data on every change (default), or only the first time there is data. */
+  fit?: "always" | "once";
 }
 
 function addLayers(map: MapLibreMap): void {
+  map.addSource("areas", { type: "geojson", data: EMPTY });
+  map.addLayer({
+    id: "areas",
+    type: "fill",
+    source: "areas",
+    paint: { "fill-color": AREA, "fill-opacity": 0.12, "fill-outline-color": AREA },
+  });
+  map.addSource("corridors", { type: "geojson", data: EMPTY });
+  map.addLayer({
+    id: "corridors",
+    type: "line",
+    source: "corridors",
+    layout: { "line-cap": "round", "line-join": "round" },
+    paint: {
+      "line-color": AREA,
+      "line-opacity": 0.15,
+      "line-width": ["interpolate", ["exponential", 2], ["zoom"], 0, ["get", "w0"], 22, ["*", ["get", "w0"], 4194304]],
+    },
+  });
   map.addSource("lines", { type: "geojson", data: EMPTY });
   map.addLayer({
     id: "lines",
@@ -27,6 +73,14 @@ function addLayers(map: MapLibreMap): void {
     source: "lines",
     layout: { "line-cap": "round", "line-join": "round" },
     paint: { "line-color": "#fa8c16", "line-width": 3 },
+  });
+  map.addLayer({
+    id: "lines-selected",
+    type: "line",
+    source: "lines",
+    filter: ["==", ["get", "id"], NONE],
+    layout: { "line-cap": "round", "line-join": "round" },
+    paint: { "line-color": SELECTED, "line-width": 6 },
   });
   map.addSource("points", { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 40, clusterMaxZoom: 14 });
   map.addLayer({
@@ -47,8 +101,20 @@ function addLayers(map: MapLibreMap): void {
     type: "circle",
     source: "points",
     filter: ["!", ["has", "point_count"]],
-    paint: { "circle-color": COLOUR, "circle-radius": 6, "circle-stroke-width": 2, "circle-stroke-color": "#fff" },
+    paint: {
+      "circle-color": ["case", ["==", ["get", "id"], NONE], SELECTED, COLOUR],
+      "circle-radius": ["case", ["==", ["get", "id"], NONE], 9, 6],
+      "circle-stroke-width": 2,
+      "circle-stroke-color": "#fff",
+    },
   });
+}
+
+function showSelected(map: MapLibreMap, id: string | null | undefined): void {
+  const value = id ?? NONE;
+  map.setFilter("lines-selected", ["==", ["get", "id"], value]);
+  map.setPaintProperty("points", "circle-color", ["case", ["==", ["get", "id"], value], SELECTED, COLOUR]);
+  map.setPaintProperty("points", "circle-radius", ["case", ["==", ["get", "id"], value], 9, 6]);
 }
 
 /**
@@ -83,6 +149,27 @@ function clusterCounts(map: MapLibreMap): () => void {
   return () => map.off("render", update);
 }
 
+function markerElement(marker: MapMarker, selected: boolean, onClick: () => void): HTMLButtonElement {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = "map-marker";
+  element.textContent = marker.text;
+  element.setAttribute("aria-label", marker.label);
+  element.setAttribute("aria-pressed", String(selected));
+  element.dataset.markerId = marker.id;
+  element.style.cssText = [
+    "min-width:26px;height:26px;padding:0 6px;border-radius:13px;border:2px solid #fff",
+    `background:${selected ? SELECTED : "#0958d9"};color:#fff;font:600 12px/22px sans-serif`,
+    "cursor:pointer;box-shadow:0 1px 4px rgba(0,0,0,.35)",
+    selected ? "z-index:2" : "",
+  ].join(";");
+  element.addEventListener("click", (event) => {
+    event.stopPropagation();
+    onClick();
+  });
+  return element;
+}
+
 function webglAvailable(): boolean {
   try {
     const canvas = document.createElement("canvas");
@@ -92,13 +179,39 @@ function webglAvailable(): boolean {
   }
 }
 
-export function MapView({ points, lines, label, height = 420, onSelect }: MapViewProps) {
+/** The areas' outlines as lines, so `bounds` covers them too. */
+function outlines(areas: FeatureCollection<Polygon, PointProperties> | undefined): LineCollection {
+  return {
+    type: "FeatureCollection",
+    features: (areas?.features ?? []).map((feature) => ({
+      type: "Feature",
+      geometry: { type: "LineString", coordinates: feature.geometry.coordinates[0] ?? [] },
+      properties: feature.properties,
+    })),
+  };
+}
+
+export function MapView({
+  points,
+  lines,
+  areas,
+  corridors,
+  markers,
+  selectedId,
+  label,
+  height = 420,
+  onSelect,
+  onMapClick,
+  onMoveEnd,
+  fit = "always",
+}: MapViewProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const [failed, setFailed] = useState(false);
-  const onSelectRef = useRef(onSelect);
-  onSelectRef.current = onSelect;
+  const fitted = useRef(false);
+  const callbacks = useRef({ onSelect, onMapClick, onMoveEnd });
+  callbacks.current = { onSelect, onMapClick, onMoveEnd };
 
   useEffect(() => {
     if (!container.current) return;
@@ -141,9 +254,24 @@ export function MapView({ points, lines, label, height = 420, onSelect }: MapVie
         const properties = feature.properties as PointProperties;
         const [lon, lat] = feature.geometry.coordinates;
         new maplibregl.Popup({ closeButton: true }).setLngLat([lon, lat]).setText(properties.name).addTo(created);
-        onSelectRef.current?.(properties);
+        callbacks.current.onSelect?.(properties);
       });
-      for (const layer of ["clusters", "points"]) {
+      created.on("click", "lines", (event) => {
+        const feature = event.features?.[0];
+        if (!feature) return;
+        const properties = feature.properties as PointProperties;
+        new maplibregl.Popup({ closeButton: true }).setLngLat(event.lngLat).setText(properties.name).addTo(created);
+        callbacks.current.onSelect?.(properties);
+      });
+      created.on("click", (event) => {
+        const hits = created.queryRenderedFeatures(event.point, { layers: ["clusters", "points", "lines"] });
+        if (hits.length === 0) callbacks.current.onMapClick?.([event.lngLat.lng, event.lngLat.lat]);
+      });
+      created.on("moveend", () => {
+        const box = created.getBounds();
+        callbacks.current.onMoveEnd?.([box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]);
+      });
+      for (const layer of ["clusters", "points", "lines"]) {
         created.on("mouseenter", layer, () => (created.getCanvas().style.cursor = "pointer"));
         created.on("mouseleave", layer, () => (created.getCanvas().style.cursor = ""));
       }
@@ -163,16 +291,44 @@ export function MapView({ points, lines, label, height = 420, onSelect }: MapVie
   }, [map, label]);
 
   useEffect(() => {
+    if (map) map.getCanvas().style.cursor = onMapClick ? "crosshair" : "";
+  }, [map, onMapClick]);
+
+  useEffect(() => {
     if (!map) return;
     (map.getSource("points") as GeoJSONSource).setData(points ?? EMPTY);
     (map.getSource("lines") as GeoJSONSource).setData(lines ?? EMPTY);
-    const box = bounds(points ?? EMPTY, lines ?? EMPTY);
-    if (box) map.fitBounds(box, { padding: 40, maxZoom: 14, duration: 0 });
-  }, [map, points, lines]);
+    (map.getSource("areas") as GeoJSONSource).setData(areas ?? EMPTY);
+    (map.getSource("corridors") as GeoJSONSource).setData(corridors ?? EMPTY);
+    if (fit === "once" && fitted.current) return;
+    const box = bounds(points ?? EMPTY, lines ?? EMPTY, outlines(areas), corridors ?? EMPTY);
+    if (box) {
+      fitted.current = true;
+      map.fitBounds(box, { padding: 40, maxZoom: 16, duration: 0 });
+    }
+  }, [map, points, lines, areas, corridors, fit]);
+
+  useEffect(() => {
+    if (map) showSelected(map, selectedId);
+  }, [map, selectedId]);
+
+  useEffect(() => {
+    if (!map || !markers?.length) return;
+    const added = markers.map((marker) =>
+      new maplibregl.Marker({
+        element: markerElement(marker, marker.id === selectedId, () =>
+          callbacks.current.onSelect?.({ id: marker.id, name: marker.label }),
+        ),
+      })
+        .setLngLat([marker.lon, marker.lat])
+        .addTo(map),
+    );
+    return () => added.forEach((marker) => marker.remove());
+  }, [map, markers, selectedId]);
 
   return (
     <div style={{ position: "relative", height, border: "1px solid #f0f0f0", borderRadius: 4, overflow: "hidden" }}>
-      <div ref={container} style={{ position: "absolute", inset: 0 }} data-testid="map" />
+      <div ref={container} style={{ position: "absolute", inset: 0 }} data-testid="map" data-ready={map ? "true" : "false"} />
       {failed ? (
         <div role="status" style={{ position: "absolute", inset: 0, display: "grid", placeItems: "center", padding: 16 }}>
           {t("map.unavailable")}
