@@ -9,6 +9,7 @@ const USER = { id: "u1", email: "e@tower.example", display_name: "工程师", lo
 function signedInAs(role: string) {
   return fakeApi({
     "GET /api/v1/me": () => json({ user: { ...USER, role }, organisation: ORGANISATION, role, csrf_token: "t" }),
+    "GET /api/v1/needs": () => json({ items: [], total: 0, page: 1, page_size: 50 }),
   }).fetch;
 }
 
@@ -25,10 +26,14 @@ describe("app routes", () => {
     expect(await screen.findByRole("button", { name: "登录" })).toBeInTheDocument();
   });
 
-  it("shows the header and the menu of the role, and says what is not built yet", async () => {
+  it("shows the header and the menu of the role", async () => {
     vi.stubGlobal("fetch", signedInAs("operator_member"));
-    renderWithProviders(<AppRoutes />, { route: "/assets" });
-    expect(await screen.findByText("即将推出")).toBeInTheDocument();
+    // A desktop window: the side menu rather than the phone's drawer.
+    const matchMedia = window.matchMedia;
+    vi.stubGlobal("matchMedia", (query: string) => ({ ...matchMedia(query), matches: query.includes("min-width") }));
+    renderWithProviders(<AppRoutes />, { route: "/needs" });
+    // The screen is its own chunk: the first import takes a while in a cold test run.
+    expect(await screen.findByRole("heading", { name: "本单位需求" }, { timeout: 15_000 })).toBeInTheDocument();
     expect(screen.getByText("中国铁塔深圳分公司")).toBeInTheDocument();
     expect(screen.getByText("运营单位成员")).toBeInTheDocument();
     expect(screen.getByRole("menuitem", { name: /共享申请/ })).toBeInTheDocument();

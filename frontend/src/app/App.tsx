@@ -14,6 +14,14 @@ const DashboardPage = lazy(() => import("../features/dashboard/DashboardPage"));
 const UsersPage = lazy(() => import("../features/accounts/UsersPage"));
 const OrganisationsPage = lazy(() => import("../features/accounts/OrganisationsPage"));
 const ClientsPage = lazy(() => import("../features/oauth/ClientsPage"));
+const AssetSearchPage = lazy(() => import("../features/assets/AssetSearchPage"));
+const AssetDetailPage = lazy(() => import("../features/assets/AssetDetailPage"));
+const AssetFormPage = lazy(() => import("../features/assets/AssetFormPage"));
+const ImportWizardPage = lazy(() => import("../features/assets/ImportWizardPage"));
+const MyNeedsPage = lazy(() => import("../features/needs/MyNeedsPage"));
+const NeedsListPage = lazy(() => import("../features/needs/NeedsListPage"));
+const NeedFormPage = lazy(() => import("../features/needs/NeedFormPage"));
+const NeedDetailPage = lazy(() => import("../features/needs/NeedDetailPage"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -24,9 +32,9 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function Allowed({ path, children }: { path: string; children: ReactNode }) {
+function Allowed({ path, children }: { path: string | readonly string[]; children: ReactNode }) {
   const { data: me } = useMe();
-  const roles: readonly Role[] = rolesFor(path);
+  const roles: readonly Role[] = (typeof path === "string" ? [path] : path).flatMap(rolesFor);
   if (!me || !roles.includes(me.role)) return <Forbidden />;
   return <>{children}</>;
 }
@@ -37,13 +45,25 @@ function Home() {
 }
 
 const COMING_SOON = [
-  ["/assets", "nav.assets"],
-  ["/needs", "nav.needs"],
   ["/requests", "nav.requests"],
   ["/review", "nav.review"],
-  ["/needs-list", "nav.needsList"],
   ["/statistics", "nav.statistics"],
 ] as const;
+
+/** Screens of the asset registry and of needs: [path, the menu entry whose roles may open it, screen]. */
+const FEATURE_ROUTES: readonly [string, string | readonly string[], ReactNode][] = [
+  ["/assets", "/assets", <AssetSearchPage />],
+  ["/assets/new", "/assets", <AssetFormPage />],
+  ["/assets/import", "/assets", <ImportWizardPage />],
+  ["/assets/:assetId", "/assets", <AssetDetailPage />],
+  ["/assets/:assetId/edit", "/assets", <AssetFormPage />],
+  ["/needs", "/needs", <MyNeedsPage />],
+  ["/needs/new", "/needs", <NeedFormPage />],
+  ["/needs/published", "/needs", <NeedsListPage />],
+  ["/needs/:needId", ["/needs", "/needs-list"], <NeedDetailPage />],
+  ["/needs/:needId/edit", "/needs", <NeedFormPage />],
+  ["/needs-list", "/needs-list", <NeedsListPage />],
+];
 
 export function AppRoutes() {
   return (
@@ -66,6 +86,9 @@ export function AppRoutes() {
               </Allowed>
             }
           />
+          {FEATURE_ROUTES.map(([path, allowed, screen]) => (
+            <Route key={path} path={path} element={<Allowed path={allowed}>{screen}</Allowed>} />
+          ))}
           {COMING_SOON.map(([path, label]) => (
             <Route
               key={path}
