@@ -109,16 +109,17 @@ def test_the_language_switch_changes_the_whole_ui_and_is_remembered(
     screenshot("dashboard-en")
 
     page.get_by_role("menuitem", name="Assets").click()
-    expect(page.get_by_text("Coming soon")).to_be_visible()
+    expect(page.get_by_role("heading", name="Assets")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="Assets")).to_be_visible()
-    screenshot("coming-soon-en")
+    expect(page.get_by_role("group", name="Kind")).to_contain_text("Tower")
+    screenshot("assets-en")
 
     page.locator("#language-switch").get_by_text("中文").click()
     expect(page.get_by_role("heading", name="资源管理")).to_be_visible()
-    expect(page.get_by_text("即将推出")).to_be_visible()
+    expect(page.get_by_role("group", name="类型")).to_contain_text("铁塔")
     expect(page.locator("#role")).to_have_text("运营单位管理员")
-    screenshot("coming-soon-zh")
+    screenshot("assets-zh")
     assert errors == []
 
 
@@ -188,7 +189,7 @@ def test_sign_in_and_dashboard_have_no_serious_accessibility_violations(page: Pa
     expect(page.get_by_text("440304")).to_be_visible()
     assert serious_violations(page) == []
 
-    for path in ("/admin/oauth-clients", "/admin/users", "/assets"):
+    for path in ("/admin/oauth-clients", "/admin/users", "/assets", "/assets/import", "/needs", "/needs/new"):
         page.goto(path)
         expect(page.locator("#page-title")).to_be_visible()
         expect(page.locator(".ant-spin-spinning")).to_have_count(0)

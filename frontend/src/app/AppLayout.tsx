@@ -133,11 +133,10 @@ export function AppLayout() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
-          <main>
-            <Suspense fallback={<Loading />}>
-              <Outlet />
-            </Suspense>
-          </main>
+          {/* Layout.Content is the page's <main> already. */}
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -169,7 +169,7 @@ export default function AssetDetailPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card size="small" title={t("assets.details")}>
-            <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
+            <Descriptions size="small" column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 3 }} bordered>
               <Descriptions.Item label={t("assets.fields.capacity")}>{capacityText(item.capacity)}</Descriptions.Item>
               <Descriptions.Item label={t("assets.fields.power_kw")}>
                 {item.capacity.power_kw ?? "—"}

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select, Space } from "antd";
+import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Space } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
@@ -10,6 +10,7 @@ import { nearestRegion } from "../regions/nearest";
 import { RegionSelect } from "../regions/RegionSelect";
 import { useAsset, useCreateAsset, useUpdateAsset, type AssetRead } from "./api";
 import { createBody, formValuesOf, knownFields, parseNumbers, rewriteField, updateBody, type AssetFormValues } from "./assetForm";
+import { FormRadioGroup, FormSelect } from "./controls";
 import { applyProblemToFields } from "./formErrors";
 import { GeometryPicker, type PickedGeometry } from "./GeometryPicker";
 import {
@@ -39,7 +40,7 @@ function AttributeInput({ field }: { field: AttributeField }) {
     case "choice":
       return (
         <Form.Item name={["attributes", field.name]} label={label} rules={required}>
-          <Select allowClear={!("required" in field && field.required)} options={field.options.map((value) => ({ value, label: optionLabel(field.name, value) }))} />
+          <FormSelect allowClear={!("required" in field && field.required)} options={field.options.map((value) => ({ value, label: optionLabel(field.name, value) }))} />
         </Form.Item>
       );
     case "text":
@@ -83,7 +84,9 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
   const [unplaced, setUnplaced] = useState<string[]>([]);
   const initial = useMemo(() => formValuesOf(asset), [asset]);
   const kind: AssetKind = Form.useWatch("kind", form) ?? initial.kind;
-  const geometryType = Form.useWatch("geometryType", form) ?? initial.geometryType;
+  // Only reserved space offers a choice; for every other kind the geometry type follows the kind.
+  const chosenType: "Point" | "LineString" | undefined = Form.useWatch("geometryType", { form, preserve: true });
+  const geometryType = GEOMETRY_TYPES[kind].length === 1 ? GEOMETRY_TYPES[kind][0] : (chosenType ?? initial.geometryType);
   const status = Form.useWatch("status", form) ?? initial.status;
   const mutation = asset ? update : create;
 
@@ -109,13 +112,14 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
       onValuesChange={(changed: Partial<AssetFormValues>) => {
         if (changed.kind) {
           const types = GEOMETRY_TYPES[changed.kind];
-          if (!types.includes(form.getFieldValue("geometryType"))) {
-            form.setFieldsValue({ geometryType: types[0], geometry: null });
-          }
+          const geometry = form.getFieldValue("geometry") as PickedGeometry | null;
+          form.setFieldValue("geometryType", types[0]);
+          if (geometry && !types.includes(geometry.type)) form.setFieldValue("geometry", null);
           form.setFieldValue("attributes", changed.kind === "machine_room" ? { access_hours: "24x7" } : {});
         }
         if (changed.geometryType) form.setFieldValue("geometry", null);
-        if (changed.geometry && !form.getFieldValue("region_code")) {
+        // Suggest the nearest district until the person picks a region.
+        if (changed.geometry && !form.isFieldTouched("region_code")) {
           const first = changed.geometry.type === "Point" ? changed.geometry.coordinates : changed.geometry.coordinates[0];
           const region = first && nearestRegion(first, districts.data ?? []);
           if (region) form.setFieldValue("region_code", region.code);
@@ -131,7 +135,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={12}>
                 <Form.Item name="kind" label={t("assets.kind")} rules={[{ required: true }]} extra={asset ? t("assets.form.kindFixed") : undefined}>
-                  <Select disabled={!!asset} options={ASSET_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
+                  <FormSelect disabled={!!asset} options={ASSET_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
@@ -146,7 +150,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={8}>
                 <Form.Item name="status" label={t("assets.fields.status")} rules={[{ required: true }]}>
-                  <Select options={ASSET_STATUSES.filter((value) => value !== "retired").map((value) => ({ value, label: t(`assets.statuses.${value}`) }))} />
+                  <FormSelect options={ASSET_STATUSES.filter((value) => value !== "retired").map((value) => ({ value, label: t(`assets.statuses.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={8}>
@@ -160,7 +164,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
               </Col>
               <Col xs={24} sm={8}>
                 <Form.Item name="visibility" label={t("assets.fields.visibility")}>
-                  <Select options={VISIBILITIES.map((value) => ({ value, label: t(`assets.visibilities.${value}`) }))} />
+                  <FormSelect options={VISIBILITIES.map((value) => ({ value, label: t(`assets.visibilities.${value}`) }))} />
                 </Form.Item>
               </Col>
             </Row>
@@ -236,7 +240,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
           <Card size="small" title={t("assets.location")}>
             {GEOMETRY_TYPES[kind].length > 1 ? (
               <Form.Item name="geometryType" label={t("assets.form.geometryType")}>
-                <Radio.Group
+                <FormRadioGroup
                   optionType="button"
                   options={GEOMETRY_TYPES[kind].map((value) => ({ value, label: t(`assets.form.geometryTypes.${value}`) }))}
                 />

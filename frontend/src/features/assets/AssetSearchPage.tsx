@@ -238,7 +238,7 @@ export default function AssetSearchPage() {
             lines={lines}
             selectedId={selected}
             label={t("assets.mapLabel")}
-            height={520}
+            height={584}
             onSelect={(properties) => select(properties.id)}
             onMoveEnd={setView}
           />
@@ -250,7 +250,7 @@ export default function AssetSearchPage() {
             size="small"
             loading={search.isFetching}
             dataSource={hits}
-            scroll={{ x: 640 }}
+            scroll={{ x: 640, y: 520 }}
             onRow={(hit) => ({
               onClick: () => setSelected(hit.asset.id),
               style: hit.asset.id === selected ? { background: "#e6f4ff" } : undefined,

@@ -131,6 +131,7 @@ export default function ImportWizardPage() {
       <PageHeader title={t("assets.import.title")} subtitle={t("assets.import.intro")} />
       <Steps
         current={step}
+        status={job.data?.status === "failed" ? "error" : step === 3 ? "finish" : "process"}
         size="small"
         style={{ marginBottom: 16 }}
         items={[

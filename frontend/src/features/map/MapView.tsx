@@ -42,7 +42,7 @@ export interface MapViewProps {
   onMapClick?: (position: [number, number]) => void;
   /** The visible box after every move: west, south, east, north. */
   onMoveEnd?: (box: [number, number, number, number]) => void;
-  /** Fit the view to the data on every change (default), or only the first time there is data. */
+  /** Fit the view to the data on every change (default), or only to the data there when the map opens. */
   fit?: "always" | "once";
 }
 
@@ -161,7 +161,6 @@ function markerElement(marker: MapMarker, selected: boolean, onClick: () => void
     "min-width:26px;height:26px;padding:0 6px;border-radius:13px;border:2px solid #fff",
     `background:${selected ? SELECTED : "#0958d9"};color:#fff;font:600 12px/22px sans-serif`,
     "cursor:pointer;box-shadow:0 1px 4px rgba(0,0,0,.35)",
-    selected ? "z-index:2" : "",
   ].join(";");
   element.addEventListener("click", (event) => {
     event.stopPropagation();
@@ -249,6 +248,7 @@ export function MapView({
           .then((zoom) => created.easeTo({ center: [lon, lat], zoom }));
       });
       created.on("click", "points", (event) => {
+        if (callbacks.current.onMapClick) return;
         const feature = event.features?.[0];
         if (!feature || feature.geometry.type !== "Point") return;
         const properties = feature.properties as PointProperties;
@@ -257,16 +257,15 @@ export function MapView({
         callbacks.current.onSelect?.(properties);
       });
       created.on("click", "lines", (event) => {
+        if (callbacks.current.onMapClick) return;
         const feature = event.features?.[0];
         if (!feature) return;
         const properties = feature.properties as PointProperties;
         new maplibregl.Popup({ closeButton: true }).setLngLat(event.lngLat).setText(properties.name).addTo(created);
         callbacks.current.onSelect?.(properties);
       });
-      created.on("click", (event) => {
-        const hits = created.queryRenderedFeatures(event.point, { layers: ["clusters", "points", "lines"] });
-        if (hits.length === 0) callbacks.current.onMapClick?.([event.lngLat.lng, event.lngLat.lat]);
-      });
+      // A picker's map: every click places (its own vertices are not things to select).
+      created.on("click", (event) => callbacks.current.onMapClick?.([event.lngLat.lng, event.lngLat.lat]));
       created.on("moveend", () => {
         const box = created.getBounds();
         callbacks.current.onMoveEnd?.([box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]);
@@ -300,12 +299,11 @@ export function MapView({
     (map.getSource("lines") as GeoJSONSource).setData(lines ?? EMPTY);
     (map.getSource("areas") as GeoJSONSource).setData(areas ?? EMPTY);
     (map.getSource("corridors") as GeoJSONSource).setData(corridors ?? EMPTY);
+    // "once": only what is there when the map opens (a picker must not jump while one draws).
     if (fit === "once" && fitted.current) return;
+    fitted.current = true;
     const box = bounds(points ?? EMPTY, lines ?? EMPTY, outlines(areas), corridors ?? EMPTY);
-    if (box) {
-      fitted.current = true;
-      map.fitBounds(box, { padding: 40, maxZoom: 16, duration: 0 });
-    }
+    if (box) map.fitBounds(box, { padding: 40, maxZoom: 16, duration: 0 });
   }, [map, points, lines, areas, corridors, fit]);
 
   useEffect(() => {
@@ -314,7 +312,9 @@ export function MapView({
 
   useEffect(() => {
     if (!map || !markers?.length) return;
-    const added = markers.map((marker) =>
+    // Added last, drawn on top: the first listed (the best ranked) above the others, the selected above all.
+    const stacked = [...markers].reverse().sort((a, b) => Number(a.id === selectedId) - Number(b.id === selectedId));
+    const added = stacked.map((marker) =>
       new maplibregl.Marker({
         element: markerElement(marker, marker.id === selectedId, () =>
           callbacks.current.onSelect?.({ id: marker.id, name: marker.label }),

@@ -99,7 +99,7 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
     <>
       {matches.data?.degraded ? <Alert type="warning" showIcon message={t("needs.matches.degraded")} style={{ marginBottom: 12 }} /> : null}
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={10}>
+        <Col xs={24} xl={9}>
           <MapView
             areas={area.areas}
             corridors={area.corridors}
@@ -111,7 +111,7 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
             onSelect={(properties) => choose(properties.id)}
           />
         </Col>
-        <Col xs={24} xl={14}>
+        <Col xs={24} xl={15}>
           <Table<Match>
             id="need-matches"
             rowKey={(match) => match.asset.id}
@@ -119,7 +119,7 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
             loading={matches.isPending}
             dataSource={list}
             pagination={false}
-            scroll={{ x: 640 }}
+            scroll={{ x: 680 }}
             onRow={(match) => ({
               onClick: () => setSelected(match.asset.id),
               style: match.asset.id === selected ? { background: "#e6f4ff" } : undefined,
@@ -135,6 +135,7 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
               {
                 title: t("assets.name"),
                 key: "name",
+                width: 220,
                 render: (_, { asset }) => (
                   <Space direction="vertical" size={0}>
                     <Link to={`/assets/${asset.id}`}>{asset.name}</Link>
@@ -145,7 +146,7 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
                 ),
               },
               { title: t("assets.distance"), key: "distance", width: 80, render: (_, match) => formatDistance(match.distance_m) },
-              { title: t("assets.freeCapacity"), key: "free", width: 120, render: (_, { asset }) => capacityText(asset.capacity) },
+              { title: t("assets.freeCapacity"), key: "free", width: 110, render: (_, { asset }) => capacityText(asset.capacity) },
               {
                 title: t("needs.matches.score"),
                 key: "score",
@@ -157,7 +158,7 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
               {
                 title: t("common.actions"),
                 key: "actions",
-                width: 150,
+                width: 92,
                 render: (_, match) => {
                   const listed = shortlist.has(match.asset.id);
                   return (
@@ -173,15 +174,15 @@ export function MatchesPanel({ need, onRequest }: { need: NeedRead; onRequest: (
                           }
                         />
                       </Tooltip>
-                      <Button
-                        size="small"
-                        type="primary"
-                        icon={<SendOutlined />}
-                        aria-label={t("needs.request.actionNamed", { name: match.asset.name })}
-                        onClick={() => onRequest(match)}
-                      >
-                        {t("needs.request.short")}
-                      </Button>
+                      <Tooltip title={t("needs.request.action")}>
+                        <Button
+                          size="small"
+                          type="primary"
+                          icon={<SendOutlined />}
+                          aria-label={t("needs.request.actionNamed", { name: match.asset.name })}
+                          onClick={() => onRequest(match)}
+                        />
+                      </Tooltip>
                     </Space>
                   );
                 },

@@ -198,7 +198,7 @@ export default function NeedDetailPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card size="small" title={t("needs.details")}>
-            <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
+            <Descriptions size="small" column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 3 }} bordered>
               <Descriptions.Item label={t("needs.fields.wanted_kinds")}>
                 {item.wanted_kinds.map((kind) => t(`assets.kinds.${kind}`)).join("、")}
               </Descriptions.Item>

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select, Space } from "antd";
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,7 @@ import { useNavigate, useParams } from "react-router";
 import { ErrorState, Loading } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
 import { ProblemAlert } from "../../shared/problems";
+import { FormCheckboxGroup, FormRadioGroup, FormSelect } from "../assets/controls";
 import { applyProblemToFields, type FieldPath } from "../assets/formErrors";
 import { GeometryPicker, type PickedGeometry } from "../assets/GeometryPicker";
 import { circlePolygon, corridorFeature } from "../map/geometry";
@@ -167,7 +168,8 @@ function NeedForm({ need }: { need?: NeedRead }) {
       scrollToFirstError
       onValuesChange={(changed: Partial<NeedFormValues>) => {
         if ("shape" in changed) form.setFieldValue("geometry", null);
-        if (changed.geometry && !form.getFieldValue("region_code")) {
+        // Suggest the nearest district until the person picks a region.
+        if (changed.geometry && !form.isFieldTouched("region_code")) {
           const first = changed.geometry.type === "Point" ? changed.geometry.coordinates : changed.geometry.coordinates[0];
           const region = first && nearestRegion(first, districts.data ?? []);
           if (region) form.setFieldValue("region_code", region.code);
@@ -186,17 +188,17 @@ function NeedForm({ need }: { need?: NeedRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={12}>
                 <Form.Item label={t("needs.fields.purpose")} name="purpose" rules={[{ required: true }]}>
-                  <Select options={NEED_PURPOSES.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))} />
+                  <FormSelect options={NEED_PURPOSES.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
                 <Form.Item label={t("needs.fields.mode")} name="mode" rules={[{ required: true }]}>
-                  <Radio.Group options={NEED_MODES.map((value) => ({ value, label: t(`needs.modes.${value}`) }))} />
+                  <FormRadioGroup options={NEED_MODES.map((value) => ({ value, label: t(`needs.modes.${value}`) }))} />
                 </Form.Item>
               </Col>
             </Row>
             <Form.Item label={t("needs.fields.wanted_kinds")} name="wanted_kinds" rules={[{ required: true, type: "array", min: 1 }]}>
-              <Checkbox.Group options={WANTED_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
+              <FormCheckboxGroup options={WANTED_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
             </Form.Item>
             <Row gutter={12}>
               <Col xs={24} sm={12}>
@@ -235,7 +237,7 @@ function NeedForm({ need }: { need?: NeedRead }) {
         <Col xs={24} xl={12}>
           <Card size="small" title={t("needs.form.where")}>
             <Form.Item name="shape" label={t("needs.fields.shape")}>
-              <Radio.Group
+              <FormRadioGroup
                 optionType="button"
                 options={[
                   { value: "point", label: t("needs.form.pointRadius") },

@@ -158,16 +158,16 @@ export default function NeedsListPage() {
         </form>
       </Card>
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={9}>
+        <Col xs={24} xl={8}>
           <MapView
             points={points}
             selectedId={selected}
             label={t("needs.published.mapLabel")}
-            height={480}
+            height={640}
             onSelect={(properties) => setSelected(properties.id)}
           />
         </Col>
-        <Col xs={24} xl={15}>
+        <Col xs={24} xl={16}>
           <NeedsTable
             id="needs-list"
             items={items}

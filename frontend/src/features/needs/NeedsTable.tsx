@@ -35,7 +35,7 @@ export function NeedsTable({
       size="small"
       loading={loading}
       dataSource={[...items]}
-      scroll={{ x: 760 }}
+      scroll={{ x: showOrganisation ? 966 : 796, y: 560 }}
       onRow={(need) => ({
         onClick: () => onSelect?.(need.id),
         style: need.id === selectedId ? { background: "#e6f4ff" } : undefined,
@@ -59,32 +59,37 @@ export function NeedsTable({
         {
           title: t("needs.fields.title"),
           key: "title",
-          render: (_, need) => <Link to={`/needs/${need.id}`}>{need.title}</Link>,
+          width: 260,
+          render: (_, need) => (
+            <div>
+              <Link to={`/needs/${need.id}`}>{need.title}</Link>
+              <div>
+                <Typography.Text type="secondary">
+                  {t(`needs.purposes.${need.purpose}`)} · {need.wanted_kinds.map((kind) => t(`assets.kinds.${kind}`)).join("、")}
+                </Typography.Text>
+              </div>
+            </div>
+          ),
         },
         ...(showOrganisation
           ? [
               {
                 title: t("needs.fields.organisation"),
                 key: "organisation",
-                ellipsis: true,
+                width: 170,
+                ellipsis: { showTitle: true },
                 render: (_: unknown, need: NeedRead) => need.organisation_name,
               },
             ]
           : []),
-        { title: t("needs.fields.status"), key: "status", width: 90, render: (_, need) => <NeedStatusTag status={need.status} /> },
-        { title: t("needs.fields.purpose"), key: "purpose", width: 120, render: (_, need) => t(`needs.purposes.${need.purpose}`) },
-        {
-          title: t("needs.fields.wanted_kinds"),
-          key: "kinds",
-          render: (_, need) => need.wanted_kinds.map((kind) => t(`assets.kinds.${kind}`)).join("、"),
-        },
-        { title: t("needs.fields.quantity"), dataIndex: "quantity", width: 64 },
+        { title: t("needs.fields.status"), key: "status", width: 96, render: (_, need) => <NeedStatusTag status={need.status} /> },
+        { title: t("needs.fields.quantity"), dataIndex: "quantity", width: 80 },
         { title: t("needs.fields.region_code"), key: "region", width: 100, render: (_, need) => need.region_name },
-        { title: t("needs.fields.needed_by"), dataIndex: "needed_by", width: 104 },
+        { title: t("needs.fields.needed_by"), dataIndex: "needed_by", width: 110 },
         {
           title: t("needs.fields.updated_at"),
           key: "updated",
-          width: 140,
+          width: 150,
           render: (_, need) => formatDateTime(need.published_at ?? need.updated_at),
         },
       ]}
