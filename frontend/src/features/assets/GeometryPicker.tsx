@@ -85,12 +85,18 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
     else onChange?.({ type: "LineString", coordinates: [...route, position] });
   };
 
+  // Typed coordinates: a point once both are there (nothing is made up for the other one).
   const point = value?.type === "Point" ? value.coordinates : undefined;
+  const [draft, setDraft] = useState<[number | null, number | null]>(point ?? [null, null]);
+  useEffect(() => {
+    if (point) setDraft(point);
+  }, [point]);
   const setCoordinate = (index: 0 | 1, number: number | null) => {
-    if (number === null) return;
-    const next: Position = point ? [...point] : [114.06, 22.55];
+    const next: [number | null, number | null] = [...draft];
     next[index] = number;
-    onChange?.({ type: "Point", coordinates: next });
+    setDraft(next);
+    const [lon, lat] = next;
+    if (lon !== null && lat !== null) onChange?.({ type: "Point", coordinates: [lon, lat] });
   };
 
   return (
@@ -117,7 +123,7 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
             max={180}
             step={0.0001}
             precision={6}
-            value={point?.[0]}
+            value={draft[0]}
             onChange={(number) => setCoordinate(0, number)}
             style={{ width: 210 }}
           />
@@ -128,7 +134,7 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
             max={90}
             step={0.0001}
             precision={6}
-            value={point?.[1]}
+            value={draft[1]}
             onChange={(number) => setCoordinate(1, number)}
             style={{ width: 210 }}
           />

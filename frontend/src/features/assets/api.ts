@@ -80,6 +80,16 @@ export function formatOf(filename: string): UploadFormat | null {
   return null;
 }
 
+/** The file's bytes as they are: the server, not the browser, says when a file is not UTF-8. */
+export function readBytes(file: Blob): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as ArrayBuffer);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(file);
+  });
+}
+
 /**
  * Uploads a file as a background job (so the wizard can show real progress); the answer is the
  * queued job, or a 422 problem whose errors name rows and columns when the file cannot be read.
@@ -87,11 +97,11 @@ export function formatOf(filename: string): UploadFormat | null {
 export function useStartImport() {
   return useMutation({
     mutationFn: async ({ file, format }: { file: Blob & { name: string }; format: UploadFormat }) => {
-      const body = await file.text();
+      const body = await readBytes(file);
       const result = await api.POST("/api/v1/assets/imports", {
         params: { query: { format, filename: file.name.slice(0, 200), background: true } },
         body: body as never,
-        bodySerializer: (value: unknown) => value as string,
+        bodySerializer: (value: unknown) => value as ArrayBuffer,
         headers: { "Content-Type": format === "csv" ? "text/csv" : "application/geo+json" },
       });
       return data(result) as ImportJob;

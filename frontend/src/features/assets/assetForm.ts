@@ -125,7 +125,7 @@ export function formValuesOf(asset: AssetRead | undefined, kind: AssetKind = "to
   };
 }
 
-const TOP_FIELDS = ["kind", "name", "description", "external_id", "region_code", "address", "status", "ready_date", "visibility", "geometry", "version"];
+const TOP_FIELDS = ["kind", "name", "description", "external_id", "region_code", "address", "status", "ready_date", "visibility", "geometry"];
 
 /** Every form field an API error can name. */
 export function knownFields(kind: AssetKind): FieldPath[] {
