@@ -35,7 +35,9 @@ def first_tower(page: Page) -> dict[str, Any]:
 
 def published_need_of_mine(page: Page) -> dict[str, Any]:
     me = api_get(page, "/api/v1/me")
-    needs = api_get(page, "/api/v1/needs", organisation_id=me["organisation"]["id"], status="published")["items"]
+    needs = api_get(page, "/api/v1/needs", organisation_id=me["organisation"]["id"], status="published")[
+        "items"
+    ]
     assert needs, "the demo seed publishes needs of every telecom operator"
     need: dict[str, Any] = needs[0]
     return need
@@ -59,7 +61,9 @@ def choose(page: Page, select_id: str, option: str) -> None:
 def settled(page: Page) -> None:
     expect(page.locator("#page-title")).to_be_visible()
     expect(page.locator(".ant-spin-spinning")).to_have_count(0)
-    expect(page.locator(".ant-zoom-appear, .ant-zoom-enter, .ant-fade-appear, .ant-fade-enter")).to_have_count(0)
+    expect(
+        page.locator(".ant-zoom-appear, .ant-zoom-enter, .ant-fade-appear, .ant-fade-enter")
+    ).to_have_count(0)
 
 
 def test_asset_search_filters_live_in_the_address_and_survive_a_shared_link(
@@ -87,7 +91,9 @@ def test_asset_search_filters_live_in_the_address_and_survive_a_shared_link(
     assert query["kind"] == ["tower"] and query["status"] == ["available"]
     other = page.context.new_page()  # the same link opened elsewhere shows the same search
     other.goto(shared)
-    expect(other.get_by_role("group", name="类型").get_by_role("checkbox", name=re.compile("铁塔"))).to_be_checked()
+    expect(
+        other.get_by_role("group", name="类型").get_by_role("checkbox", name=re.compile("铁塔"))
+    ).to_be_checked()
     expect(other.locator("#asset-results").locator("tbody tr.ant-table-row").first).to_be_visible()
     other.close()
 

@@ -61,6 +61,10 @@ class Words:
     lon: str
     lat: str
     history_created: str
+    edit: str
+    save: str
+    lead_time: str
+    lead_time_changed: str
 
 
 WORDS = {
@@ -84,6 +88,10 @@ WORDS = {
         lon="经度",
         lat="纬度",
         history_created="创建",
+        edit="编辑",
+        save="保存",
+        lead_time="交付周期（天）",
+        lead_time_changed="交付周期（天）：30 → 15",
     ),
     "en": Words(
         import_start="Start import",
@@ -105,6 +113,10 @@ WORDS = {
         lon="Longitude",
         lat="Latitude",
         history_created="Created",
+        edit="Edit",
+        save="Save",
+        lead_time="Lead time (days)",
+        lead_time_changed="Lead time (days): 30 → 15",
     ),
 }
 
@@ -236,6 +248,16 @@ def import_assets(story: Story, words: Words) -> Page:
     expect(owner.get_by_role("heading", name=TOWER)).to_be_visible()
     expect(owner.locator("#asset-history")).to_contain_text(words.history_created)
     story.screenshot(owner, "asset-detail")
+
+    # The owner edits the asset; the history says what changed.
+    owner.get_by_role("button", name=words.edit).click()
+    form = owner.locator("#asset-form")
+    expect(form.get_by_label(words.lead_time)).to_have_value("30")
+    form.get_by_label(words.lead_time).fill("15")
+    story.screenshot(owner, "asset-edit")
+    form.get_by_role("button", name=words.save).click()
+    expect(owner.get_by_role("heading", name=TOWER)).to_be_visible()
+    expect(owner.locator("#asset-history")).to_contain_text(words.lead_time_changed)
     return owner
 
 
@@ -253,7 +275,9 @@ def post_need(story: Story, words: Words) -> tuple[Page, str]:
     picker.get_by_label(words.lat).fill(TOWER_AT[1])
     picker.get_by_label(words.lat).press("Tab")
     # The nearest district is suggested as the region.
-    expect(form.locator(".ant-form-item").filter(has=requester.locator("#region_code"))).to_contain_text("440305")
+    expect(form.locator(".ant-form-item").filter(has=requester.locator("#region_code"))).to_contain_text(
+        "440305"
+    )
     story.screenshot(requester, "need-form")
     assert_accessible(requester, "need form")
 
@@ -270,7 +294,9 @@ def publish_need(story: Story, words: Words, need_id: str) -> None:
     regulator = story.person(REGULATOR)
     regulator.goto("/needs-list")
     regulator.locator("#needs-status-filter").click()
-    regulator.locator(".ant-select-dropdown:visible").get_by_text(words.status_filter_option, exact=True).click()
+    regulator.locator(".ant-select-dropdown:visible").get_by_text(
+        words.status_filter_option, exact=True
+    ).click()
     regulator.keyboard.press("Escape")
     expect(regulator).to_have_url(re.compile(r"status=submitted"))
     row = regulator.locator("#needs-list").get_by_role("row", name=re.compile(re.escape(words.need_title)))

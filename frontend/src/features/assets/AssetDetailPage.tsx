@@ -45,12 +45,13 @@ function HistoryEvent({ event }: { event: AssetEvent }) {
         <ul style={{ margin: "4px 0 0", paddingInlineStart: 20 }}>
           {changes.map((change) => (
             <li key={change.field}>
-              {fieldLabel(change.field)}：
               {change.field === "geometry"
-                ? t("assets.history.moved")
-                : `${shortValue(attributeValue(change.field.replace("attributes.", ""), change.before))} → ${shortValue(
-                    attributeValue(change.field.replace("attributes.", ""), change.after),
-                  )}`}
+                ? t("assets.history.moved", { field: fieldLabel(change.field) })
+                : t("assets.history.change", {
+                    field: fieldLabel(change.field),
+                    before: shortValue(attributeValue(change.field.replace("attributes.", ""), change.before)),
+                    after: shortValue(attributeValue(change.field.replace("attributes.", ""), change.after)),
+                  })}
             </li>
           ))}
         </ul>

@@ -7,6 +7,7 @@ import {
   Col,
   Dropdown,
   Empty,
+  Grid,
   Input,
   InputNumber,
   Row,
@@ -82,6 +83,7 @@ export default function AssetSearchPage() {
   const [view, setView] = useState<[number, number, number, number] | null>(null);
   const [text, setText] = useState(filters.q);
   const tableRef = useRef<HTMLDivElement>(null);
+  const wide = Grid.useBreakpoint().xl === true;
   const result = search.data;
   const hits = result?.hits ?? [];
   const facets = result?.facets ?? {};
@@ -238,7 +240,7 @@ export default function AssetSearchPage() {
             lines={lines}
             selectedId={selected}
             label={t("assets.mapLabel")}
-            height={584}
+            height={wide ? 584 : 360}
             onSelect={(properties) => select(properties.id)}
             onMoveEnd={setView}
           />

@@ -88,6 +88,7 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
   // Typed coordinates: a point once both are there (nothing is made up for the other one).
   const point = value?.type === "Point" ? value.coordinates : undefined;
   const [draft, setDraft] = useState<[number | null, number | null]>(point ?? [null, null]);
+  const [focus, setFocus] = useState<Position | null>(null);
   useEffect(() => {
     if (point) setDraft(point);
   }, [point]);
@@ -96,7 +97,9 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
     next[index] = number;
     setDraft(next);
     const [lon, lat] = next;
-    if (lon !== null && lat !== null) onChange?.({ type: "Point", coordinates: [lon, lat] });
+    if (lon === null || lat === null) return;
+    onChange?.({ type: "Point", coordinates: [lon, lat] });
+    setFocus([lon, lat]);
   };
 
   return (
@@ -112,6 +115,7 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
         label={mode === "Point" ? t("assets.picker.pickPoint") : t("assets.picker.drawRoute")}
         height={height}
         onMapClick={place}
+        focus={focus}
         fit="once"
       />
       {mode === "Point" ? (
@@ -170,6 +174,7 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
               setTextError(parsed === null);
               if (parsed === null) return;
               onChange?.(parsed.length ? { type: "LineString", coordinates: parsed } : null);
+              if (parsed.length) setFocus(parsed[0]);
             }}
           />
           {textError ? <Typography.Text type="danger">{t("assets.picker.routeTextInvalid")}</Typography.Text> : null}

@@ -42,6 +42,8 @@ export interface MapViewProps {
   onMapClick?: (position: [number, number]) => void;
   /** The visible box after every move: west, south, east, north. */
   onMoveEnd?: (box: [number, number, number, number]) => void;
+  /** Move the view to this point when it changes (a picker's typed coordinates). */
+  focus?: [number, number] | null;
   /** Fit the view to the data on every change (default), or only to the data there when the map opens. */
   fit?: "always" | "once";
 }
@@ -178,6 +180,18 @@ function webglAvailable(): boolean {
   }
 }
 
+/** Markers as points, so `bounds` covers them too. */
+function markerPoints(markers: readonly MapMarker[] | undefined): PointCollection {
+  return {
+    type: "FeatureCollection",
+    features: (markers ?? []).map((marker) => ({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [marker.lon, marker.lat] },
+      properties: { id: marker.id, name: marker.label },
+    })),
+  };
+}
+
 /** The areas' outlines as lines, so `bounds` covers them too. */
 function outlines(areas: FeatureCollection<Polygon, PointProperties> | undefined): LineCollection {
   return {
@@ -202,6 +216,7 @@ export function MapView({
   onSelect,
   onMapClick,
   onMoveEnd,
+  focus,
   fit = "always",
 }: MapViewProps) {
   const { t } = useTranslation();
@@ -302,13 +317,17 @@ export function MapView({
     // "once": only what is there when the map opens (a picker must not jump while one draws).
     if (fit === "once" && fitted.current) return;
     fitted.current = true;
-    const box = bounds(points ?? EMPTY, lines ?? EMPTY, outlines(areas), corridors ?? EMPTY);
+    const box = bounds(points ?? EMPTY, lines ?? EMPTY, outlines(areas), corridors ?? EMPTY, markerPoints(markers));
     if (box) map.fitBounds(box, { padding: 40, maxZoom: 16, duration: 0 });
-  }, [map, points, lines, areas, corridors, fit]);
+  }, [map, points, lines, areas, corridors, markers, fit]);
 
   useEffect(() => {
     if (map) showSelected(map, selectedId);
   }, [map, selectedId]);
+
+  useEffect(() => {
+    if (map && focus) map.easeTo({ center: focus, zoom: Math.max(map.getZoom(), 14), duration: 0 });
+  }, [map, focus]);
 
   useEffect(() => {
     if (!map || !markers?.length) return;

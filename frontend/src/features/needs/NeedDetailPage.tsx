@@ -248,7 +248,8 @@ export default function NeedDetailPage() {
         </Col>
         {showMatches ? (
           <Col xs={24}>
-            <Card size="small" title={t("needs.matches.title")} extra={<Typography.Text type="secondary">{t("needs.matches.intro")}</Typography.Text>}>
+            <Card size="small" title={t("needs.matches.title")}>
+              <Typography.Paragraph type="secondary">{t("needs.matches.intro")}</Typography.Paragraph>
               <MatchesPanel need={item} onRequest={setRequesting} />
             </Card>
           </Col>
