@@ -1,5 +1,4 @@
 // Words for asset values, in the reader's language.
-import { Typography } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useOrganisations } from "../accounts/api";
@@ -43,10 +42,6 @@ export function useAttributeValue() {
     const key = `assets.options.${name}.${String(value)}`;
     return i18n.exists(key) ? t(key as "assets.yes") : String(value);
   };
-}
-
-export function Secondary({ children }: { children: React.ReactNode }) {
-  return <Typography.Text type="secondary">{children}</Typography.Text>;
 }
 
 /** "1.2 km" or "350 m". */
