@@ -112,12 +112,12 @@ def test_the_language_switch_changes_the_whole_ui_and_is_remembered(
     expect(page.get_by_role("heading", name="Assets")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="Assets")).to_be_visible()
-    expect(page.get_by_role("group", name="Kind")).to_contain_text("Tower")
+    expect(page.get_by_role("search", name="Asset search")).to_contain_text("Clear filters")
     screenshot("assets-en")
 
     page.locator("#language-switch").get_by_text("中文").click()
     expect(page.get_by_role("heading", name="资源管理")).to_be_visible()
-    expect(page.get_by_role("group", name="类型")).to_contain_text("铁塔")
+    expect(page.get_by_role("search", name="资源搜索")).to_contain_text("清除筛选")
     expect(page.locator("#role")).to_have_text("运营单位管理员")
     screenshot("assets-zh")
     assert errors == []
