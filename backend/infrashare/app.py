@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import mimetypes
 from collections.abc import AsyncGenerator, Coroutine
 from contextlib import asynccontextmanager
@@ -142,6 +143,12 @@ def _web_ui(dist: Path) -> HTTPRouteHandler:
         return await anyio.to_thread.run_sync(read, relative)
 
     return web_ui
+
+
+def openapi_json(settings: Settings) -> str:
+    """The OpenAPI document as stable JSON: the web UI's typed client is generated from it."""
+    document = create_app(settings).openapi_schema.to_schema()
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def _background_jobs(

@@ -1,4 +1,4 @@
-"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, needs/agreements expire."""
+"""The `infrashare` command: serve, db upgrade, seed, create-admin, audit verify, openapi, expiry jobs."""
 
 from __future__ import annotations
 
@@ -261,6 +261,21 @@ def agreements_expire(today: datetime | None) -> None:
     click.echo(f"{len(expired)} agreements expired (end date before {day.isoformat()})")
     for request_id in expired:
         click.echo(f"  {request_id}")
+
+
+@main.command()
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File; stdout if omitted"
+)
+def openapi(output: Path | None) -> None:
+    """Write the OpenAPI document (JSON) that the web UI's typed client is generated from."""
+    from infrashare.app import openapi_json
+
+    text = openapi_json(get_settings())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 @main.command()

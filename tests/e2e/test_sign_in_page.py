@@ -7,39 +7,30 @@ from playwright.sync_api import Page, expect
 
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.conftest import Screenshot
+from tests.e2e.pages import (
+    SESSION_COOKIE,
+    TOWER_ADMIN,
+    TOWER_ORGANISATION,
+    fail_on_page_errors,
+    fill_sign_in_form,
+)
 
 pytestmark = pytest.mark.browser
-
-TOWER_ADMIN = "admin@tower.example"
-TOWER_ORGANISATION = "中国铁塔深圳分公司（演示）"
-SESSION_COOKIE = "infrashare_session"
-
-
-def fail_on_page_errors(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def fill_sign_in_form(page: Page, email: str, password: str) -> None:
-    form = page.locator("#sign-in-form")
-    form.locator("input[name=email]").fill(email)
-    form.locator("input[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
 
 
 def test_sign_in_survives_a_reload_and_sign_out_ends_it(page: Page, screenshot: Screenshot) -> None:
     errors = fail_on_page_errors(page)
     page.goto("/")
+    expect(page).to_have_url("/sign-in")
     expect(page.locator("#sign-in-form")).to_be_visible()
-    expect(page.locator("#who-am-i")).to_be_hidden()
+    expect(page.locator("#who-am-i")).to_have_count(0)
     screenshot("sign-in-form")
 
     fill_sign_in_form(page, TOWER_ADMIN, DEMO_PASSWORD)
     expect(page.locator("#organisation-name")).to_have_text(TOWER_ORGANISATION)
-    expect(page.locator("#who-am-i")).to_be_visible()
-    expect(page.locator("#sign-in-form")).to_be_hidden()
-    expect(page.locator("#sign-in-error")).to_have_text("")
+    expect(page.locator("#role")).to_have_text("运营单位管理员")
+    expect(page).to_have_url("/dashboard")
+    expect(page.locator("#sign-in-form")).to_have_count(0)
     screenshot("signed-in")
 
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
@@ -50,18 +41,18 @@ def test_sign_in_survives_a_reload_and_sign_out_ends_it(page: Page, screenshot: 
 
     page.reload()
     expect(page.locator("#organisation-name")).to_have_text(TOWER_ORGANISATION)
-    expect(page.locator("#sign-in-form")).to_be_hidden()
+    expect(page.locator("#sign-in-form")).to_have_count(0)
     screenshot("after-reload")
 
     page.locator("#sign-out").click()
     expect(page.locator("#sign-in-form")).to_be_visible()
-    expect(page.locator("#who-am-i")).to_be_hidden()
+    expect(page.locator("#who-am-i")).to_have_count(0)
     screenshot("signed-out")
 
     # The server ended the session: a reload shows the form, and the API says 401.
     page.reload()
     expect(page.locator("#sign-in-form")).to_be_visible()
-    expect(page.locator("#who-am-i")).to_be_hidden()
+    expect(page.locator("#who-am-i")).to_have_count(0)
     assert page.request.get("/api/v1/me").status == 401
     screenshot("signed-out-after-reload")
     assert errors == []
@@ -69,15 +60,24 @@ def test_sign_in_survives_a_reload_and_sign_out_ends_it(page: Page, screenshot: 
 
 def test_a_wrong_password_shows_the_problem_detail(page: Page, screenshot: Screenshot) -> None:
     errors = fail_on_page_errors(page)
-    page.goto("/")
+    page.goto("/sign-in")
     expect(page.locator("#sign-in-form")).to_be_visible()
 
     fill_sign_in_form(page, TOWER_ADMIN, "not-the-password")
-    error = page.locator("#sign-in-error")
-    expect(error).to_have_text("Not signed in: Wrong e-mail or password.")
-    expect(page.locator("#who-am-i")).to_be_hidden()
+    error = page.locator("#sign-in-error [role=alert]")
+    expect(error).to_contain_text("未登录")
+    expect(error).to_contain_text("Wrong e-mail or password.")
+    expect(page.locator("#who-am-i")).to_have_count(0)
     expect(page.locator("#sign-in-form")).to_be_visible()
     screenshot("wrong-password")
 
     assert SESSION_COOKIE not in {cookie["name"] for cookie in page.context.cookies()}
     assert errors == []
+
+
+def test_a_deep_link_comes_back_after_sign_in(page: Page) -> None:
+    page.goto("/admin/oauth-clients")
+    expect(page).to_have_url("/sign-in")
+    fill_sign_in_form(page, TOWER_ADMIN, DEMO_PASSWORD)
+    expect(page).to_have_url("/admin/oauth-clients")
+    expect(page.get_by_role("heading", name="OAuth 客户端")).to_be_visible()

@@ -1,0 +1,56 @@
+// Who is signed in: `GET /api/v1/me`, kept in the query cache under ["me"].
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, data, setCsrfToken, type Me, type Schemas } from "../../api/client";
+import { ProblemError } from "../../api/problem";
+
+export const meQueryKey = ["me"] as const;
+
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    const me = data(await api.GET("/api/v1/me"));
+    setCsrfToken(me.csrf_token);
+    return me;
+  } catch (error) {
+    if (error instanceof ProblemError && error.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+export function useMe() {
+  return useQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: Infinity });
+}
+
+/** The signed-in person; only for components rendered inside the signed-in shell. */
+export function useSession(): Me {
+  const { data: me } = useMe();
+  if (!me) throw new Error("useSession() outside the signed-in shell");
+  return me;
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schemas["LoginRequest"]) => data(await api.POST("/api/v1/auth/login", { body })),
+    onSuccess(me) {
+      setCsrfToken(me.csrf_token);
+      queryClient.setQueryData(meQueryKey, me);
+    },
+  });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      await api.POST("/api/v1/auth/logout");
+    },
+    onSettled() {
+      setCsrfToken(null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+      queryClient.setQueryData(meQueryKey, null);
+    },
+  });
+}

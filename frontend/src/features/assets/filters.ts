@@ -1,0 +1,135 @@
+// The asset search's filters, kept in the address bar so a search can be shared as a link.
+import type { AssetKind, AssetStatus } from "./kinds";
+import { isAssetKind, isAssetStatus } from "./kinds";
+
+export type SortOrder = "relevance" | "distance" | "free_capacity";
+export const SORT_ORDERS: readonly SortOrder[] = ["relevance", "distance", "free_capacity"];
+export const PAGE_SIZES = [20, 50, 100, 200] as const;
+
+export interface AssetFilters {
+  q: string;
+  kind: AssetKind[];
+  status: AssetStatus[];
+  industry: string[];
+  region?: string;
+  owner?: string;
+  minFree?: number;
+  powerGuarantee?: boolean;
+  readyBy?: string;
+  /** minLon,minLat,maxLon,maxLat */
+  bbox?: string;
+  /** lon,lat — with radiusM, or for the distance sort */
+  near?: string;
+  radiusM?: number;
+  sort: SortOrder;
+  page: number;
+  perPage: number;
+}
+
+export const NO_FILTERS: AssetFilters = { q: "", kind: [], status: [], industry: [], sort: "relevance", page: 1, perPage: 50 };
+
+function positiveInt(text: string | null): number | undefined {
+  if (text === null || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}
+
+const BBOX = /^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/;
+const NEAR = /^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const REGION = /^\d{6}(\d{3})?$/;
+
+/** Reads filters from a query string; anything malformed is ignored rather than sent on. */
+export function parseFilters(params: URLSearchParams): AssetFilters {
+  const sort = params.get("sort");
+  const perPage = positiveInt(params.get("per_page"));
+  const guarantee = params.get("power_guarantee");
+  const region = params.get("region");
+  const bbox = params.get("bbox");
+  const near = params.get("near");
+  const readyBy = params.get("ready_by");
+  return {
+    q: params.get("q")?.slice(0, 200) ?? "",
+    kind: params.getAll("kind").filter(isAssetKind),
+    status: params.getAll("status").filter(isAssetStatus),
+    industry: params.getAll("industry").filter((value) => /^[a-z_]+$/.test(value)),
+    region: region && REGION.test(region) ? region : undefined,
+    owner: params.get("owner") ?? undefined,
+    minFree: positiveInt(params.get("min_free")),
+    powerGuarantee: guarantee === "true" ? true : undefined,
+    readyBy: readyBy && DATE.test(readyBy) ? readyBy : undefined,
+    bbox: bbox && BBOX.test(bbox) ? bbox : undefined,
+    near: near && NEAR.test(near) ? near : undefined,
+    radiusM: positiveInt(params.get("radius_m")),
+    sort: SORT_ORDERS.includes(sort as SortOrder) ? (sort as SortOrder) : "relevance",
+    page: Math.min(500, Math.max(1, positiveInt(params.get("page")) ?? 1)),
+    perPage: PAGE_SIZES.includes(perPage as (typeof PAGE_SIZES)[number]) ? (perPage as number) : NO_FILTERS.perPage,
+  };
+}
+
+/** Writes filters to a query string, leaving out defaults so links stay short. */
+export function filtersToParams(filters: AssetFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.q.trim()) params.set("q", filters.q.trim());
+  filters.kind.forEach((value) => params.append("kind", value));
+  filters.status.forEach((value) => params.append("status", value));
+  filters.industry.forEach((value) => params.append("industry", value));
+  if (filters.region) params.set("region", filters.region);
+  if (filters.owner) params.set("owner", filters.owner);
+  if (filters.minFree !== undefined) params.set("min_free", String(filters.minFree));
+  if (filters.powerGuarantee) params.set("power_guarantee", "true");
+  if (filters.readyBy) params.set("ready_by", filters.readyBy);
+  if (filters.bbox) params.set("bbox", filters.bbox);
+  if (filters.near) params.set("near", filters.near);
+  if (filters.radiusM !== undefined) params.set("radius_m", String(filters.radiusM));
+  if (filters.sort !== "relevance") params.set("sort", filters.sort);
+  if (filters.page !== 1) params.set("page", String(filters.page));
+  if (filters.perPage !== NO_FILTERS.perPage) params.set("per_page", String(filters.perPage));
+  return params;
+}
+
+/** The search API's query for these filters. */
+export function searchQuery(filters: AssetFilters) {
+  return {
+    q: filters.q.trim() || undefined,
+    kind: filters.kind.length ? filters.kind : undefined,
+    status: filters.status.length ? filters.status : undefined,
+    industry: filters.industry.length ? filters.industry : undefined,
+    region: filters.region,
+    owner: filters.owner,
+    min_free: filters.minFree,
+    power_guarantee: filters.powerGuarantee,
+    ready_by: filters.readyBy,
+    bbox: filters.bbox,
+    near: filters.near,
+    radius_m: filters.near ? filters.radiusM : undefined,
+    sort: filters.sort === "distance" && !filters.near ? ("relevance" as const) : filters.sort,
+    page: filters.page,
+    per_page: filters.perPage,
+  };
+}
+
+/**
+ * The export link for these filters. The export takes kind, status, region, owner and free
+ * capacity (not words, industry or map area): `partial` says that some filters are left out.
+ */
+export function exportHref(filters: AssetFilters, format: "csv" | "geojson"): { href: string; partial: boolean } {
+  const params = new URLSearchParams({ format });
+  filters.kind.forEach((value) => params.append("kind", value));
+  filters.status.forEach((value) => params.append("status", value));
+  if (filters.region) params.set("region", filters.region);
+  if (filters.owner) params.set("owner", filters.owner);
+  if (filters.minFree !== undefined) params.set("min_free", String(filters.minFree));
+  const partial =
+    !!filters.q.trim() ||
+    filters.industry.length > 0 ||
+    !!filters.bbox ||
+    !!filters.near ||
+    !!filters.readyBy ||
+    !!filters.powerGuarantee;
+  return { href: `/api/v1/assets/export?${params.toString()}`, partial };
+}
+
+/** Filters changed by the user start again on page 1. */
+export function withChange(filters: AssetFilters, change: Partial<AssetFilters>): AssetFilters {
+  return { ...filters, page: 1, ...change };
+}

@@ -1,0 +1,47 @@
+// Render a component with the app's providers and a router, on a fresh query cache.
+import { QueryClient } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactElement } from "react";
+import { MemoryRouter } from "react-router";
+import { Providers } from "../app/Providers";
+import { i18n } from "../i18n";
+
+export function renderWithProviders(ui: ReactElement, { route = "/" }: { route?: string } = {}) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const result = render(
+    <Providers queryClient={queryClient}>
+      <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
+    </Providers>,
+  );
+  return { ...result, queryClient };
+}
+
+export async function useLanguage(language: "zh-CN" | "en"): Promise<void> {
+  await i18n.changeLanguage(language);
+}
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+export function problem(status: number, slug: string, title: string, detail: string, errors?: unknown[]): Response {
+  return new Response(JSON.stringify({ type: `/problems/${slug}`, title, status, detail, instance: "/", errors }), {
+    status,
+    headers: { "Content-Type": "application/problem+json" },
+  });
+}
+
+/** A fake API: `"POST /api/v1/auth/login"` → handler; anything else is a 404 problem. */
+export function fakeApi(routes: Record<string, Handler>) {
+  const requests: Request[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    requests.push(request.clone());
+    const url = new URL(request.url);
+    const handler = routes[`${request.method} ${url.pathname}`];
+    return handler ? handler(request) : problem(404, "not-found", "Not found", `no fake for ${url.pathname}`);
+  };
+  return { fetch, requests };
+}
