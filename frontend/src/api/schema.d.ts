@@ -790,6 +790,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/planned-works": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Planned metro lines, tunnels, bridges and roads with reserved space, and how many operators want in */
+        get: operations["ApiV1PlannedWorksListPlannedWorks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -833,6 +850,23 @@ export interface paths {
         };
         /** Search assets: text, filters, facets, geo */
         get: operations["ApiV1SearchAssetsSearchAssetsRoute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search needs: text, filters, facets, geo (only needs you may see) */
+        get: operations["ApiV1SearchNeedsSearchNeedsRoute"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1792,7 +1826,13 @@ export interface components {
             radius_m?: number | null;
             region_code: string;
             title: string;
-            wanted_kinds: components["schemas"]["WantedKind"][];
+            wanted_kinds: components["schemas"]["AssetKind"][];
+        };
+        /** NeedHit */
+        NeedHit: {
+            /** @description From the search point to the need's location (its point, or the nearest part of its route) */
+            distance_m: number | null;
+            need: components["schemas"]["NeedRead"];
         };
         /**
          * NeedMode
@@ -1864,10 +1904,28 @@ export interface components {
             title: string;
             /** Format: date-time */
             updated_at: string;
-            wanted_kinds: components["schemas"]["WantedKind"][];
+            wanted_kinds: components["schemas"]["AssetKind"][];
+        };
+        /** NeedSearchResult */
+        NeedSearchResult: {
+            /** @description True when Meilisearch was unreachable and the database answered (no facets, simple text match) */
+            degraded: boolean;
+            /** @description Counts per value of status, kinds, purpose, mode, industry, district_code */
+            facets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            hits: components["schemas"]["NeedHit"][];
+            page: number;
+            per_page: number;
+            /** @description Needs matching, among those you may see */
+            total: number;
         };
         /** NeedStats */
         NeedStats: {
+            /** @description Sharing requests and agreements on assets in scope, by their current state */
+            agreements_by_status: components["schemas"]["Series"];
             /** @description Needs submitted now, by days since their latest (re)submission: 0-3, 4-7, 8-14, 15+ */
             awaiting_review: components["schemas"]["Series"];
             /** @description County-level division (district) of the need's region */
@@ -1889,6 +1947,10 @@ export interface components {
             /** @description From the first submission to publication (returns and fixes included), 2 decimals */
             median_days_submitted_to_published: number | null;
             oldest_awaiting_review_days: number | null;
+            /** @description Requests whose owner has not answered by the deadline */
+            overdue_owner_answers: number;
+            /** @description Reviews and disputes past the regulator's deadline */
+            overdue_regulator_reviews: number;
             /** @description Publications per month (UTC) */
             published_by_month: components["schemas"]["Series"];
             /** @description Needs ever published */
@@ -1920,7 +1982,7 @@ export interface components {
             radius_m?: number | null;
             region_code?: string | null;
             title?: string | null;
-            wanted_kinds?: components["schemas"]["WantedKind"][] | null;
+            wanted_kinds?: components["schemas"]["AssetKind"][] | null;
         };
         /** NotificationPage */
         NotificationPage: {
@@ -1929,11 +1991,15 @@ export interface components {
         };
         /** NotificationRead */
         NotificationRead: {
+            /** @description For match.new: the asset that could serve it */
+            asset_id: string | null;
             /** Format: date-time */
             created_at: string;
             event: string;
             /** Format: uuid */
             id: string;
+            /** @description For match.new: your need */
+            need_id: string | null;
             read_at: string | null;
             request_id: string | null;
             status: components["schemas"]["RequestStatus"] | null;
@@ -1967,6 +2033,17 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        /** PlannedWork */
+        PlannedWork: {
+            /** @description A planned reserved-space asset (new metro line, tunnel, bridge, road) */
+            asset: components["schemas"]["AssetRead"];
+            /** @description Published or matched co_build needs within their reach of it */
+            co_build_needs: number;
+            /** @description Distinct organisations with a published co_build need it could serve, or a live request on it */
+            interested_operators: number;
+            /** @description Requests on it that are open, accepted or active */
+            live_requests: number;
         };
         /** PoleAttributes */
         PoleAttributes: {
@@ -2266,15 +2343,6 @@ export interface components {
          * @enum {string}
          */
         Visibility: "public" | "operators" | "regulators";
-        /**
-         * WantedKind
-         * @description Asset kinds a need can ask for.
-         *
-         *         TODO(merge): the asset registry defines the same strings as its asset kind; unify the two
-         *         enums when the assets branch is merged.
-         * @enum {string}
-         */
-        WantedKind: "tower" | "pole" | "duct" | "cable" | "machine_room" | "reserved_space";
         /**
          * Action
          * @enum {string}
@@ -3054,7 +3122,7 @@ export interface operations {
                 /** @description Requesting industry */
                 industry?: components["schemas"]["Industry"][] | null;
                 /** @description Any of these wanted kinds */
-                kind?: components["schemas"]["WantedKind"][] | null;
+                kind?: components["schemas"]["AssetKind"][] | null;
                 purpose?: components["schemas"]["NeedPurpose"][] | null;
                 mode?: components["schemas"]["NeedMode"][] | null;
                 /** @description Default: published. Others show only needs you may see. */
@@ -3192,7 +3260,7 @@ export interface operations {
                 /** @description Requesting industry */
                 industry?: components["schemas"]["Industry"][] | null;
                 /** @description Any of these wanted kinds */
-                kind?: components["schemas"]["WantedKind"][] | null;
+                kind?: components["schemas"]["AssetKind"][] | null;
                 purpose?: components["schemas"]["NeedPurpose"][] | null;
                 mode?: components["schemas"]["NeedMode"][] | null;
                 /** @description Default: published. Others show only needs you may see. */
@@ -3250,7 +3318,7 @@ export interface operations {
                 /** @description Requesting industry */
                 industry?: components["schemas"]["Industry"][] | null;
                 /** @description Any of these wanted kinds */
-                kind?: components["schemas"]["WantedKind"][] | null;
+                kind?: components["schemas"]["AssetKind"][] | null;
                 purpose?: components["schemas"]["NeedPurpose"][] | null;
                 mode?: components["schemas"]["NeedMode"][] | null;
                 /** @description Default: published. Others show only needs you may see. */
@@ -3308,7 +3376,7 @@ export interface operations {
                 /** @description Requesting industry */
                 industry?: components["schemas"]["Industry"][] | null;
                 /** @description Any of these wanted kinds */
-                kind?: components["schemas"]["WantedKind"][] | null;
+                kind?: components["schemas"]["AssetKind"][] | null;
                 purpose?: components["schemas"]["NeedPurpose"][] | null;
                 mode?: components["schemas"]["NeedMode"][] | null;
                 /** @description Default: published. Others show only needs you may see. */
@@ -4342,6 +4410,44 @@ export interface operations {
             };
         };
     };
+    ApiV1PlannedWorksListPlannedWorks: {
+        parameters: {
+            query?: {
+                /** @description Region code; descendants included */
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlannedWork"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1RegionsListRegions: {
         parameters: {
             query?: {
@@ -4466,6 +4572,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetSearchResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SearchNeedsSearchNeedsRoute: {
+        parameters: {
+            query?: {
+                /** @description Words; Chinese or English */
+                q?: string;
+                /** @description Default: every state you may see */
+                status?: components["schemas"]["NeedStatus"][] | null;
+                /** @description Any of these wanted kinds */
+                kind?: components["schemas"]["AssetKind"][] | null;
+                /** @description Any of these purposes */
+                purpose?: components["schemas"]["NeedPurpose"][] | null;
+                /** @description share or co_build */
+                mode?: components["schemas"]["NeedMode"][] | null;
+                /** @description Requesting industry */
+                industry?: components["schemas"]["Industry"][] | null;
+                /** @description Requesting organisation id */
+                organisation?: string | null;
+                /** @description Division code, descendants included */
+                region?: string | null;
+                /** @description Needed by on or after */
+                needed_by_from?: string | null;
+                /** @description Needed by on or before */
+                needed_by_to?: string | null;
+                /** @description min_lon,min_lat,max_lon,max_lat */
+                bbox?: string | null;
+                /** @description lon,lat — for radius and distance sort */
+                near?: string | null;
+                radius_m?: number | null;
+                /** @description lon,lat;lon,lat;lon,lat… */
+                polygon?: string | null;
+                /** @description distance needs near; newest is by publication */
+                sort?: "relevance" | "distance" | "needed_by" | "newest";
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedSearchResult"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

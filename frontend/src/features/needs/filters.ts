@@ -4,7 +4,7 @@ import type { Schemas } from "../../api/client";
 export type NeedStatus = Schemas["NeedStatus"];
 export type NeedPurpose = Schemas["NeedPurpose"];
 export type NeedMode = Schemas["NeedMode"];
-export type WantedKind = Schemas["WantedKind"];
+export type WantedKind = Schemas["AssetKind"];
 export type Industry = Schemas["Industry"];
 
 export const NEED_STATUSES: readonly NeedStatus[] = [
