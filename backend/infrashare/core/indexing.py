@@ -69,10 +69,7 @@ def _quoted(values: Sequence[str]) -> str:
 async def add(
     engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
 ) -> list[int]:
-    """Queues the documents (replacing those with the same ids); returns the task, not awaited.
-
-    Additions queued back to back are indexed by Meilisearch as one batch: every batch has a
-    fixed cost, so callers queue all their additions before anything else."""
+    """Queues the documents (replacing those with the same ids); returns the task, not awaited."""
     fresh = [document for docs in documents.values() for document in docs]
     if not fresh:
         return []
@@ -133,7 +130,7 @@ class Indexer:
     # batches make a burst searchable much sooner than many small ones (10,000 changes: 7.5 s in
     # batches of 2,000, 3.4 s in batches of 5,000).
     batch_size: int = 5000
-    pipeline: int = 4  # batches claimed at once, their additions queued back to back
+    pipeline: int = 4  # batches claimed at once and added to Meilisearch in one task
     rebuild_empty: bool = True
 
     async def drain_once(self) -> int:
@@ -175,9 +172,10 @@ class Indexer:
             await index.load(session, keys[start : start + self.batch_size])
             for start in range(0, len(keys), self.batch_size)
         ]
-        tasks: list[int] = []
-        for documents in chunks:  # all additions first, so Meilisearch indexes them as one batch
-            tasks += await add(self.engine, index, index.uid, documents)
+        # One addition for the whole drain: Meilisearch starts on a task as soon as it arrives, so
+        # several would be several batches, each with its fixed cost.
+        everything = {key: docs for documents in chunks for key, docs in documents.items()}
+        tasks = await add(self.engine, index, index.uid, everything)
         for documents in chunks:
             tasks += await remove_stale(self.engine, index, index.uid, documents)
         return tasks
