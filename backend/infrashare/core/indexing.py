@@ -66,44 +66,40 @@ def _quoted(values: Sequence[str]) -> str:
     return ", ".join(json.dumps(value) for value in values)
 
 
-async def push(
-    engine: SearchEngine,
-    index: SearchIndex,
-    uid: str,
-    documents: dict[str, list[Document]],
-    *,
-    fresh_index: bool = False,
-    wait: bool = True,
+async def add(
+    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
 ) -> list[int]:
-    """Writes the documents of these keys into index ``uid`` and removes whatever they no longer
-    have; returns the Meilisearch tasks, once they succeeded (unless ``wait`` is false: then the
-    caller waits, e.g. for several pushes at once). A ``fresh_index`` being built has nothing stale.
-
-    Every Meilisearch write costs a task with a fixed overhead, so the stale-document deletion is
-    only sent when a read finds stale documents (a route that moved, a retired asset) — most
-    changes (capacity, status, names) are one task. The deletion itself is a filter, evaluated
-    when Meilisearch runs it, after the addition.
-    """
-    target = engine.index(uid)
-    tasks = []
+    """Queues the documents (replacing those with the same ids); returns the task, not awaited."""
     fresh = [document for docs in documents.values() for document in docs]
-    if fresh:
-        tasks.append((await target.add_documents(fresh, primary_key=index.primary_key)).task_uid)
-    if fresh_index:
-        return tasks if not wait else await _waited(engine, tasks)
-    keep = [str(document[index.primary_key]) for document in fresh]
+    if not fresh:
+        return []
+    return [(await engine.index(uid).add_documents(fresh, primary_key=index.primary_key)).task_uid]
+
+
+async def remove_stale(
+    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
+) -> list[int]:
+    """Queues the deletion of what these keys no longer have (a route that moved, a retired
+    asset) — only when a read finds any, so most changes cost no deletion task. The deletion is a
+    filter, evaluated when Meilisearch runs it, after the additions queued before it."""
+    keep = [str(document[index.primary_key]) for docs in documents.values() for document in docs]
     stale = f"{index.key_field} IN [{_quoted(list(documents))}]"
     if keep:
         stale += f" AND NOT {index.primary_key} IN [{_quoted(keep)}]"
+    target = engine.index(uid)
     found = await target.get_documents(filter=stale, limit=1, fields=[index.primary_key])
-    if found.total:
-        tasks.append((await target.delete_documents_by_filter(stale)).task_uid)
-    return tasks if not wait else await _waited(engine, tasks)
+    if not found.total:
+        return []
+    return [(await target.delete_documents_by_filter(stale)).task_uid]
 
 
-async def _waited(engine: SearchEngine, tasks: list[int]) -> list[int]:
-    await wait_for(engine, tasks)
-    return tasks
+async def push(
+    engine: SearchEngine, index: SearchIndex, uid: str, documents: dict[str, list[Document]]
+) -> None:
+    """Writes the documents of these keys into index ``uid``, removes whatever they no longer
+    have, and waits until Meilisearch has done both."""
+    tasks = await add(engine, index, uid, documents)
+    await wait_for(engine, tasks + await remove_stale(engine, index, uid, documents))
 
 
 async def wait_for(engine: SearchEngine, tasks: Sequence[int], timeout_ms: int = 120_000) -> None:
@@ -134,7 +130,7 @@ class Indexer:
     # batches make a burst searchable much sooner than many small ones (10,000 changes: 7.5 s in
     # batches of 2,000, 3.4 s in batches of 5,000).
     batch_size: int = 5000
-    pipeline: int = 4  # batches claimed at once, their Meilisearch tasks queued back to back
+    pipeline: int = 4  # batches claimed at once and added to Meilisearch in one task
     rebuild_empty: bool = True
 
     async def drain_once(self) -> int:
@@ -170,15 +166,18 @@ class Indexer:
     async def _send(
         self, session: AsyncSession, index: SearchIndex, messages: list[OutboxMessage]
     ) -> list[int]:
-        """Queues the documents of these messages' keys, ``batch_size`` keys per Meilisearch task.
-
-        The next chunk is read from the database while Meilisearch indexes the previous one, and
-        additions queued back to back are indexed as one batch by Meilisearch."""
+        """Queues the documents of these messages' keys, ``batch_size`` keys per Meilisearch task."""
         keys = list(dict.fromkeys(message.key for message in messages))
-        tasks: list[int] = []
-        for start in range(0, len(keys), self.batch_size):
-            documents = await index.load(session, keys[start : start + self.batch_size])
-            tasks += await push(self.engine, index, index.uid, documents, wait=False)
+        chunks = [
+            await index.load(session, keys[start : start + self.batch_size])
+            for start in range(0, len(keys), self.batch_size)
+        ]
+        # One addition for the whole drain: Meilisearch starts on a task as soon as it arrives, so
+        # several would be several batches, each with its fixed cost.
+        everything = {key: docs for documents in chunks for key, docs in documents.items()}
+        tasks = await add(self.engine, index, index.uid, everything)
+        for documents in chunks:
+            tasks += await remove_stale(self.engine, index, index.uid, documents)
         return tasks
 
     async def _drain_unlocked(self, index: SearchIndex) -> int:
@@ -263,8 +262,7 @@ async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) 
     async with database.reader() as session:
         async for keys in index.all_keys(session):
             documents = await index.load(session, keys)
-            # Not awaited one by one: queued additions are batched together by Meilisearch.
-            tasks += await push(engine, index, building, documents, fresh_index=True, wait=False)
+            tasks += await add(engine, index, building, documents)  # a new index has nothing stale
             count += sum(len(docs) for docs in documents.values())
     await wait_for(engine, tasks, timeout_ms=3_600_000)
     client = engine.client
