@@ -21,6 +21,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approval-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules that send accepted requests to regulator review */
+        get: operations["ApiV1ApprovalRulesListRules"];
+        put?: never;
+        /** Add a rule (platform admins; regulators in their jurisdiction) */
+        post: operations["ApiV1ApprovalRulesCreateRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deactivate a rule (kept for the record) */
+        delete: operations["ApiV1ApprovalRulesRuleIdDeactivateRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assets the caller may see, filtered, in pages (cursor) */
+        get: operations["ApiV1AssetsListAssets"];
+        put?: never;
+        /** List a new asset (owner organisation's operators) */
+        post: operations["ApiV1AssetsCreateAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export what you may see as CSV or GeoJSON (same masking as the API) */
+        get: operations["ApiV1AssetsExportExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk upsert by external_id from CSV (text/csv) or GeoJSON (application/geo+json)
+         * @description All rows are validated first; any error → 422 with every (row, column, message) and nothing written. Up to 2,000 rows run in the request (200); larger uploads (or background=true) run as a job (202, poll Location). Unchanged rows are not written.
+         */
+        post: operations["ApiV1AssetsImportsImportAssets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import job's progress and outcome (your organisation's) */
+        get: operations["ApiV1AssetsImportsJobIdImportJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV template for one kind: the header and an example row
+         * @description Columns:
+         *     - `external_id` (required): Your own id of the asset; rows are matched (upserted) by it
+         *     - `kind` (required): tower, pole, duct, cable, machine_room or reserved_space
+         *     - `name` (required): Name, up to 200 characters (Chinese welcome)
+         *     - `description`: Free text
+         *     - `status`: planned, available (default), full or retired
+         *     - `ready_date`: YYYY-MM-DD; required when status is planned
+         *     - `region_code` (required): GB/T 2260 district code or 9-digit street code, e.g. 440305
+         *     - `address`: Street address (shown to your organisation and granted partners only)
+         *     - `lon`: Sites: WGS84 longitude
+         *     - `lat`: Sites: WGS84 latitude
+         *     - `route`: Routes: 'lon lat, lon lat, …' (2 to 10,000 vertices) or WKT LINESTRING
+         *     - `capacity_total` (required): Capacity units in total (the unit depends on the kind)
+         *     - `capacity_free` (required): Capacity units free, at most capacity_total
+         *     - `power_kw`: Power available, kW
+         *     - `power_guarantee`: true/false (or 是/否): a power supply guarantee is offered
+         *     - `visibility`: public (default), operators or regulators
+         *     - `sharing_terms`: Sharing terms, free text
+         *     - `indicative_price_cny`: Indicative price per capacity unit and year, whole CNY
+         *     - `lead_time_days`: Days from agreement to use
+         *
+         *     plus the kind's attribute columns (see the attribute schemas).
+         */
+        get: operations["ApiV1AssetsTemplatesKindTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{asset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One asset (404 when the caller may not see it) */
+        get: operations["ApiV1AssetsAssetIdGetAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an asset; needs its version (body or If-Match), 409 if stale */
+        patch: operations["ApiV1AssetsAssetIdUpdateAsset"];
+        trace?: never;
+    };
+    "/api/v1/assets/{asset_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every write to an asset, oldest first (owner, regulators over it) */
+        get: operations["ApiV1AssetsAssetIdHistoryHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{asset_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire an asset (needs its version) */
+        post: operations["ApiV1AssetsAssetIdRetireRetireAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/events": {
         parameters: {
             query?: never;
@@ -100,6 +300,334 @@ export interface paths {
         get: operations["ApiV1MeMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The needs list (published by default), filtered and paged */
+        get: operations["ApiV1NeedsListNeeds"];
+        put?: never;
+        /** Post a need (a draft of my organisation) */
+        post: operations["ApiV1NeedsCreateNeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/bulk-publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish several submitted needs: all or nothing (regulators)
+         * @description If any need cannot be published, none is; the problem's errors name each one as ids[i].
+         */
+        post: operations["ApiV1NeedsBulkPublishBulkPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered needs list as CSV (with a generated-at line) */
+        get: operations["ApiV1NeedsExportCsvExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered needs list as an Excel workbook (with a generated-at line) */
+        get: operations["ApiV1NeedsExportXlsxExportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/list.geojson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The needs list as a GeoJSON FeatureCollection for the map */
+        get: operations["ApiV1NeedsListGeojsonMapNeeds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Submitted needs in my jurisdiction, oldest first (regulators) */
+        get: operations["ApiV1NeedsReviewQueueReviewQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One need, with what I may do with it */
+        get: operations["ApiV1NeedsNeedIdGetNeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a draft or returned need (its organisation's operators) */
+        patch: operations["ApiV1NeedsNeedIdUpdateNeed"];
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/fulfil": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a matched need fulfilled (its organisation) */
+        post: operations["ApiV1NeedsNeedIdFulfilFulfil"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a published need matched (its organisation) */
+        post: operations["ApiV1NeedsNeedIdMatchMatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ranked candidate assets for a need */
+        get: operations["ApiV1NeedsNeedIdMatchesNeedMatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a submitted need (regulators) */
+        post: operations["ApiV1NeedsNeedIdPublishPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resubmit a returned need after editing it */
+        post: operations["ApiV1NeedsNeedIdResubmitResubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a submitted need with a reason (regulators) */
+        post: operations["ApiV1NeedsNeedIdReturnReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft for review */
+        post: operations["ApiV1NeedsNeedIdSubmitSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The need's history: every transition with actor, time and reason */
+        get: operations["ApiV1NeedsNeedIdTimelineTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{need_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a need (its organisation) */
+        post: operations["ApiV1NeedsNeedIdWithdrawWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My organisation's notifications, newest first, with the unread count */
+        get: operations["ApiV1NotificationsListNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my organisation's notifications read */
+        post: operations["ApiV1NotificationsReadAllMarkAllRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read */
+        post: operations["ApiV1NotificationsNotificationIdReadMarkRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -296,6 +824,450 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search assets: text, filters, facets, geo */
+        get: operations["ApiV1SearchAssetsSearchAssetsRoute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find divisions by name, pinyin or code */
+        get: operations["ApiV1SearchRegionsSearchRegions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests and agreements I am party to (regulators: in my jurisdiction) */
+        get: operations["ApiV1SharingRequestsListRequests"];
+        put?: never;
+        /** Ask an asset's owner for capacity units */
+        post: operations["ApiV1SharingRequestsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overdue requests, reviews and disputes in my jurisdiction (regulators) */
+        get: operations["ApiV1SharingRequestsOverdueOverdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request or agreement, with what I may do now */
+        get: operations["ApiV1SharingRequestsRequestIdGetRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept (owner); reserves the units */
+        post: operations["ApiV1SharingRequestsRequestIdAcceptAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/accept-counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the owner's counter (requester); reserves the units */
+        post: operations["ApiV1SharingRequestsRequestIdAcceptCounterAcceptCounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve under review (regulator) */
+        post: operations["ApiV1SharingRequestsRequestIdApproveApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Counter: change units, term or terms (owner) */
+        post: operations["ApiV1SharingRequestsRequestIdCounterCounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printable agreement (HTML): parties, asset, units, term, terms, event trail */
+        get: operations["ApiV1SharingRequestsRequestIdDocumentDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispute an owner's rejection or an overdue answer or review (requester) */
+        post: operations["ApiV1SharingRequestsRequestIdEscalateEscalate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/order-acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a dispute: order acceptance (regulator); the agreement becomes active */
+        post: operations["ApiV1SharingRequestsRequestIdOrderAcceptanceOrderAcceptance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse with a reason (regulator); releases units */
+        post: operations["ApiV1SharingRequestsRequestIdRefuseRefuse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with a reason code and text (owner) */
+        post: operations["ApiV1SharingRequestsRequestIdRejectReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/reject-counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the owner's counter (requester) */
+        post: operations["ApiV1SharingRequestsRequestIdRejectCounterRejectCounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Terminate an active agreement (either side) */
+        post: operations["ApiV1SharingRequestsRequestIdTerminateTerminate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every transition with actor, time and reason */
+        get: operations["ApiV1SharingRequestsRequestIdTimelineTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/uphold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a dispute: uphold the rejection (regulator) */
+        post: operations["ApiV1SharingRequestsRequestIdUpholdUphold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sharing-requests/{request_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw before an answer (requester) */
+        post: operations["ApiV1SharingRequestsRequestIdWithdrawWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Needs by status, kind, industry, district and month; medians; match rate */
+        get: operations["ApiV1StatsNeedsNeedStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/needs.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same statistics as CSV */
+        get: operations["ApiV1StatsNeedsCsvNeedStatsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My organisation's subscriptions */
+        get: operations["ApiV1WebhooksListSubscriptions"];
+        put?: never;
+        /** Subscribe a URL; the signing secret is shown only in this answer */
+        post: operations["ApiV1WebhooksSubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events one can subscribe to */
+        get: operations["ApiV1WebhooksEventsEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first */
+        get: operations["ApiV1WebhooksSubscriptionIdDeliveriesDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a test delivery */
+        post: operations["ApiV1WebhooksSubscriptionIdPingPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop deliveries */
+        post: operations["ApiV1WebhooksSubscriptionIdUnsubscribeUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -420,6 +1392,178 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AssetCreate */
+        AssetCreate: {
+            address?: string | null;
+            attributes: components["schemas"]["TowerAttributes"] | components["schemas"]["PoleAttributes"] | components["schemas"]["DuctAttributes"] | components["schemas"]["CableAttributes"] | components["schemas"]["MachineRoomAttributes"] | components["schemas"]["ReservedSpaceAttributes"];
+            capacity: components["schemas"]["Capacity"];
+            /** @default  */
+            description: string;
+            /** @description The owner's own id; unique within the organisation */
+            external_id?: string | null;
+            geometry: components["schemas"]["assets_schemas_PointGeometry"] | components["schemas"]["assets_schemas_LineStringGeometry"];
+            kind: components["schemas"]["AssetKind"];
+            name: string;
+            /** @description Required when status is planned */
+            ready_date?: string | null;
+            region_code: string;
+            sharing?: components["schemas"]["SharingTerms"];
+            status?: components["schemas"]["AssetStatus"];
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /** AssetHit */
+        AssetHit: {
+            asset: components["schemas"]["AssetRead"];
+            /** @description From the search point, to the geometry you may see (approximate for 1 km-precision assets) */
+            distance_m: number | null;
+        };
+        /**
+         * AssetKind
+         * @enum {string}
+         */
+        AssetKind: "tower" | "pole" | "duct" | "cable" | "machine_room" | "reserved_space";
+        /** AssetPage */
+        AssetPage: {
+            items: components["schemas"]["AssetRead"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+        };
+        /** AssetRead */
+        AssetRead: {
+            address: string | null;
+            attributes: {
+                [key: string]: unknown;
+            };
+            capacity: components["schemas"]["CapacityRead"];
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            external_id: string | null;
+            geometry: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AssetKind"];
+            /**
+             * @description approx_1km: coordinates snapped to a 0.01° grid, address and external_id withheld
+             * @enum {string}
+             */
+            location_precision: "exact" | "approx_1km";
+            name: string;
+            /** Format: uuid */
+            owner_organisation_id: string;
+            ready_date: string | null;
+            region_code: string;
+            sharing: components["schemas"]["SharingTerms"];
+            status: components["schemas"]["AssetStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+            visibility: components["schemas"]["Visibility"];
+        };
+        /** AssetSearchResult */
+        AssetSearchResult: {
+            /** @description True when Meilisearch was unreachable and the database answered (no facets, simple text match) */
+            degraded: boolean;
+            /** @description Counts per value of kind, status, owner_industry, district_code, visibility */
+            facets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            hits: components["schemas"]["AssetHit"][];
+            page: number;
+            per_page: number;
+            /** @description Assets (not route segments) matching, among those you may see */
+            total: number;
+        };
+        /**
+         * AssetStatus
+         * @default available
+         * @enum {string}
+         */
+        AssetStatus: "planned" | "available" | "full" | "retired";
+        /** AssetSummary */
+        AssetSummary: {
+            capacity_unit: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AssetKind"];
+            name: string;
+            region_code: string;
+        };
+        /** AssetUpdate */
+        AssetUpdate: {
+            address?: string | null;
+            /** @description Fields of the kind's attributes */
+            attributes?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Fields of Capacity to change */
+            capacity?: {
+                [key: string]: unknown;
+            } | null;
+            description?: string | null;
+            external_id?: string | null;
+            geometry?: components["schemas"]["assets_schemas_PointGeometry"] | components["schemas"]["assets_schemas_LineStringGeometry"] | null;
+            name?: string | null;
+            ready_date?: string | null;
+            region_code?: string | null;
+            /** @description Fields of SharingTerms to change */
+            sharing?: {
+                [key: string]: unknown;
+            } | null;
+            status?: components["schemas"]["AssetStatus"] | null;
+            /** @description The version you read; or send If-Match */
+            version?: number | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** BulkPublish */
+        BulkPublish: {
+            ids: string[];
+        };
+        /** BulkPublishResult */
+        BulkPublishResult: {
+            published: string[];
+        };
+        /** CableAttributes */
+        CableAttributes: {
+            /** @enum {string} */
+            fibre_type: "G.652D" | "G.654E" | "G.655" | "G.657A1" | "G.657A2" | "OM3" | "OM4" | "other";
+            /**
+             * @default cable
+             * @constant
+             */
+            kind: "cable";
+            /** @enum {null|string} */
+            laying?: "duct" | "aerial" | "direct_buried" | "tunnel" | null;
+            /** @description Cable length, kilometres */
+            length_km: number;
+        };
+        /** Capacity */
+        Capacity: {
+            /** @description At most `total` */
+            free: number;
+            /**
+             * @description Whether a power supply guarantee is offered
+             * @default false
+             */
+            power_guarantee: boolean;
+            /** @description Power available, kW */
+            power_kw?: number | null;
+            total: number;
+            /** @description Fixed by the kind (mounting_positions, sub_ducts, fibre_cores, …) */
+            unit?: string | null;
+        };
+        /** CapacityRead */
+        CapacityRead: {
+            free: number;
+            power_guarantee: boolean;
+            power_kw: number | null;
+            total: number;
+            unit: string;
+        };
         /** ChainReportRead */
         ChainReportRead: {
             broken_at: number | null;
@@ -470,6 +1614,47 @@ export interface components {
             scope: string;
             secret_rotated_at: string | null;
         };
+        /** Counter */
+        Counter: {
+            annual_fee_cny?: number | null;
+            end_date?: string | null;
+            reason?: string | null;
+            start_date?: string | null;
+            terms?: string | null;
+            units?: number | null;
+        };
+        /** DeliveryRead */
+        DeliveryRead: {
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            delivered_at: string | null;
+            event_type: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            last_status_code: number | null;
+            status: components["schemas"]["DeliveryStatus"];
+        };
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "succeeded" | "gave_up";
+        /** DuctAttributes */
+        DuctAttributes: {
+            /** @description Number of bores in the duct bank */
+            bores?: number | null;
+            /** @description Inner diameter of a bore, millimetres */
+            diameter_mm: number;
+            /**
+             * @default duct
+             * @constant
+             */
+            kind: "duct";
+            /** @enum {string} */
+            material: "pvc" | "hdpe" | "steel" | "concrete" | "cast_iron" | "other";
+        };
         /** EventRead */
         EventRead: {
             action: string;
@@ -490,6 +1675,39 @@ export interface components {
             reason: string | null;
             seq: number;
         };
+        /** ImportErrorItem */
+        ImportErrorItem: {
+            column: string;
+            message: string;
+            /** @description 1-based data row (CSV: the header is row 0) or feature index + 1 */
+            row: number;
+        };
+        /** ImportJobRead */
+        ImportJobRead: {
+            content_digest: string;
+            /** Format: date-time */
+            created_at: string;
+            created_count: number;
+            detail: string | null;
+            error_count: number;
+            errors?: components["schemas"]["ImportErrorItem"][];
+            filename: string | null;
+            finished_at: string | null;
+            format: string;
+            /** Format: uuid */
+            id: string;
+            rows_total: number;
+            rows_validated: number;
+            rows_written: number;
+            status: components["schemas"]["ImportStatus"];
+            unchanged_count: number;
+            updated_count: number;
+        };
+        /**
+         * ImportStatus
+         * @enum {string}
+         */
+        ImportStatus: "queued" | "validating" | "writing" | "succeeded" | "failed";
         /**
          * Industry
          * @enum {string}
@@ -507,6 +1725,37 @@ export interface components {
             organisation_id?: string | null;
             password: string;
         };
+        /** MachineRoomAttributes */
+        MachineRoomAttributes: {
+            /**
+             * @description When a sharer's staff may enter
+             * @default 24x7
+             */
+            access_hours: string;
+            /** @enum {string} */
+            cooling: "none" | "ventilation" | "split_ac" | "precision_ac" | "liquid";
+            /** @description Floor area, square metres */
+            floor_area_m2: number;
+            /**
+             * @default machine_room
+             * @constant
+             */
+            kind: "machine_room";
+        };
+        /** Match */
+        Match: {
+            asset: components["schemas"]["AssetRead"];
+            distance_m: number;
+            factors: components["schemas"]["ScoreFactor"][];
+            /** @description Weighted sum of the factors */
+            score: number;
+        };
+        /** MatchList */
+        MatchList: {
+            degraded: boolean;
+            matches: components["schemas"]["Match"][];
+            need_id: string;
+        };
         /** Me */
         Me: {
             /** @description The OAuth client, for bearer tokens. */
@@ -519,6 +1768,176 @@ export interface components {
             scopes?: string[] | null;
             /** @description The person; null for a machine (client credentials) token. */
             user: components["schemas"]["UserRead"] | null;
+        };
+        /** NeedCreate */
+        NeedCreate: {
+            /** @default  */
+            contact_email: string | "";
+            /** @default  */
+            contact_name: string;
+            /** @default  */
+            contact_phone: string;
+            /** @description Corridor width either side (LineString) */
+            corridor_m?: number | null;
+            /** @default  */
+            description: string;
+            geometry: components["schemas"]["needs_schemas_PointGeometry"] | components["schemas"]["needs_schemas_LineStringGeometry"];
+            mode?: components["schemas"]["NeedMode"];
+            /** Format: date */
+            needed_by: string;
+            purpose: components["schemas"]["NeedPurpose"];
+            /** @description Capacity units wanted */
+            quantity: number;
+            /** @description Search radius (Point) */
+            radius_m?: number | null;
+            region_code: string;
+            title: string;
+            wanted_kinds: components["schemas"]["WantedKind"][];
+        };
+        /**
+         * NeedMode
+         * @default share
+         * @enum {string}
+         */
+        NeedMode: "share" | "co_build";
+        /** NeedPage */
+        NeedPage: {
+            items: components["schemas"]["NeedRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        /**
+         * NeedPurpose
+         * @enum {string}
+         */
+        NeedPurpose: "macro_site" | "small_cell" | "fibre_route" | "edge_computing_room" | "power_supply" | "other";
+        /** NeedRead */
+        NeedRead: {
+            /** @description What the caller may do with this need now */
+            allowed_actions: components["schemas"]["needs_lifecycle_Action"][];
+            /** @description min lon, min lat, max lon, max lat */
+            bbox: [
+                number,
+                number,
+                number,
+                number
+            ];
+            closed_at: string | null;
+            contact_email: string;
+            contact_name: string;
+            contact_phone: string;
+            corridor_m: number | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            geometry: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            last_return_reason: string | null;
+            last_submitted_at: string | null;
+            lat: number;
+            lon: number;
+            matched_at: string | null;
+            mode: components["schemas"]["NeedMode"];
+            /** Format: date */
+            needed_by: string;
+            /** Format: uuid */
+            organisation_id: string;
+            organisation_name: string;
+            published_at: string | null;
+            purpose: components["schemas"]["NeedPurpose"];
+            quantity: number;
+            radius_m: number | null;
+            region_code: string;
+            region_name: string;
+            requesting_industry: components["schemas"]["Industry"];
+            returned_at: string | null;
+            /** @description The regulator that last published or returned it */
+            reviewed_by_organisation_id: string | null;
+            status: components["schemas"]["NeedStatus"];
+            /** Format: date-time */
+            status_changed_at: string;
+            submitted_at: string | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            wanted_kinds: components["schemas"]["WantedKind"][];
+        };
+        /** NeedStats */
+        NeedStats: {
+            /** @description Needs submitted now, by days since their latest (re)submission: 0-3, 4-7, 8-14, 15+ */
+            awaiting_review: components["schemas"]["Series"];
+            /** @description County-level division (district) of the need's region */
+            by_district: components["schemas"]["Series"];
+            /** @description Requesting organisation's industry */
+            by_industry: components["schemas"]["Series"];
+            /** @description A need wanting several kinds counts once under each */
+            by_kind: components["schemas"]["Series"];
+            /** @description First submissions per month (UTC) */
+            by_month: components["schemas"]["Series"];
+            by_status: components["schemas"]["Series"];
+            /** Format: date-time */
+            generated_at: string;
+            /** @description matched_count / published_count, 4 decimals */
+            match_rate: number | null;
+            /** @description Of those, needs ever matched */
+            matched_count: number;
+            median_days_published_to_matched: number | null;
+            /** @description From the first submission to publication (returns and fixes included), 2 decimals */
+            median_days_submitted_to_published: number | null;
+            oldest_awaiting_review_days: number | null;
+            /** @description Publications per month (UTC) */
+            published_by_month: components["schemas"]["Series"];
+            /** @description Needs ever published */
+            published_count: number;
+            /** @description The region filter asked for, if any */
+            region: string | null;
+            /** @description Region codes in scope (descendants included); null: everywhere */
+            scope: string[] | null;
+            /** @description Needs ever submitted in scope (drafts are the operators' own business) */
+            total: number;
+        };
+        /**
+         * NeedStatus
+         * @enum {string}
+         */
+        NeedStatus: "draft" | "submitted" | "returned" | "published" | "matched" | "fulfilled" | "withdrawn" | "expired";
+        /** NeedUpdate */
+        NeedUpdate: {
+            contact_email?: string | "" | null;
+            contact_name?: string | null;
+            contact_phone?: string | null;
+            corridor_m?: number | null;
+            description?: string | null;
+            geometry?: components["schemas"]["needs_schemas_PointGeometry"] | components["schemas"]["needs_schemas_LineStringGeometry"] | null;
+            mode?: components["schemas"]["NeedMode"] | null;
+            needed_by?: string | null;
+            purpose?: components["schemas"]["NeedPurpose"] | null;
+            quantity?: number | null;
+            radius_m?: number | null;
+            region_code?: string | null;
+            title?: string | null;
+            wanted_kinds?: components["schemas"]["WantedKind"][] | null;
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            items: components["schemas"]["NotificationRead"][];
+            unread: number;
+        };
+        /** NotificationRead */
+        NotificationRead: {
+            /** Format: date-time */
+            created_at: string;
+            event: string;
+            /** Format: uuid */
+            id: string;
+            read_at: string | null;
+            request_id: string | null;
+            status: components["schemas"]["RequestStatus"] | null;
+            title: string;
         };
         /** OrganisationCreate */
         OrganisationCreate: {
@@ -542,6 +1961,26 @@ export interface components {
             jurisdiction?: string[];
             kind: components["schemas"]["OrganisationKind"];
             name: string;
+        };
+        /** PartyRead */
+        PartyRead: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** PoleAttributes */
+        PoleAttributes: {
+            /** @description Height above ground, metres */
+            height_m: number;
+            /**
+             * @default pole
+             * @constant
+             */
+            kind: "pole";
+            mounting_heights_m?: number[];
+            /** @enum {string} */
+            structure_type: "concrete" | "steel" | "wood" | "composite" | "smart_pole" | "street_light";
+            wind_load_class?: string | null;
         };
         /** RegionDetail */
         RegionDetail: {
@@ -567,11 +2006,236 @@ export interface components {
             pinyin: string;
             short_name: string;
         };
+        /** RegionSearchResult */
+        RegionSearchResult: {
+            /** @description True when Meilisearch was unreachable and the database answered. */
+            degraded: boolean;
+            hits: components["schemas"]["RegionRead"][];
+            total: number;
+        };
+        /** Rejection */
+        Rejection: {
+            reason: string;
+            reason_code: components["schemas"]["RejectionReason"];
+        };
+        /**
+         * RejectionReason
+         * @description Why an owner rejects a request (always with free text beside it).
+         * @enum {string}
+         */
+        RejectionReason: "no_capacity" | "technical_incompatibility" | "safety" | "own_use_planned" | "terms_unacceptable" | "term_unacceptable" | "regulatory" | "other";
+        /** RequestCreate */
+        RequestCreate: {
+            annual_fee_cny?: number | null;
+            /** Format: uuid */
+            asset_id: string;
+            /**
+             * Format: date
+             * @description Last day of the term; the agreement expires after it
+             */
+            end_date: string;
+            /** @description One of your published needs */
+            need_id?: string | null;
+            /** Format: date */
+            start_date: string;
+            /** @default  */
+            terms: string;
+            /** @description Capacity units of the asset */
+            units: number;
+        };
+        /** RequestPage */
+        RequestPage: {
+            items: components["schemas"]["RequestRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        /** RequestRead */
+        RequestRead: {
+            accepted_at: string | null;
+            activated_at: string | null;
+            allowed_actions: components["schemas"]["agreements_lifecycle_Action"][];
+            annual_fee_cny: number | null;
+            answered_at: string | null;
+            asset: components["schemas"]["AssetSummary"];
+            closed_at: string | null;
+            countered_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            disputed_at: string | null;
+            /** Format: date */
+            end_date: string;
+            /** Format: uuid */
+            id: string;
+            last_reason: string | null;
+            need_id: string | null;
+            notice_date: string | null;
+            /** @description The party who must act next has missed its deadline */
+            overdue: boolean;
+            /** @description owner or regulator, when overdue */
+            overdue_party: string | null;
+            owner: components["schemas"]["PartyRead"];
+            /** Format: date-time */
+            owner_due_at: string;
+            referred_at: string | null;
+            rejected_by: string | null;
+            requester: components["schemas"]["PartyRead"];
+            reserved_units: number;
+            review_due_at: string | null;
+            review_rule_id: string | null;
+            /** Format: date */
+            start_date: string;
+            status: components["schemas"]["RequestStatus"];
+            /** Format: date-time */
+            status_changed_at: string;
+            terms: string;
+            units: number;
+            version: number;
+        };
+        /**
+         * RequestStatus
+         * @enum {string}
+         */
+        RequestStatus: "requested" | "countered" | "accepted" | "regulator_review" | "active" | "disputed" | "rejected" | "withdrawn" | "terminated" | "expired";
+        /** RequiredReason */
+        RequiredReason: {
+            reason: string;
+        };
+        /** ReservedSpaceAttributes */
+        ReservedSpaceAttributes: {
+            /** @description The subway line, tunnel or bridge, e.g. 地铁13号线 */
+            host_name: string;
+            /** @enum {string} */
+            host_structure: "subway_line" | "tunnel" | "bridge";
+            /**
+             * @default reserved_space
+             * @constant
+             */
+            kind: "reserved_space";
+            /** @description Section or station range */
+            section?: string | null;
+        };
+        /** RetireRequest */
+        RetireRequest: {
+            reason?: string | null;
+            version?: number | null;
+        };
+        /** ReturnBody */
+        ReturnBody: {
+            reason: string;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "operator_admin" | "operator_member" | "regulator" | "platform_admin";
+        /** RuleCreate */
+        RuleCreate: {
+            asset_kind?: components["schemas"]["AssetKind"] | null;
+            /** @default false */
+            co_build_only: boolean;
+            /** @default  */
+            description: string;
+            min_units?: number | null;
+            region_code: string;
+        };
+        /** RuleRead */
+        RuleRead: {
+            asset_kind: components["schemas"]["AssetKind"] | null;
+            co_build_only: boolean;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            is_active: boolean;
+            min_units: number | null;
+            region_code: string;
+        };
+        /** ScoreFactor */
+        ScoreFactor: {
+            explanation: string;
+            /** @enum {string} */
+            factor: "distance" | "capacity" | "readiness" | "kind" | "text";
+            score: number;
+            weight: number;
+        };
+        /** Series */
+        Series: {
+            keys: string[];
+            labels: string[];
+            name: string;
+            values: number[];
+        };
+        /** SharingTerms */
+        SharingTerms: {
+            /** @description Indicative price per capacity unit and year, whole CNY */
+            indicative_price_cny?: number | null;
+            lead_time_days?: number | null;
+            /** @default  */
+            terms: string;
+        };
+        /** SubscriptionCreate */
+        SubscriptionCreate: {
+            /** @description Only events about these kinds; empty for all. */
+            asset_kinds?: string[];
+            events: string[];
+            /** @description Only events in these regions (and below); empty for all. */
+            region_codes?: string[];
+            /** Format: url */
+            url: string;
+        };
+        /** SubscriptionCreated */
+        SubscriptionCreated: {
+            asset_kinds: string[];
+            /** Format: date-time */
+            created_at: string;
+            events: string[];
+            /** Format: uuid */
+            id: string;
+            is_active: boolean;
+            region_codes: string[];
+            /** @description Verifies the X-InfraShare-Signature header. Shown once. */
+            secret: string;
+            url: string;
+        };
+        /** SubscriptionRead */
+        SubscriptionRead: {
+            asset_kinds: string[];
+            /** Format: date-time */
+            created_at: string;
+            events: string[];
+            /** Format: uuid */
+            id: string;
+            is_active: boolean;
+            region_codes: string[];
+            url: string;
+        };
+        /** Termination */
+        Termination: {
+            /**
+             * Format: date
+             * @description The day written notice was given to the other side
+             */
+            notice_date: string;
+            reason: string;
+        };
+        /** TowerAttributes */
+        TowerAttributes: {
+            /** @description Height above ground, metres */
+            height_m: number;
+            /**
+             * @default tower
+             * @constant
+             */
+            kind: "tower";
+            /** @description Heights of the mounting positions, metres */
+            mounting_heights_m?: number[];
+            /** @enum {string} */
+            structure_type: "lattice" | "monopole" | "guyed" | "camouflaged" | "rooftop";
+            /** @description Design wind load class, e.g. 'B' */
+            wind_load_class?: string | null;
+        };
         /** UserCreate */
         UserCreate: {
             display_name: string;
@@ -594,6 +2258,101 @@ export interface components {
             last_login_at: string | null;
             locale: string;
             role: components["schemas"]["Role"];
+        };
+        /**
+         * Visibility
+         * @description Who may see an asset besides its owner (always at ~1 km precision, see visibility.py).
+         * @default public
+         * @enum {string}
+         */
+        Visibility: "public" | "operators" | "regulators";
+        /**
+         * WantedKind
+         * @description Asset kinds a need can ask for.
+         *
+         *         TODO(merge): the asset registry defines the same strings as its asset kind; unify the two
+         *         enums when the assets branch is merged.
+         * @enum {string}
+         */
+        WantedKind: "tower" | "pole" | "duct" | "cable" | "machine_room" | "reserved_space";
+        /**
+         * Action
+         * @enum {string}
+         */
+        agreements_lifecycle_Action: "accept" | "reject" | "counter" | "withdraw" | "accept_counter" | "reject_counter" | "refer" | "activate" | "approve" | "refuse" | "escalate" | "uphold" | "order_acceptance" | "terminate" | "expire";
+        /** OptionalReason */
+        agreements_schemas_OptionalReason: {
+            reason?: string | null;
+        };
+        /** TimelineEntry */
+        agreements_schemas_TimelineEntry: {
+            action: string;
+            actor_organisation_id: string | null;
+            actor_user_id: string | null;
+            hash: string;
+            /** Format: date-time */
+            occurred_at: string;
+            reason: string | null;
+            reason_code: string | null;
+            seq: number;
+            status: string | null;
+        };
+        /** LineStringGeometry */
+        assets_schemas_LineStringGeometry: {
+            coordinates: [
+                number,
+                number
+            ][];
+            /** @constant */
+            type: "LineString";
+        };
+        /** PointGeometry */
+        assets_schemas_PointGeometry: {
+            coordinates: [
+                number,
+                number
+            ];
+            /** @constant */
+            type: "Point";
+        };
+        /**
+         * Action
+         * @enum {string}
+         */
+        needs_lifecycle_Action: "edit" | "submit" | "resubmit" | "publish" | "return" | "withdraw" | "match" | "fulfil" | "expire";
+        /** LineStringGeometry */
+        needs_schemas_LineStringGeometry: {
+            coordinates: [
+                number,
+                number
+            ][];
+            /** @constant */
+            type: "LineString";
+        };
+        /** OptionalReason */
+        needs_schemas_OptionalReason: {
+            reason?: string | null;
+        };
+        /** PointGeometry */
+        needs_schemas_PointGeometry: {
+            coordinates: [
+                number,
+                number
+            ];
+            /** @constant */
+            type: "Point";
+        };
+        /** TimelineEntry */
+        needs_schemas_TimelineEntry: {
+            action: string;
+            actor_organisation_id: string | null;
+            actor_user_id: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            reason: string | null;
+            seq: number;
+            /** @description The need's status after this event */
+            status: string | null;
         };
     };
     responses: never;
@@ -621,6 +2380,530 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ApprovalRulesListRules: {
+        parameters: {
+            query?: {
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ApprovalRulesCreateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ApprovalRulesRuleIdDeactivateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsListAssets: {
+        parameters: {
+            query?: {
+                /** @description Only these kinds (repeat) */
+                kind?: components["schemas"]["AssetKind"][] | null;
+                /** @description Only these statuses (default: all but retired) */
+                status?: components["schemas"]["AssetStatus"][] | null;
+                /** @description Region code; its descendants are included */
+                region?: string | null;
+                /** @description Owner organisation id */
+                owner?: string | null;
+                /** @description Free capacity at least this */
+                min_free?: number | null;
+                /** @description From next_cursor */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsCreateAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsExportExport: {
+        parameters: {
+            query?: {
+                format?: "csv" | "geojson";
+                /** @description Only these kinds (repeat) */
+                kind?: components["schemas"]["AssetKind"][] | null;
+                /** @description Only these statuses (default: all but retired) */
+                status?: components["schemas"]["AssetStatus"][] | null;
+                /** @description Region code; its descendants are included */
+                region?: string | null;
+                /** @description Owner organisation id */
+                owner?: string | null;
+                /** @description Free capacity at least this */
+                min_free?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsImportsImportAssets: {
+        parameters: {
+            query?: {
+                format?: "csv" | "geojson" | null;
+                filename?: string | null;
+                /** @description Force a background job */
+                background?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsImportsJobIdImportJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsTemplatesKindTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["schemas"]["AssetKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsAssetIdGetAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsAssetIdUpdateAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version read, e.g. "3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsAssetIdHistoryHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AssetsAssetIdRetireRetireAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version read, e.g. "3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetireRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
                     };
                 };
             };
@@ -759,6 +3042,878 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    ApiV1NeedsListNeeds: {
+        parameters: {
+            query?: {
+                /** @description Region code; descendant regions included */
+                region?: string | null;
+                /** @description Requesting industry */
+                industry?: components["schemas"]["Industry"][] | null;
+                /** @description Any of these wanted kinds */
+                kind?: components["schemas"]["WantedKind"][] | null;
+                purpose?: components["schemas"]["NeedPurpose"][] | null;
+                mode?: components["schemas"]["NeedMode"][] | null;
+                /** @description Default: published. Others show only needs you may see. */
+                status?: components["schemas"]["NeedStatus"][] | null;
+                /** @description Requesting organisation */
+                organisation_id?: string | null;
+                /** @description First submitted on or after */
+                submitted_since?: string | null;
+                /** @description Published on or after */
+                published_since?: string | null;
+                /** @description Published on or before */
+                published_until?: string | null;
+                /** @description minLon,minLat,maxLon,maxLat */
+                bbox?: string | null;
+                /** @description Words in the title */
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsCreateNeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsBulkPublishBulkPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkPublish"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPublishResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsExportCsvExportCsv: {
+        parameters: {
+            query?: {
+                /** @description Region code; descendant regions included */
+                region?: string | null;
+                /** @description Requesting industry */
+                industry?: components["schemas"]["Industry"][] | null;
+                /** @description Any of these wanted kinds */
+                kind?: components["schemas"]["WantedKind"][] | null;
+                purpose?: components["schemas"]["NeedPurpose"][] | null;
+                mode?: components["schemas"]["NeedMode"][] | null;
+                /** @description Default: published. Others show only needs you may see. */
+                status?: components["schemas"]["NeedStatus"][] | null;
+                /** @description Requesting organisation */
+                organisation_id?: string | null;
+                /** @description First submitted on or after */
+                submitted_since?: string | null;
+                /** @description Published on or after */
+                published_since?: string | null;
+                /** @description Published on or before */
+                published_until?: string | null;
+                /** @description minLon,minLat,maxLon,maxLat */
+                bbox?: string | null;
+                /** @description Words in the title */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsExportXlsxExportXlsx: {
+        parameters: {
+            query?: {
+                /** @description Region code; descendant regions included */
+                region?: string | null;
+                /** @description Requesting industry */
+                industry?: components["schemas"]["Industry"][] | null;
+                /** @description Any of these wanted kinds */
+                kind?: components["schemas"]["WantedKind"][] | null;
+                purpose?: components["schemas"]["NeedPurpose"][] | null;
+                mode?: components["schemas"]["NeedMode"][] | null;
+                /** @description Default: published. Others show only needs you may see. */
+                status?: components["schemas"]["NeedStatus"][] | null;
+                /** @description Requesting organisation */
+                organisation_id?: string | null;
+                /** @description First submitted on or after */
+                submitted_since?: string | null;
+                /** @description Published on or after */
+                published_since?: string | null;
+                /** @description Published on or before */
+                published_until?: string | null;
+                /** @description minLon,minLat,maxLon,maxLat */
+                bbox?: string | null;
+                /** @description Words in the title */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsListGeojsonMapNeeds: {
+        parameters: {
+            query?: {
+                /** @description Region code; descendant regions included */
+                region?: string | null;
+                /** @description Requesting industry */
+                industry?: components["schemas"]["Industry"][] | null;
+                /** @description Any of these wanted kinds */
+                kind?: components["schemas"]["WantedKind"][] | null;
+                purpose?: components["schemas"]["NeedPurpose"][] | null;
+                mode?: components["schemas"]["NeedMode"][] | null;
+                /** @description Default: published. Others show only needs you may see. */
+                status?: components["schemas"]["NeedStatus"][] | null;
+                /** @description Requesting organisation */
+                organisation_id?: string | null;
+                /** @description First submitted on or after */
+                submitted_since?: string | null;
+                /** @description Published on or after */
+                published_since?: string | null;
+                /** @description Published on or before */
+                published_until?: string | null;
+                /** @description minLon,minLat,maxLon,maxLat */
+                bbox?: string | null;
+                /** @description Words in the title */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsReviewQueueReviewQueue: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdGetNeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdUpdateNeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdFulfilFulfil: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdMatchMatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdMatchesNeedMatches: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdPublishPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdResubmitResubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdReturnReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnBody"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdSubmitSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdTimelineTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["needs_schemas_TimelineEntry"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NeedsNeedIdWithdrawWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["needs_schemas_OptionalReason"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NotificationsListNotifications: {
+        parameters: {
+            query?: {
+                unread_only?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NotificationsReadAllMarkAllRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1NotificationsNotificationIdReadMarkRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };
@@ -1248,6 +4403,1094 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegionDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SearchAssetsSearchAssetsRoute: {
+        parameters: {
+            query?: {
+                /** @description Words; Chinese or English */
+                q?: string;
+                /** @description Repeat the parameter for several values */
+                kind?: string[] | null;
+                /** @description Repeat the parameter for several values */
+                status?: string[] | null;
+                /** @description Repeat the parameter for several values */
+                industry?: string[] | null;
+                /** @description Owner organisation id */
+                owner?: string | null;
+                /** @description Division code, descendants included */
+                region?: string | null;
+                min_free?: number | null;
+                min_power_kw?: number | null;
+                power_guarantee?: boolean | null;
+                /** @description Ready on or before this date */
+                ready_by?: string | null;
+                /** @description min_lon,min_lat,max_lon,max_lat */
+                bbox?: string | null;
+                /** @description lon,lat — for radius and distance sort */
+                near?: string | null;
+                radius_m?: number | null;
+                /** @description lon,lat;lon,lat;lon,lat… */
+                polygon?: string | null;
+                sort?: "relevance" | "distance" | "free_capacity";
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetSearchResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SearchRegionsSearchRegions: {
+        parameters: {
+            query: {
+                q: string;
+                /** @description province, city, county or street */
+                level?: string | null;
+                /** @description Only divisions below this code */
+                within?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionSearchResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsListRequests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RequestStatus"][] | null;
+                /** @description Only as requester / owner */
+                side?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsOverdueOverdue: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdGetRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdAcceptAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdAcceptCounterAcceptCounter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdApproveApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agreements_schemas_OptionalReason"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdCounterCounter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Counter"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdDocumentDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdEscalateEscalate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequiredReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdOrderAcceptanceOrderAcceptance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequiredReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdRefuseRefuse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequiredReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdRejectReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rejection"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdRejectCounterRejectCounter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agreements_schemas_OptionalReason"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdTerminateTerminate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Termination"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdTimelineTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["agreements_schemas_TimelineEntry"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdUpholdUphold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequiredReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SharingRequestsRequestIdWithdrawWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["agreements_schemas_OptionalReason"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1StatsNeedsNeedStats: {
+        parameters: {
+            query?: {
+                /** @description Narrow to this region (descendants included) */
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedStats"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1StatsNeedsCsvNeedStatsCsv: {
+        parameters: {
+            query?: {
+                /** @description Narrow to this region (descendants included) */
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1WebhooksListSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionRead"][];
+                };
+            };
+        };
+    };
+    ApiV1WebhooksSubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1WebhooksEventsEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1WebhooksSubscriptionIdDeliveriesDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1WebhooksSubscriptionIdPingPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1WebhooksSubscriptionIdUnsubscribeUnsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
