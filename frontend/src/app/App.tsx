@@ -14,6 +14,14 @@ const DashboardPage = lazy(() => import("../features/dashboard/DashboardPage"));
 const UsersPage = lazy(() => import("../features/accounts/UsersPage"));
 const OrganisationsPage = lazy(() => import("../features/accounts/OrganisationsPage"));
 const ClientsPage = lazy(() => import("../features/oauth/ClientsPage"));
+const RequestsPage = lazy(() => import("../features/agreements/RequestsPage"));
+const RequestDetailPage = lazy(() => import("../features/agreements/RequestDetailPage"));
+const PrintPage = lazy(() => import("../features/agreements/PrintPage"));
+const ReviewQueuePage = lazy(() => import("../features/review/ReviewQueuePage"));
+const NeedsListPage = lazy(() => import("../features/review/NeedsListPage"));
+const StatisticsPage = lazy(() => import("../features/review/StatisticsPage"));
+const OversightPage = lazy(() => import("../features/review/OversightPage"));
+const WebhooksPage = lazy(() => import("../features/webhooks/WebhooksPage"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -24,9 +32,8 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function Allowed({ path, children }: { path: string; children: ReactNode }) {
+function Allowed({ path, roles = rolesFor(path), children }: { path: string; roles?: readonly Role[]; children: ReactNode }) {
   const { data: me } = useMe();
-  const roles: readonly Role[] = rolesFor(path);
   if (!me || !roles.includes(me.role)) return <Forbidden />;
   return <>{children}</>;
 }
@@ -39,11 +46,20 @@ function Home() {
 const COMING_SOON = [
   ["/assets", "nav.assets"],
   ["/needs", "nav.needs"],
-  ["/requests", "nav.requests"],
-  ["/review", "nav.review"],
-  ["/needs-list", "nav.needsList"],
-  ["/statistics", "nav.statistics"],
 ] as const;
+
+/** Operators and regulators both open a request: parties act on it, regulators review and decide. */
+const REQUEST_READERS: readonly Role[] = ["operator_admin", "operator_member", "regulator"];
+
+/** Screens open to the roles of their menu entry. */
+const SCREENS: readonly [string, ReactNode][] = [
+  ["/requests", <RequestsPage />],
+  ["/review", <ReviewQueuePage />],
+  ["/needs-list", <NeedsListPage />],
+  ["/statistics", <StatisticsPage />],
+  ["/oversight", <OversightPage />],
+  ["/admin/webhooks", <WebhooksPage />],
+];
 
 export function AppRoutes() {
   return (
@@ -77,6 +93,25 @@ export function AppRoutes() {
               }
             />
           ))}
+          {SCREENS.map(([path, screen]) => (
+            <Route key={path} path={path} element={<Allowed path={path}>{screen}</Allowed>} />
+          ))}
+          <Route
+            path="/requests/:requestId"
+            element={
+              <Allowed path="/requests" roles={REQUEST_READERS}>
+                <RequestDetailPage />
+              </Allowed>
+            }
+          />
+          <Route
+            path="/requests/:requestId/print"
+            element={
+              <Allowed path="/requests" roles={REQUEST_READERS}>
+                <PrintPage />
+              </Allowed>
+            }
+          />
           <Route
             path="/admin/users"
             element={
