@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ProblemAlert, applyProblemToForm } from "../../shared/problems";
 import { REJECTION_REASONS, useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
+import { unitName } from "./units";
 
 /** How each verb asks for its input: a confirmation, a reason (optional or required), or its own form. */
 export const ACTION_FORMS: Record<RequestAction, "confirm" | "optionalReason" | "requiredReason" | "reject" | "counter" | "terminate" | "system"> = {
@@ -119,7 +120,7 @@ function ActionModal({
           <>
             <Form.Item
               name="units"
-              label={t("agreements.counterForm.units", { unit: request.asset.capacity_unit })}
+              label={t("agreements.counterForm.units", { unit: unitName(t, request.asset.capacity_unit) })}
               rules={[{ required: true, message: t("agreements.counterForm.unitsRequired") }]}
             >
               <InputNumber min={1} max={1_000_000} precision={0} style={{ width: "100%" }} />
@@ -181,7 +182,7 @@ export function RequestActions({ request }: { request: SharingRequest }) {
             key={action}
             title={t(`agreements.confirm.${action as "accept" | "accept_counter"}`, {
               units: request.units,
-              unit: request.asset.capacity_unit,
+              unit: unitName(t, request.asset.capacity_unit),
             })}
             okText={t(`agreements.actions.${action}`)}
             cancelText={t("common.cancel")}

@@ -10,6 +10,7 @@ import { useRequest, useTimeline, type SharingRequest, type TimelineEntry } from
 import { Countdown, currentDeadline } from "./Deadline";
 import { RequestActions } from "./RequestActions";
 import { RequestStatusTag } from "./RequestStatusTag";
+import { unitsText } from "./units";
 
 type Translate = ReturnType<typeof useTranslation>["t"];
 
@@ -71,7 +72,8 @@ function Facts({ request }: { request: SharingRequest }) {
     <Descriptions
       bordered
       size="small"
-      column={{ xs: 1, sm: 1, md: 2 }}
+      // One column beside the timeline on laptop screens, two where there is room.
+      column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 1, xxl: 2 }}
       id="request-facts"
       items={[
         { key: "requester", label: t("agreements.requester"), children: request.requester.name },
@@ -79,10 +81,14 @@ function Facts({ request }: { request: SharingRequest }) {
         {
           key: "asset",
           label: t("agreements.asset"),
-          children: `${request.asset.name}（${t(`agreements.assetKinds.${request.asset.kind}`)}，${request.asset.region_code}）`,
+          children: t("agreements.assetLine", {
+            name: request.asset.name,
+            kind: t(`agreements.assetKinds.${request.asset.kind}`),
+            region: request.asset.region_code,
+          }),
         },
-        { key: "units", label: t("agreements.units"), children: `${request.units} ${unit}` },
-        { key: "reserved", label: t("agreements.reservedUnits"), children: `${request.reserved_units} ${unit}` },
+        { key: "units", label: t("agreements.units"), children: unitsText(t, request.units, unit) },
+        { key: "reserved", label: t("agreements.reservedUnits"), children: unitsText(t, request.reserved_units, unit) },
         { key: "term", label: t("agreements.term"), children: `${request.start_date} ~ ${request.end_date}` },
         {
           key: "fee",
@@ -99,7 +105,7 @@ function Facts({ request }: { request: SharingRequest }) {
         {
           key: "terms",
           label: t("agreements.terms"),
-          span: { xs: 1, sm: 1, md: 2 },
+          span: "filled" as const,
           children: request.terms ? (
             <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: 0 }}>{request.terms}</Typography.Paragraph>
           ) : (
@@ -107,7 +113,7 @@ function Facts({ request }: { request: SharingRequest }) {
           ),
         },
         ...(request.last_reason
-          ? [{ key: "reason", label: t("agreements.lastReason"), span: { xs: 1, sm: 1, md: 2 }, children: request.last_reason }]
+          ? [{ key: "reason", label: t("agreements.lastReason"), span: "filled" as const, children: request.last_reason }]
           : []),
       ]}
     />

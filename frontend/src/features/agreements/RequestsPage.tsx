@@ -8,6 +8,7 @@ import { PageHeader } from "../../shared/PageHeader";
 import { REQUEST_STATUSES, sideOf, useRequests, type Box, type RequestStatus, type SharingRequest } from "./api";
 import { RequestDeadline } from "./Deadline";
 import { RequestStatusTag } from "./RequestStatusTag";
+import { unitsText } from "./units";
 
 const PAGE_SIZE = 20;
 
@@ -95,7 +96,7 @@ export function RequestTable({
           title: t("agreements.units"),
           key: "units",
           width: 120,
-          render: (_, request) => `${request.units} ${request.asset.capacity_unit}`,
+          render: (_, request) => unitsText(t, request.units, request.asset.capacity_unit),
         },
         {
           title: t("agreements.term"),

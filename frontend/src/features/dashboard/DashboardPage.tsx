@@ -12,6 +12,7 @@ import { collection, pointFeature, type PointCollection } from "../map/style";
 import { useRegionChildren, type Region } from "../regions/api";
 import { ASSET_STATUSES, NEED_STATUSES, useAssetStatusCounts, useNeedCounts } from "./api";
 import { NotificationsCard } from "./Notifications";
+import { unitsText } from "../agreements/units";
 
 /** Shenzhen: the demo city, and where the first assets will be. */
 export const SHENZHEN_CODE = "440300";
@@ -122,7 +123,7 @@ function RequestList({ id, title, requests, loading, empty }: { id: string; titl
                 <RequestStatusTag status={request.status} />
               </Space>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {request.requester.name} → {request.owner.name} · {request.units} {request.asset.capacity_unit}
+                {request.requester.name} → {request.owner.name} · {unitsText(t, request.units, request.asset.capacity_unit)}
               </Typography.Text>
               <RequestDeadline request={request} withParty />
             </Space>

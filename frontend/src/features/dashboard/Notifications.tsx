@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { formatDateTime } from "../../shared/format";
 import { useMarkRead, useNotifications, type Notification } from "./api";
+import { withUnitInWords } from "../agreements/units";
 
 type Translate = ReturnType<typeof useTranslation>["t"];
 
@@ -13,9 +14,9 @@ export function notificationText(t: Translate, notification: Notification): stri
   const verb = notification.event.split(".").pop() ?? notification.event;
   const key = `notifications.events.${verb}`;
   const label = t(key as "notifications.events.created");
-  if (label === key) return notification.title;
+  if (label === key) return withUnitInWords(t, notification.title);
   const cut = notification.title.lastIndexOf(": ");
-  return cut >= 0 ? `${label}：${notification.title.slice(cut + 2)}` : label;
+  return cut >= 0 ? t("notifications.line", { event: label, about: withUnitInWords(t, notification.title.slice(cut + 2)) }) : label;
 }
 
 export function NotificationsCard() {
