@@ -68,7 +68,9 @@ function ActionModal({
   const kind = ACTION_FORMS[action];
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // Invalid fields show their messages on the form; nothing to send then.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const input: VerbInput = { id: request.id, action, reason: values.reason?.trim() || undefined };
     if (kind === "reject") input.reasonCode = values.reason_code;
     if (kind === "terminate") input.noticeDate = (values.notice_date as Dayjs).format("YYYY-MM-DD");

@@ -1,5 +1,5 @@
 // A need as the regulator reviews it: what is wanted, where, by when, who to call, its history.
-import { Descriptions, Drawer, Empty, Space, Spin, Tag, Timeline, Typography } from "antd";
+import { Button, Descriptions, Drawer, Empty, Space, Spin, Tag, Timeline, Typography } from "antd";
 import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../shared/format";
@@ -120,5 +120,19 @@ export function NeedDrawer({ need, onClose, extra }: { need: Need | null; onClos
         </Space>
       ) : null}
     </Drawer>
+  );
+}
+
+/** The need's title as the button that opens it in the drawer. */
+export function NeedTitleButton({ need, onOpen }: { need: Need; onOpen: (need: Need) => void }) {
+  return (
+    <Button
+      type="link"
+      className="need-title"
+      onClick={() => onOpen(need)}
+      style={{ padding: 0, height: "auto", whiteSpace: "normal", textAlign: "start" }}
+    >
+      {need.title}
+    </Button>
   );
 }

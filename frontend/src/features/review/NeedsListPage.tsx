@@ -1,6 +1,6 @@
 // The needs list of my jurisdiction: filters in the URL, any status a regulator may see, exports.
 import { DownloadOutlined } from "@ant-design/icons";
-import { Button, Empty, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Empty, Input, Select, Space, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
@@ -19,7 +19,7 @@ import {
   type NeedStatus,
   type WantedKind,
 } from "./api";
-import { NeedDrawer } from "./NeedDrawer";
+import { NeedDrawer, NeedTitleButton } from "./NeedDrawer";
 import { NeedStatusTag } from "./NeedStatusTag";
 
 const PAGE_SIZE = 20;
@@ -144,7 +144,7 @@ export default function NeedsListPage() {
               title: t("review.need.title"),
               key: "title",
               width: 260,
-              render: (_, need) => <Typography.Link onClick={() => setViewing(need)}>{need.title}</Typography.Link>,
+              render: (_, need) => <NeedTitleButton need={need} onOpen={setViewing} />,
             },
             { title: t("review.need.organisation"), dataIndex: "organisation_name", width: 200 },
             { title: t("review.need.region"), dataIndex: "region_name", width: 110 },

@@ -10,7 +10,7 @@ import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { useBulkPublish, usePublishNeed, useReturnNeed, useReviewQueue, type Need } from "./api";
-import { NeedDrawer } from "./NeedDrawer";
+import { NeedDrawer, NeedTitleButton } from "./NeedDrawer";
 
 const PAGE_SIZE = 50;
 
@@ -35,7 +35,10 @@ function ReturnModal({ need, onClose }: { need: Need; onClose: () => void }) {
   const [form] = Form.useForm<{ reason: string }>();
   const giveBack = useReturnNeed();
   const submit = async () => {
-    const { reason } = await form.validateFields();
+    // Invalid fields show their messages on the form; nothing to send then.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    const { reason } = values;
     try {
       await giveBack.mutateAsync({ id: need.id, reason: reason.trim() });
       void message.success(t("review.returned", { title: need.title }));
@@ -172,7 +175,7 @@ export default function ReviewQueuePage() {
         size="middle"
         loading={queue.isFetching}
         dataSource={needs}
-        scroll={{ x: 1150 }}
+        scroll={{ x: 1000 }}
         rowSelection={{
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys.map(String)),
@@ -192,10 +195,10 @@ export default function ReviewQueuePage() {
           {
             title: t("review.need.title"),
             key: "title",
-            width: 260,
+            width: 230,
             render: (_, need) => (
               <Space direction="vertical" size={0}>
-                <Typography.Link onClick={() => setViewing(need)}>{need.title}</Typography.Link>
+                <NeedTitleButton need={need} onOpen={setViewing} />
                 {need.last_return_reason ? (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {t("review.resubmitted")}
@@ -204,20 +207,37 @@ export default function ReviewQueuePage() {
               </Space>
             ),
           },
-          { title: t("review.need.organisation"), dataIndex: "organisation_name", width: 200 },
-          { title: t("review.need.region"), dataIndex: "region_name", width: 110 },
           {
-            title: t("review.need.kinds"),
-            key: "kinds",
-            width: 160,
-            render: (_, need) => need.wanted_kinds.map((kind) => <Tag key={kind}>{t(`agreements.assetKinds.${kind}`)}</Tag>),
+            title: t("review.need.organisation"),
+            key: "organisation",
+            width: 200,
+            render: (_, need) => (
+              <Space direction="vertical" size={0}>
+                <span>{need.organisation_name}</span>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {need.region_name}
+                </Typography.Text>
+              </Space>
+            ),
           },
-          { title: t("review.need.quantity"), dataIndex: "quantity", width: 70 },
-          { title: t("review.need.neededBy"), dataIndex: "needed_by", width: 110 },
+          {
+            title: t("review.need.kindsQuantity"),
+            key: "kinds",
+            width: 150,
+            render: (_, need) => (
+              <Space size={[0, 4]} wrap>
+                {need.wanted_kinds.map((kind) => (
+                  <Tag key={kind}>{t(`agreements.assetKinds.${kind}`)}</Tag>
+                ))}
+                <span>× {need.quantity}</span>
+              </Space>
+            ),
+          },
+          { title: t("review.need.neededBy"), dataIndex: "needed_by", width: 100 },
           {
             title: t("review.waiting"),
             key: "waiting",
-            width: 150,
+            width: 120,
             render: (_, need) => {
               const days = waitingDays(need);
               return (
@@ -230,7 +250,7 @@ export default function ReviewQueuePage() {
               );
             },
           },
-          { title: t("common.actions"), key: "actions", width: 190, fixed: "right", render: (_, need) => actions(need) },
+          { title: t("common.actions"), key: "actions", width: 170, fixed: "right", render: (_, need) => actions(need) },
         ]}
       />
       <NeedDrawer need={viewing} onClose={() => setViewing(null)} extra={viewing ? actions(viewing) : null} />

@@ -70,7 +70,7 @@ function BarCard({ title, points, horizontal = false }: { title: string; points:
           <XAxis type="number" allowDecimals={false} />
           <YAxis type="category" dataKey="label" width={90} interval={0} />
           <Tooltip />
-          <Bar dataKey="value" name={t("review.stats.count")} fill={BLUE} />
+          <Bar dataKey="value" name={t("review.stats.count")} fill={BLUE} isAnimationActive={false} />
         </BarChart>
       ) : (
         <BarChart data={points} margin={{ left: -16, right: 8 }}>
@@ -78,7 +78,7 @@ function BarCard({ title, points, horizontal = false }: { title: string; points:
           <XAxis dataKey="label" interval={0} tick={{ fontSize: 12 }} />
           <YAxis allowDecimals={false} />
           <Tooltip />
-          <Bar dataKey="value" name={t("review.stats.count")} fill={BLUE} />
+          <Bar dataKey="value" name={t("review.stats.count")} fill={BLUE} isAnimationActive={false} />
         </BarChart>
       )}
     </ChartCard>
@@ -143,8 +143,8 @@ function Charts({ stats }: { stats: NeedStats }) {
             <YAxis allowDecimals={false} />
             <Tooltip />
             <Legend />
-            <Line type="monotone" dataKey="submitted" name={t("review.stats.submittedSeries")} stroke={BLUE} strokeWidth={2} />
-            <Line type="monotone" dataKey="published" name={t("review.stats.publishedSeries")} stroke={ORANGE} strokeWidth={2} />
+            <Line type="monotone" dataKey="submitted" name={t("review.stats.submittedSeries")} stroke={BLUE} strokeWidth={2} isAnimationActive={false} />
+            <Line type="monotone" dataKey="published" name={t("review.stats.publishedSeries")} stroke={ORANGE} strokeWidth={2} isAnimationActive={false} />
           </LineChart>
         </ChartCard>
       </Col>

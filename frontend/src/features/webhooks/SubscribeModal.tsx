@@ -71,6 +71,7 @@ export function SubscribeModal({
       cancelText={t("common.cancel")}
       onOk={() => form.submit()}
       confirmLoading={subscribe.isPending}
+      okButtonProps={{ id: "subscribe-submit" }}
       destroyOnHidden
       width={640}
     >

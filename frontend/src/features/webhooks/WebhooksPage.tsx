@@ -119,7 +119,7 @@ export default function WebhooksPage() {
         loading={subscriptions.isPending}
         dataSource={subscriptions.data}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 980 }}
         expandable={{
           expandedRowKeys: expanded,
           onExpandedRowsChange: (keys) => setExpanded(keys.map(String)),
@@ -127,7 +127,7 @@ export default function WebhooksPage() {
         }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("webhooks.empty")} /> }}
         columns={[
-          { title: t("webhooks.url"), dataIndex: "url", width: 280, render: (url: string) => <Typography.Text style={{ wordBreak: "break-all" }}>{url}</Typography.Text> },
+          { title: t("webhooks.url"), dataIndex: "url", width: 240, render: (url: string) => <Typography.Text style={{ wordBreak: "break-all" }}>{url}</Typography.Text> },
           {
             title: t("webhooks.events"),
             dataIndex: "events",
@@ -142,7 +142,7 @@ export default function WebhooksPage() {
           {
             title: t("webhooks.filters"),
             key: "filters",
-            width: 200,
+            width: 130,
             render: (_, subscription) =>
               [...subscription.region_codes, ...subscription.asset_kinds.map((kind) => t(`agreements.assetKinds.${kind as "tower"}`, kind))].join("、") ||
               t("webhooks.noFilters"),
@@ -150,15 +150,16 @@ export default function WebhooksPage() {
           {
             title: t("webhooks.status"),
             dataIndex: "is_active",
-            width: 100,
+            width: 90,
             render: (active: boolean) =>
               active ? <StatusTag tone="good">{t("webhooks.active")}</StatusTag> : <StatusTag tone="neutral">{t("webhooks.stopped")}</StatusTag>,
           },
-          { title: t("webhooks.createdAt"), dataIndex: "created_at", width: 150, render: formatDateTime },
+          { title: t("webhooks.createdAt"), dataIndex: "created_at", width: 140, render: formatDateTime },
           {
             title: t("common.actions"),
             key: "actions",
-            width: 240,
+            width: 200,
+            fixed: "right",
             render: (_, subscription) => (
               <Space size="small" wrap>
                 {subscription.is_active ? (
