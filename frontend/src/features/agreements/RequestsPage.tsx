@@ -148,11 +148,10 @@ export default function RequestsPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <PageHeader title={t("agreements.title")} subtitle={t("agreements.intro")} />
-      <Tabs
-        activeKey={box}
-        onChange={(key) => update({ box: key as Box, status })}
-        tabBarExtraContent={
+      <PageHeader
+        title={t("agreements.title")}
+        subtitle={t("agreements.intro")}
+        extra={
           <Select<RequestStatus[]>
             mode="multiple"
             allowClear
@@ -164,7 +163,12 @@ export default function RequestsPage() {
             style={{ minWidth: 220, maxWidth: 420 }}
             maxTagCount="responsive"
           />
+        
         }
+      />
+      <Tabs
+        activeKey={box}
+        onChange={(key) => update({ box: key as Box, status })}
         items={[
           {
             key: "inbox",

@@ -41,7 +41,7 @@ function CountGrid({ items }: { items: { key: string; label: string; value: numb
     <Row gutter={[8, 8]}>
       {items.map((item) => (
         <Col key={item.key} span={12}>
-          <Link to={item.to} aria-label={`${item.label} ${item.value}`}>
+          <Link to={item.to}>
             <Statistic title={item.label} value={item.value} valueStyle={{ fontSize: 20 }} />
           </Link>
         </Col>

@@ -136,6 +136,14 @@ export default function ReviewQueuePage() {
         title={t("review.title")}
         subtitle={t("review.intro", { total: queue.data?.total ?? 0 })}
         extra={
+          <>
+          <Button
+            id="select-page"
+            disabled={needs.length === 0}
+            onClick={() => setSelected(selected.length === needs.length ? [] : needs.map((need) => need.id))}
+          >
+            {selected.length === needs.length && needs.length > 0 ? t("review.selectNone") : t("review.selectPage")}
+          </Button>
           <Popconfirm
             title={t("review.confirmBulk", { count: selected.length })}
             okText={t("review.publishSelected", { count: selected.length })}
@@ -147,6 +155,7 @@ export default function ReviewQueuePage() {
               {t("review.publishSelected", { count: selected.length })}
             </Button>
           </Popconfirm>
+          </>
         }
       />
       <ProblemAlert error={publish.error} />
@@ -177,6 +186,8 @@ export default function ReviewQueuePage() {
         dataSource={needs}
         scroll={{ x: 1000 }}
         rowSelection={{
+          // No select-all box in the header: the table's hidden measuring row would copy it.
+          hideSelectAll: true,
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys.map(String)),
           // Each box is named after its need (passed through to the input).
@@ -250,7 +261,7 @@ export default function ReviewQueuePage() {
               );
             },
           },
-          { title: t("common.actions"), key: "actions", width: 170, fixed: "right", render: (_, need) => actions(need) },
+          { title: t("common.actions"), key: "actions", width: 170, render: (_, need) => actions(need) },
         ]}
       />
       <NeedDrawer need={viewing} onClose={() => setViewing(null)} extra={viewing ? actions(viewing) : null} />

@@ -143,8 +143,8 @@ function Charts({ stats }: { stats: NeedStats }) {
             <YAxis allowDecimals={false} />
             <Tooltip />
             <Legend />
-            <Line type="monotone" dataKey="submitted" name={t("review.stats.submittedSeries")} stroke={BLUE} strokeWidth={2} isAnimationActive={false} />
-            <Line type="monotone" dataKey="published" name={t("review.stats.publishedSeries")} stroke={ORANGE} strokeWidth={2} isAnimationActive={false} />
+            <Line type="linear" dataKey="submitted" name={t("review.stats.submittedSeries")} stroke={BLUE} strokeWidth={2} isAnimationActive={false} />
+            <Line type="linear" dataKey="published" name={t("review.stats.publishedSeries")} stroke={ORANGE} strokeWidth={2} isAnimationActive={false} />
           </LineChart>
         </ChartCard>
       </Col>

@@ -159,7 +159,6 @@ export default function WebhooksPage() {
             title: t("common.actions"),
             key: "actions",
             width: 200,
-            fixed: "right",
             render: (_, subscription) => (
               <Space size="small" wrap>
                 {subscription.is_active ? (
