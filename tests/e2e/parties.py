@@ -7,7 +7,7 @@ and CSRF token, so the screen under test starts from a real state.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import APIResponse, Page
@@ -35,7 +35,12 @@ def post(page: Page, path: str, body: dict[str, Any] | None = None) -> Any:
 
 def free_asset_of(page: Page, owner_id: str, kind: str = "tower") -> dict[str, Any]:
     """An available asset of another organisation with at least two free units."""
-    params: dict[str, str | float | bool] = {"owner": owner_id, "kind": kind, "status": "available", "min_free": 2}
+    params: dict[str, str | float | bool] = {
+        "owner": owner_id,
+        "kind": kind,
+        "status": "available",
+        "min_free": 2,
+    }
     items = _json(page.request.get("/api/v1/assets", params={**params, "limit": 50}))["items"]
     assert items, f"no free {kind} of {owner_id}"
     asset: dict[str, Any] = items[0]
@@ -44,7 +49,7 @@ def free_asset_of(page: Page, owner_id: str, kind: str = "tower") -> dict[str, A
 
 def request_access(page: Page, asset_id: str, units: int = 1, terms: str = "") -> dict[str, Any]:
     """The requester's step: ask the asset's owner for units for a year from next month."""
-    start = date.today() + timedelta(days=30)
+    start = datetime.now(UTC).date() + timedelta(days=30)
     body = {
         "asset_id": asset_id,
         "units": units,

@@ -71,7 +71,9 @@ def test_agreements_owner_accepts_in_the_inbox_and_the_requester_sees_it_active_
     # The requester finds it active in the outbox, with its timeline and the printable agreement.
     requester.goto("/requests?box=outbox")
     outbox_link = requester.locator(f'table a[href="/requests/{request["id"]}"]')
-    outbox_row = requester.get_by_role("row").filter(has=requester.locator(f'a[href="/requests/{request["id"]}"]'))
+    outbox_row = requester.get_by_role("row").filter(
+        has=requester.locator(f'a[href="/requests/{request["id"]}"]')
+    )
     expect(outbox_row).to_contain_text("生效中")
     outbox_link.click()
     expect(requester.get_by_role("heading", name=re.compile("生效中"))).to_be_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.conftest import Screenshot
@@ -21,7 +21,7 @@ def _queue_titles(page: Page) -> list[str]:
     return [title.strip() for title in rows.locator("button.need-title").all_inner_texts()]
 
 
-def _row(page: Page, title: str):  # type: ignore[no-untyped-def]
+def _row(page: Page, title: str) -> Locator:
     return page.locator(".ant-table-tbody tr.ant-table-row").filter(
         has=page.get_by_role("button", name=title, exact=True)
     )
@@ -91,7 +91,9 @@ def test_review_regulator_publishes_one_returns_one_with_a_reason_and_sees_stati
     assert errors == []
 
 
-def test_review_regulator_bulk_publishes_and_sees_what_blocks_a_batch(page: Page, screenshot: Screenshot) -> None:
+def test_review_regulator_bulk_publishes_and_sees_what_blocks_a_batch(
+    page: Page, screenshot: Screenshot
+) -> None:
     errors = fail_on_page_errors(page)
     sign_in(page, REGULATOR, DEMO_PASSWORD)
     titles = _queue_titles(page)

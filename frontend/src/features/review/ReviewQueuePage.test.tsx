@@ -47,6 +47,14 @@ export function aNeed(overrides: Partial<Need> = {}): Need {
   };
 }
 
+function openConfirmation(): Promise<HTMLElement> {
+  return waitFor(() => {
+    const popup = document.querySelector<HTMLElement>(".ant-popconfirm");
+    if (!popup) throw new Error("no confirmation yet");
+    return popup;
+  });
+}
+
 const SECOND = aNeed({ id: "n2", title: "福田华强北 边缘计算机房", wanted_kinds: ["machine_room"] });
 
 function queue(needs: Need[]) {
@@ -70,7 +78,7 @@ describe("ReviewQueuePage", () => {
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<ReviewQueuePage />);
     await user.click(await screen.findByRole("button", { name: "发布 南山科技园 5G 宏站挂高" }));
-    const confirm = document.querySelector(".ant-popconfirm") as HTMLElement;
+    const confirm = await openConfirmation();
     await user.click(within(confirm).getByRole("button", { name: "发布" }));
     await waitFor(() => expect(screen.queryByText("南山科技园 5G 宏站挂高")).not.toBeInTheDocument());
     expect(screen.getByText("福田华强北 边缘计算机房")).toBeInTheDocument();
@@ -110,11 +118,7 @@ describe("ReviewQueuePage", () => {
     const bulk = await screen.findByRole("button", { name: "批量发布（2）" });
     await waitFor(() => expect(bulk).toBeEnabled());
     await user.click(bulk);
-    const confirm = await waitFor(() => {
-      const popup = document.querySelector<HTMLElement>(".ant-popconfirm");
-      if (!popup) throw new Error("no confirmation yet");
-      return popup;
-    });
+    const confirm = await openConfirmation();
     await user.click(within(confirm).getByRole("button", { name: /批量发布/ }));
     expect(await screen.findByText("福田华强北 边缘计算机房: outside your jurisdiction")).toBeInTheDocument();
     expect(await server.requests.find((r) => r.url.endsWith("/bulk-publish"))?.json()).toEqual({ ids: ["n1", "n2"] });
