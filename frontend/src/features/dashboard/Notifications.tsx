@@ -35,9 +35,12 @@ export function NotificationsCard() {
         </Space>
       }
       extra={
-        <Button size="small" disabled={unread === 0} loading={markRead.isPending && markRead.variables === null} onClick={() => markRead.mutate(null)}>
-          {t("notifications.markAllRead")}
-        </Button>
+        // Shown only when there is something to mark (a disabled button would fade in and out).
+        unread > 0 ? (
+          <Button size="small" loading={markRead.isPending && markRead.variables === null} onClick={() => markRead.mutate(null)}>
+            {t("notifications.markAllRead")}
+          </Button>
+        ) : null
       }
     >
       <List<Notification>
