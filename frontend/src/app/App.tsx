@@ -2,7 +2,6 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import type { Role } from "../api/client";
 import { useMe } from "../features/accounts/session";
-import { ComingSoon } from "../features/coming-soon/ComingSoon";
 import { AppLayout } from "./AppLayout";
 import { ErrorState, Forbidden, Loading, NotFound } from "./states";
 import { homePathFor, rolesFor } from "./navigation";
@@ -19,9 +18,17 @@ const AssetDetailPage = lazy(() => import("../features/assets/AssetDetailPage"))
 const AssetFormPage = lazy(() => import("../features/assets/AssetFormPage"));
 const ImportWizardPage = lazy(() => import("../features/assets/ImportWizardPage"));
 const MyNeedsPage = lazy(() => import("../features/needs/MyNeedsPage"));
-const NeedsListPage = lazy(() => import("../features/needs/NeedsListPage"));
+const PublishedNeedsPage = lazy(() => import("../features/needs/NeedsListPage"));
 const NeedFormPage = lazy(() => import("../features/needs/NeedFormPage"));
 const NeedDetailPage = lazy(() => import("../features/needs/NeedDetailPage"));
+const RequestsPage = lazy(() => import("../features/agreements/RequestsPage"));
+const RequestDetailPage = lazy(() => import("../features/agreements/RequestDetailPage"));
+const PrintPage = lazy(() => import("../features/agreements/PrintPage"));
+const ReviewQueuePage = lazy(() => import("../features/review/ReviewQueuePage"));
+const NeedsListPage = lazy(() => import("../features/review/NeedsListPage"));
+const StatisticsPage = lazy(() => import("../features/review/StatisticsPage"));
+const OversightPage = lazy(() => import("../features/review/OversightPage"));
+const WebhooksPage = lazy(() => import("../features/webhooks/WebhooksPage"));
 
 function RequireSession({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -32,10 +39,18 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function Allowed({ path, children }: { path: string | readonly string[]; children: ReactNode }) {
+function Allowed({
+  path,
+  roles,
+  children,
+}: {
+  path: string | readonly string[];
+  roles?: readonly Role[];
+  children: ReactNode;
+}) {
   const { data: me } = useMe();
-  const roles: readonly Role[] = (typeof path === "string" ? [path] : path).flatMap(rolesFor);
-  if (!me || !roles.includes(me.role)) return <Forbidden />;
+  const allowed: readonly Role[] = roles ?? (typeof path === "string" ? [path] : path).flatMap(rolesFor);
+  if (!me || !allowed.includes(me.role)) return <Forbidden />;
   return <>{children}</>;
 }
 
@@ -43,12 +58,6 @@ function Home() {
   const { data: me } = useMe();
   return me ? <Navigate to={homePathFor(me.role)} replace /> : <Navigate to="/sign-in" replace />;
 }
-
-const COMING_SOON = [
-  ["/requests", "nav.requests"],
-  ["/review", "nav.review"],
-  ["/statistics", "nav.statistics"],
-] as const;
 
 /** Screens of the asset registry and of needs: [path, the menu entry whose roles may open it, screen]. */
 const FEATURE_ROUTES: readonly [string, string | readonly string[], ReactNode][] = [
@@ -59,10 +68,22 @@ const FEATURE_ROUTES: readonly [string, string | readonly string[], ReactNode][]
   ["/assets/:assetId/edit", "/assets", <AssetFormPage />],
   ["/needs", "/needs", <MyNeedsPage />],
   ["/needs/new", "/needs", <NeedFormPage />],
-  ["/needs/published", "/needs", <NeedsListPage />],
+  ["/needs/published", "/needs", <PublishedNeedsPage />],
   ["/needs/:needId", ["/needs", "/needs-list"], <NeedDetailPage />],
   ["/needs/:needId/edit", "/needs", <NeedFormPage />],
-  ["/needs-list", "/needs-list", <NeedsListPage />],
+];
+
+/** Operators and regulators both open a request: parties act on it, regulators review and decide. */
+const REQUEST_READERS: readonly Role[] = ["operator_admin", "operator_member", "regulator"];
+
+/** Screens open to the roles of their menu entry. */
+const SCREENS: readonly [string, ReactNode][] = [
+  ["/requests", <RequestsPage />],
+  ["/review", <ReviewQueuePage />],
+  ["/needs-list", <NeedsListPage />],
+  ["/statistics", <StatisticsPage />],
+  ["/oversight", <OversightPage />],
+  ["/admin/webhooks", <WebhooksPage />],
 ];
 
 export function AppRoutes() {
@@ -89,17 +110,25 @@ export function AppRoutes() {
           {FEATURE_ROUTES.map(([path, allowed, screen]) => (
             <Route key={path} path={path} element={<Allowed path={allowed}>{screen}</Allowed>} />
           ))}
-          {COMING_SOON.map(([path, label]) => (
-            <Route
-              key={path}
-              path={path}
-              element={
-                <Allowed path={path}>
-                  <ComingSoon title={label} />
-                </Allowed>
-              }
-            />
+          {SCREENS.map(([path, screen]) => (
+            <Route key={path} path={path} element={<Allowed path={path}>{screen}</Allowed>} />
           ))}
+          <Route
+            path="/requests/:requestId"
+            element={
+              <Allowed path="/requests" roles={REQUEST_READERS}>
+                <RequestDetailPage />
+              </Allowed>
+            }
+          />
+          <Route
+            path="/requests/:requestId/print"
+            element={
+              <Allowed path="/requests" roles={REQUEST_READERS}>
+                <PrintPage />
+              </Allowed>
+            }
+          />
           <Route
             path="/admin/users"
             element={

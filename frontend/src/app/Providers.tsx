@@ -21,7 +21,7 @@ const THEME: ThemeConfig = {
     colorTextSecondary: "rgba(0, 0, 0, 0.65)",
     colorTextDescription: "rgba(0, 0, 0, 0.65)",
     colorTextTertiary: "rgba(0, 0, 0, 0.6)",
-    colorTextPlaceholder: "rgba(0, 0, 0, 0.56)",
+    colorTextPlaceholder: "rgba(0, 0, 0, 0.58)",
   },
 };
 

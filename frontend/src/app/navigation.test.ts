@@ -13,11 +13,19 @@ describe("side menu by role", () => {
       "/requests",
       "/admin/users",
       "/admin/oauth-clients",
+      "/admin/webhooks",
     ]);
   });
 
-  it("gives regulators the review queue, the needs list and statistics", () => {
-    expect(paths("regulator")).toEqual(["/review", "/needs-list", "/statistics", "/admin/oauth-clients"]);
+  it("gives regulators the review queue, the needs list, statistics, overdue and disputes", () => {
+    expect(paths("regulator")).toEqual([
+      "/review",
+      "/needs-list",
+      "/statistics",
+      "/oversight",
+      "/admin/oauth-clients",
+      "/admin/webhooks",
+    ]);
     expect(homePathFor("regulator")).toBe("/review");
   });
 

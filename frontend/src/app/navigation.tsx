@@ -5,8 +5,10 @@ import {
   BarChartOutlined,
   DashboardOutlined,
   DatabaseOutlined,
+  ApiOutlined,
   KeyOutlined,
   SolutionOutlined,
+  WarningOutlined,
   SwapOutlined,
   TeamOutlined,
   UnorderedListOutlined,
@@ -24,7 +26,9 @@ export type NavLabel =
   | "nav.statistics"
   | "nav.users"
   | "nav.oauthClients"
-  | "nav.organisations";
+  | "nav.organisations"
+  | "review.oversight.menu"
+  | "webhooks.menu";
 
 export interface NavItem {
   path: string;
@@ -50,6 +54,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     group: "work",
   },
   { path: "/statistics", label: "nav.statistics", icon: <BarChartOutlined />, roles: ["regulator"], group: "work" },
+  { path: "/oversight", label: "review.oversight.menu", icon: <WarningOutlined />, roles: ["regulator"], group: "work" },
   {
     path: "/organisations",
     label: "nav.organisations",
@@ -71,6 +76,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     roles: ["operator_admin", "regulator"],
     group: "admin",
   },
+  { path: "/admin/webhooks", label: "webhooks.menu", icon: <ApiOutlined />, roles: ["operator_admin", "regulator"], group: "admin" },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

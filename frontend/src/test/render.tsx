@@ -6,8 +6,10 @@ import { MemoryRouter } from "react-router";
 import { Providers } from "../app/Providers";
 import { i18n } from "../i18n";
 
-export function renderWithProviders(ui: ReactElement, { route = "/" }: { route?: string } = {}) {
+/** `me`: who is signed in, for screens inside the signed-in shell (they read it from the cache). */
+export function renderWithProviders(ui: ReactElement, { route = "/", me }: { route?: string; me?: unknown } = {}) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  if (me) queryClient.setQueryData(["me"], me);
   const result = render(
     <Providers queryClient={queryClient}>
       <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>

@@ -1,0 +1,188 @@
+// Inbox (requests for my organisation's assets) and outbox (requests we sent), filters in the URL.
+import { Badge, Empty, Select, Space, Table, Tabs, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
+import { ErrorState } from "../../app/states";
+import { formatDateTime } from "../../shared/format";
+import { PageHeader } from "../../shared/PageHeader";
+import { REQUEST_STATUSES, sideOf, useRequests, type Box, type RequestStatus, type SharingRequest } from "./api";
+import { RequestDeadline } from "./Deadline";
+import { RequestStatusTag } from "./RequestStatusTag";
+import { unitsText } from "./units";
+
+const PAGE_SIZE = 20;
+
+function isBox(value: string | null): value is Box {
+  return value === "inbox" || value === "outbox";
+}
+
+function isStatus(value: string): value is RequestStatus {
+  return (REQUEST_STATUSES as readonly string[]).includes(value);
+}
+
+/** Box, statuses and page from the address bar, so a filtered list can be shared. */
+export function useRequestListParams() {
+  const [params, setParams] = useSearchParams();
+  const box: Box = isBox(params.get("box")) ? (params.get("box") as Box) : "inbox";
+  const status = params.getAll("status").filter(isStatus);
+  const page = Math.max(1, Number(params.get("page")) || 1);
+  const update = (next: { box?: Box; status?: RequestStatus[]; page?: number }) => {
+    const merged = { box, status, page: 1, ...next };
+    const search = new URLSearchParams();
+    search.set("box", merged.box);
+    merged.status.forEach((value) => search.append("status", value));
+    if (merged.page > 1) search.set("page", String(merged.page));
+    setParams(search);
+  };
+  return { box, status, page, update };
+}
+
+/** Requests waiting for my answer in the inbox (for the tab's badge). */
+function useInboxWaiting() {
+  return useRequests({ side: "owner", status: ["requested"], pageSize: 1 });
+}
+
+export function RequestTable({
+  requests,
+  loading,
+  counterparty,
+  pagination,
+  emptyText,
+}: {
+  requests: SharingRequest[];
+  loading: boolean;
+  counterparty: "owner" | "requester" | "both";
+  pagination?: { current: number; total: number; pageSize: number; onChange: (page: number) => void };
+  emptyText: string;
+}) {
+  const { t } = useTranslation();
+  const party = (request: SharingRequest) =>
+    counterparty === "both" ? `${request.requester.name} → ${request.owner.name}` : request[counterparty].name;
+  return (
+    <Table<SharingRequest>
+      rowKey="id"
+      size="middle"
+      loading={loading}
+      dataSource={requests}
+      scroll={{ x: 1000 }}
+      pagination={
+        pagination
+          ? { ...pagination, showSizeChanger: false, hideOnSinglePage: true, showTotal: (total) => t("agreements.total", { total }) }
+          : false
+      }
+      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} /> }}
+      rowClassName={(request) => (request.overdue ? "request-overdue" : "")}
+      columns={[
+        {
+          title: t("agreements.asset"),
+          key: "asset",
+          width: 240,
+          render: (_, request) => (
+            <Space direction="vertical" size={0}>
+              <Link to={`/requests/${request.id}`}>{request.asset.name}</Link>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t(`agreements.assetKinds.${request.asset.kind}`)} · {request.asset.region_code}
+              </Typography.Text>
+            </Space>
+          ),
+        },
+        {
+          title: counterparty === "owner" ? t("agreements.owner") : counterparty === "requester" ? t("agreements.requester") : t("agreements.parties"),
+          key: "party",
+          width: 220,
+          render: (_, request) => party(request),
+        },
+        {
+          title: t("agreements.units"),
+          key: "units",
+          width: 120,
+          render: (_, request) => unitsText(t, request.units, request.asset.capacity_unit),
+        },
+        {
+          title: t("agreements.term"),
+          key: "term",
+          width: 200,
+          render: (_, request) => `${request.start_date} ~ ${request.end_date}`,
+        },
+        {
+          title: t("agreements.statusLabel"),
+          dataIndex: "status",
+          width: 130,
+          render: (status: RequestStatus) => <RequestStatusTag status={status} />,
+        },
+        {
+          title: t("agreements.deadline.title"),
+          key: "deadline",
+          width: 190,
+          render: (_, request) => <RequestDeadline request={request} />,
+        },
+        { title: t("agreements.changedAt"), dataIndex: "status_changed_at", width: 150, render: formatDateTime },
+      ]}
+    />
+  );
+}
+
+export default function RequestsPage() {
+  const { t } = useTranslation();
+  const { box, status, page, update } = useRequestListParams();
+  const requests = useRequests({ side: sideOf(box), status, page, pageSize: PAGE_SIZE });
+  const waiting = useInboxWaiting();
+
+  const list = (which: Box) =>
+    requests.isError ? (
+      <ErrorState error={requests.error} onRetry={() => void requests.refetch()} />
+    ) : (
+      <RequestTable
+        requests={which === box ? (requests.data?.items ?? []) : []}
+        loading={requests.isFetching}
+        counterparty={which === "inbox" ? "requester" : "owner"}
+        emptyText={t(which === "inbox" ? "agreements.emptyInbox" : "agreements.emptyOutbox")}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: requests.data?.total ?? 0,
+          onChange: (next) => update({ page: next }),
+        }}
+      />
+    );
+
+  return (
+    <section aria-labelledby="page-title">
+      <PageHeader
+        title={t("agreements.title")}
+        subtitle={t("agreements.intro")}
+        extra={
+          <Select<RequestStatus[]>
+            mode="multiple"
+            allowClear
+            aria-label={t("agreements.filterStatus")}
+            placeholder={t("agreements.filterStatus")}
+            value={status}
+            onChange={(next) => update({ status: next })}
+            options={REQUEST_STATUSES.map((value) => ({ value, label: t(`agreements.status.${value}`) }))}
+            style={{ minWidth: 220, maxWidth: 420 }}
+            maxTagCount="responsive"
+          />
+        
+        }
+      />
+      <Tabs
+        activeKey={box}
+        onChange={(key) => update({ box: key as Box, status })}
+        items={[
+          {
+            key: "inbox",
+            label: (
+              <span id="tab-inbox">
+                {t("agreements.inbox")}{" "}
+                <Badge count={waiting.data?.total ?? 0} size="small" color="#cf1322" title={t("agreements.waitingCount", { count: waiting.data?.total ?? 0 })} />
+              </span>
+            ),
+            children: list("inbox"),
+          },
+          { key: "outbox", label: <span id="tab-outbox">{t("agreements.outbox")}</span>, children: list("outbox") },
+        ]}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+// Subscribe a URL to events, optionally only in some regions and for some asset kinds.
+import { Checkbox, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { RegionPicker } from "../regions/RegionPicker";
+import { useEventTypes, useSubscribe, type SubscriptionCreated } from "./api";
+
+const ASSET_KINDS = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"] as const;
+
+interface SubscribeValues {
+  url: string;
+  events: string[];
+  region_codes: string[];
+  asset_kinds: string[];
+}
+
+function RegionCodes({ value = [], onChange }: { value?: string[]; onChange?: (codes: string[]) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Space direction="vertical" style={{ width: "100%" }}>
+      <RegionPicker
+        id="webhook-regions"
+        onChange={(code) => {
+          if (code && !value.includes(code)) onChange?.([...value, code]);
+        }}
+      />
+      {value.length ? (
+        <Space size={[4, 4]} wrap>
+          {value.map((code) => (
+            <Tag
+              key={code}
+              closable
+              closeIcon={<span aria-label={t("webhooks.removeRegion", { code })}>×</span>}
+              onClose={() => onChange?.(value.filter((item) => item !== code))}
+            >
+              {code}
+            </Tag>
+          ))}
+        </Space>
+      ) : (
+        <Typography.Text type="secondary">{t("webhooks.allRegions")}</Typography.Text>
+      )}
+    </Space>
+  );
+}
+
+export function SubscribeModal({
+  open,
+  onClose,
+  onSubscribed,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onSubscribed: (subscription: SubscriptionCreated) => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<SubscribeValues>();
+  const subscribe = useSubscribe();
+  const events = useEventTypes();
+  const close = () => {
+    form.resetFields();
+    subscribe.reset();
+    onClose();
+  };
+  return (
+    <Modal
+      title={t("webhooks.create")}
+      open={open}
+      onCancel={close}
+      okText={t("webhooks.subscribe")}
+      cancelText={t("common.cancel")}
+      onOk={() => form.submit()}
+      confirmLoading={subscribe.isPending}
+      okButtonProps={{ id: "subscribe-submit" }}
+      destroyOnHidden
+      width={640}
+    >
+      <Form<SubscribeValues>
+        form={form}
+        id="subscribe-form"
+        layout="vertical"
+        initialValues={{ url: "", events: [], region_codes: [], asset_kinds: [] }}
+        onFinish={(values) =>
+          subscribe.mutate(values, {
+            onSuccess: (subscription) => {
+              close();
+              onSubscribed(subscription);
+            },
+            onError: (error) => applyProblemToForm(form, error),
+          })
+        }
+      >
+        <ProblemAlert error={subscribe.error} />
+        <Form.Item
+          label={t("webhooks.url")}
+          name="url"
+          extra={t("webhooks.urlHint")}
+          rules={[{ required: true, message: t("webhooks.urlRequired") }]}
+        >
+          <Input placeholder="https://" />
+        </Form.Item>
+        <Form.Item
+          label={t("webhooks.events")}
+          name="events"
+          rules={[{ required: true, type: "array", min: 1, message: t("webhooks.eventsRequired") }]}
+        >
+          <Checkbox.Group style={{ width: "100%" }}>
+            <Space direction="vertical">
+              {(events.data ?? []).map((name) => (
+                <Checkbox key={name} value={name}>
+                  <Typography.Text code>{name}</Typography.Text> {t(`webhooks.eventNames.${name.replace(".", "_") as "ping"}`, "")}
+                </Checkbox>
+              ))}
+            </Space>
+          </Checkbox.Group>
+        </Form.Item>
+        <Form.Item label={t("webhooks.regions")} name="region_codes">
+          <RegionCodes />
+        </Form.Item>
+        <Form.Item label={t("webhooks.assetKinds")} name="asset_kinds" extra={t("webhooks.assetKindsHint")}>
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t("webhooks.assetKinds")}
+            options={ASSET_KINDS.map((kind) => ({ value: kind, label: t(`agreements.assetKinds.${kind}`) }))}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
