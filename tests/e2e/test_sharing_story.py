@@ -48,7 +48,8 @@ class Words:
     need_title: str
     save_submit: str
     submitted: str
-    status_filter_option: str
+    accept: str
+    active: str
     publish: str
     published: str
     factor_capacity: str
@@ -75,7 +76,8 @@ WORDS = {
         need_title="科技园北区 5G 宏站挂载需求",
         save_submit="保存并提交审核",
         submitted="待审核",
-        status_filter_option="待审核",
+        accept="接受",
+        active="生效中",
         publish="审核发布",
         published="已发布",
         factor_capacity="容量",
@@ -100,7 +102,8 @@ WORDS = {
         need_title="5G macro site north of the science park",
         save_submit="Save and submit for review",
         submitted="Submitted",
-        status_filter_option="Submitted",
+        accept="Accept",
+        active="Active",
         publish="Publish",
         published="Published",
         factor_capacity="Capacity",
@@ -335,17 +338,26 @@ def request_access(story: Story, words: Words, requester: Page, need_id: str) ->
     expect(requester.get_by_text(re.compile(re.escape(words.sent)))).to_be_visible()
 
 
-def accept_as_owner(server: LiveServer) -> dict[str, Any]:
-    # TODO(web2): drive this through the owner's request inbox (/requests) once web2 has built it.
+def accept_in_the_inbox(story: Story, words: Words, owner: Page) -> None:
+    """The owner opens the request from the inbox and accepts it: the agreement is active."""
+    owner.goto("/requests")
+    owner.get_by_role("row").filter(has_text=TOWER).get_by_role("link", name=TOWER).first.click()
+    actions = owner.locator("#request-actions")
+    actions.get_by_role("button", name=words.accept, exact=True).click()
+    owner.locator(".ant-popconfirm").get_by_role("button", name=words.accept).click()
+    expect(owner.get_by_role("heading", name=re.compile(re.escape(words.active)))).to_be_visible()
+    story.screenshot(owner, "agreement-active")
+    assert_accessible(owner, "active agreement")
+
+
+def agreement_of(server: LiveServer, need_id: str) -> dict[str, Any]:
+    """What the API says of the tower's request, read as the owner."""
     owner = api_session(server, OWNER)
     try:
-        waiting = owner.get("/api/v1/sharing-requests", params={"side": "owner", "status": "requested"})
-        waiting.raise_for_status()
-        (mine,) = [item for item in waiting.json()["items"] if item["asset"]["name"] == TOWER]
-        accepted = owner.post(f"/api/v1/sharing-requests/{mine['id']}/accept")
-        accepted.raise_for_status()
-        result: dict[str, Any] = accepted.json()
-        return result
+        listed = owner.get("/api/v1/sharing-requests", params={"side": "owner"})
+        listed.raise_for_status()
+        (mine,) = [item for item in listed.json()["items"] if item["asset"]["name"] == TOWER]
+        return dict(mine)
     finally:
         owner.close()
 
@@ -360,12 +372,14 @@ def test_the_sharing_story_from_import_to_an_active_agreement(
     publish_need(story, words, need_id)
     request_access(story, words, requester, need_id)
 
-    agreement = accept_as_owner(fresh_server)
+    asset_page = owner.url
+    accept_in_the_inbox(story, words, owner)
+    agreement = agreement_of(fresh_server, need_id)
     assert agreement["status"] == "active", agreement
     assert agreement["need_id"] == need_id
 
     # The agreement holds one unit of the tower: its owner sees 2 of 6 free.
-    owner.reload()
+    owner.goto(asset_page)
     expect(owner.get_by_role("heading", name=TOWER)).to_be_visible()
     expect(owner.locator("section[aria-labelledby=page-title]")).to_contain_text(words.free_after)
     story.screenshot(owner, "asset-after-agreement")
