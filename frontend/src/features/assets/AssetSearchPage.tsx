@@ -231,9 +231,12 @@ export default function AssetSearchPage() {
         <Col xs={24} xl={10}>
           <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", marginBottom: 8, gap: 8 }}>
             <Typography.Text type="secondary">{t("assets.mapShowsPage")}</Typography.Text>
-            <Button size="small" icon={<AimOutlined />} disabled={!view} onClick={() => view && change({ bbox: bboxText(view), near: centreText(view) })}>
-              {t("assets.searchThisArea")}
-            </Button>
+            {/* Shown once the map has a view: a faded disabled button fails the contrast check. */}
+            {view ? (
+              <Button size="small" icon={<AimOutlined />} onClick={() => change({ bbox: bboxText(view), near: centreText(view) })}>
+                {t("assets.searchThisArea")}
+              </Button>
+            ) : null}
           </div>
           <MapView
             points={points}
