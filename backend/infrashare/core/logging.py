@@ -27,6 +27,9 @@ def configure_logging(level: str, json_lines: bool) -> None:
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )
+    # HTTP clients log every request at INFO: the Meilisearch polling would drown the app's own lines.
+    for chatty in ("httpx", "httpx2", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
