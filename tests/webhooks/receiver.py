@@ -30,6 +30,8 @@ class Receiver:
     url: str
     answers: list[int] = field(default_factory=list)  # status codes to answer, in order; then 200
     received: list[Received] = field(default_factory=list)
+    delay_seconds: float = 0  # how long it thinks before answering
+    answered: int = 0
 
     def wait_for(self, count: int, seconds: float = 20) -> list[Received]:
         deadline = time.monotonic() + seconds
@@ -56,8 +58,10 @@ def receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
             status = state.answers.pop(0) if state.answers else 200
+            time.sleep(state.delay_seconds)
             self.send_response(status)
             self.end_headers()
+            state.answered += 1
 
         def log_message(self, *_: object) -> None:
             return

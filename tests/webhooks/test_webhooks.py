@@ -14,6 +14,7 @@ from infrashare.core.db import open_database
 from infrashare.core.outbox import OutboxMessage
 from infrashare.webhooks.delivery import WebhookSender
 from infrashare.webhooks.service import emit
+from tests.assets.bodies import asset_body
 from tests.sessions import Client, sign_in
 from tests.webhooks.receiver import Receiver, receiver, verify
 
@@ -161,3 +162,21 @@ async def test_members_cannot_manage_webhooks_and_urls_must_be_https(client: Cli
         "/api/v1/webhooks", json={"url": "https://erp.example/hook", "events": ["nonsense"]}
     )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "events"
+
+
+async def test_a_slow_receiver_does_not_hold_up_writes(client: Client, hooks: Receiver) -> None:
+    """The post happens with no transaction open: on SQLite a write goes through meanwhile."""
+    hooks.delay_seconds = 4
+    await sign_in(client, "admin@tower.example")
+    subscription = (await client.post("/api/v1/webhooks", json={"url": hooks.url, "events": ["ping"]})).json()
+    assert (await client.post(f"/api/v1/webhooks/{subscription['id']}/ping")).status_code == 202
+    for _ in range(200):
+        if hooks.received:
+            break
+        await asyncio.sleep(0.05)
+    assert hooks.received, "the ping never reached the receiver"
+    written = await client.post("/api/v1/assets", json=asset_body("tower", external_id="SLOW-HOOK-1"))
+    assert written.status_code == 201, written.text
+    assert hooks.answered == 0  # the write did not wait for the receiver
+    log = await _delivered(client, subscription["id"])
+    assert log[0]["attempts"] == 1
