@@ -29,6 +29,7 @@ from infrashare.agreements.routes import (
     NotificationController,
     SharingRequestController,
 )
+from infrashare.assets.imports import REGISTRY as IMPORT_JOBS
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
 from infrashare.core.db import open_database, provide_db_session, utc_now
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.db = open_database(settings.resolved_database_url)
         app.state.search = search_client(settings)
+        IMPORT_JOBS.checkers.workers = settings.import_workers
         stop = asyncio.Event()
         workers = [asyncio.create_task(job, name=name) for name, job in _background_jobs(app, settings, stop)]
         try:
@@ -190,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await asyncio.gather(*unfinished, return_exceptions=True)
             if app.state.search is not None:
                 await app.state.search.aclose()
+            IMPORT_JOBS.checkers.discard()
             await app.state.db.dispose()
 
     return Litestar(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from infrashare.assets import imports
 from tests.sessions import Client, sign_in
 
 DATA = Path(__file__).parents[1] / "data"
@@ -274,3 +275,55 @@ async def test_retire_takes_the_version_from_if_match_without_a_body(client: Cli
     retired = await client.post(f"/api/v1/assets/{tower['id']}/retire", headers={"If-Match": '"1"'})
     assert retired.status_code == 200, retired.text
     assert retired.json()["status"] == "retired"
+
+
+def _poles_csv(count: int, broken_row: int | None = None) -> bytes:
+    """``count`` smart poles along Shenzhen's Shennan Avenue; ``broken_row`` (a spreadsheet row
+    number) gets more free positions than it has."""
+    lines = [
+        "external_id,kind,name,status,region_code,lon,lat,capacity_total,capacity_free,height_m,structure_type"
+    ]
+    for number in range(count):
+        free = 9 if number + 2 == broken_row else 1
+        lon = 113.95 + number * 0.00002
+        lines.append(
+            f"SN-POLE-{number:05d},pole,深南大道智慧杆 {number},available,440304,{lon:.5f},22.54,2,{free},12,smart_pole"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def _finished(client: Client, response: Any) -> dict[str, Any]:
+    assert response.status_code == 202, response.text
+    for _ in range(600):
+        job: dict[str, Any] = (await client.get(response.headers["location"])).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the import job did not finish: {job}")
+
+
+@pytest.fixture
+def settings(settings: Any) -> Any:
+    """Large uploads are checked in a worker process, slice by slice, while earlier slices are written."""
+    return settings.model_copy(update={"import_workers": 1})
+
+
+async def test_an_error_in_the_last_slice_undoes_the_slices_already_written(
+    client: Client, as_user: Any
+) -> None:
+    await sign_in(client, "admin@water.example")
+    rows = 4 * imports.SLICE + 500
+    broken = await _finished(client, await _import(client, _poles_csv(rows, broken_row=rows)))
+    assert broken["status"] == "failed"
+    assert broken["errors"] == [
+        {"row": rows, "column": "capacity_free", "message": "free (9) exceeds total (2)"}
+    ]
+    assert await _own_assets(client) == []
+
+    job = await _finished(client, await _import(client, _poles_csv(rows)))
+    assert (job["status"], job["created_count"], job["rows_written"]) == ("succeeded", rows, rows)
+    again = await _finished(client, await _import(client, _poles_csv(rows)))
+    assert (again["unchanged_count"], again["updated_count"]) == (rows, 0)
+    admin = await as_user("admin@platform.example")
+    report = (await admin.get("/api/v1/audit/verify")).json()
+    assert report["ok"] is True, report

@@ -19,14 +19,19 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.principal import Principal
@@ -57,7 +62,9 @@ from infrashare.core.errors import Conflict, FieldError, InvalidInput, NotFound
 
 MAX_ROWS = 100_000
 SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
-CHUNK = 1_000
+SLICE = 2_000  # rows per validation task
+CHUNK = 1_000  # rows per write statement
+ANALYZE_AFTER_ROWS = 10_000
 logger = structlog.get_logger("infrashare.assets.imports")
 
 
@@ -73,21 +80,6 @@ class Progress:
     rows_total: int = 0
     rows_validated: int = 0
     rows_written: int = 0
-
-
-@dataclass
-class Registry:
-    """Jobs running in this process: their tasks (kept referenced) and live progress."""
-
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    progress: dict[uuid.UUID, Progress] = field(default_factory=dict)
-
-
-REGISTRY = Registry()
-
-
-def live_progress(job_id: uuid.UUID) -> Progress | None:
-    return REGISTRY.progress.get(job_id)
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -250,37 +242,32 @@ def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldErro
 
 
 @dataclass
-class Validated:
-    contents: list[dict[str, Any]]
+class CheckedRows:
+    """A slice of the upload after validation: the column values of its good rows, the errors of
+    the others."""
+
+    rows: int
+    values: list[dict[str, Any]]
     errors: list[FieldError]
 
 
-async def validate_records(
-    db: AsyncSession, records: list[Record], geojson: bool, progress: Progress
-) -> Validated:
-    regions = await region_points(db, {str(r.cells.get("region_code", "")) for r in records})
-    contents: list[dict[str, Any]] = []
+def check_rows(records: list[Record], geojson: bool, regions: dict[str, RegionPoint]) -> CheckedRows:
+    """Validates rows without touching the database, so large uploads check their slices in
+    worker processes while this one writes."""
+    values: list[dict[str, Any]] = []
     errors: list[FieldError] = []
-    seen: dict[str, int] = {}
-    for index, record in enumerate(records):
+    for record in records:
         try:
-            row_errors = _validate_one(record, geojson, regions, contents)
+            row_errors = _validate_one(record, geojson, regions, values)
         except Exception as exc:  # a row we failed to foresee must still not fail the upload with a 500
             logger.exception("unexpected error validating an import row", row=record.row)
             row_errors = [FieldError("row", f"could not be read ({type(exc).__name__})", record.row)]
-        external_id = str(record.cells.get("external_id", ""))
-        if external_id and external_id in seen:
-            row_errors.append(FieldError("external_id", f"repeats row {seen[external_id]}", record.row))
-        seen.setdefault(external_id, record.row)
         errors += [_as_column(error, record, geojson) for error in row_errors]
-        progress.rows_validated = index + 1
-        if index % CHUNK == CHUNK - 1:
-            await asyncio.sleep(0)  # let other requests (progress polls) run
-    return Validated(contents, errors)
+    return CheckedRows(len(records), values, errors)
 
 
 def _validate_one(
-    record: Record, geojson: bool, regions: dict[str, RegionPoint], contents: list[dict[str, Any]]
+    record: Record, geojson: bool, regions: dict[str, RegionPoint], values: list[dict[str, Any]]
 ) -> list[FieldError]:
     body, errors = _body(record, geojson)
     if not body or errors:
@@ -291,13 +278,89 @@ def _validate_one(
         return validation_errors(exc, record.row)
     errors = check_rules(data, regions, record.row)
     if not errors:
-        contents.append(content_of(data))
+        values.append(column_values(content_of(data)))
     return errors
 
 
 def _as_column(error: FieldError, record: Record, geojson: bool) -> FieldError:
     geometry_column = "geometry" if geojson else "route" if record.cells.get("route") else "lon"
     return FieldError(column_for_field(error.field, geometry_column), error.message, error.row)
+
+
+def repeated_external_ids(records: list[Record]) -> list[FieldError]:
+    seen: dict[str, int] = {}
+    errors = []
+    for record in records:
+        external_id = str(record.cells.get("external_id", ""))
+        if external_id and external_id in seen:
+            errors.append(FieldError("external_id", f"repeats row {seen[external_id]}", record.row))
+        seen.setdefault(external_id, record.row)
+    return errors
+
+
+@dataclass
+class RowCheckers:
+    """Worker processes that validate slices of large uploads (validation is pure Python and
+    CPU-bound; this process meanwhile writes the slices already checked). ``workers`` 0 checks
+    in this process; None picks one fewer than the CPUs, at most 4."""
+
+    workers: int | None = None
+    _pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor | None:
+        count = self.workers if self.workers is not None else min(4, (os.cpu_count() or 1) - 1)
+        if self._pool is None and count > 0:
+            # spawn, not fork: the server has threads (database drivers) a fork would copy mid-lock.
+            self._pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def discard(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+@dataclass
+class Registry:
+    """Jobs running in this process: their tasks (kept referenced) and live progress."""
+
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    progress: dict[uuid.UUID, Progress] = field(default_factory=dict)
+    checkers: RowCheckers = field(default_factory=RowCheckers)
+
+
+REGISTRY = Registry()
+
+
+def live_progress(job_id: uuid.UUID) -> Progress | None:
+    return REGISTRY.progress.get(job_id)
+
+
+async def checked_slices(
+    records: list[Record], geojson: bool, regions: dict[str, RegionPoint], checkers: RowCheckers | None
+) -> AsyncIterator[CheckedRows]:
+    """The upload's slices checked, in order; in worker processes when ``checkers`` has any."""
+    slices = [records[start : start + SLICE] for start in range(0, len(records), SLICE)]
+    pool = checkers.pool() if checkers and len(slices) > 1 else None
+    if pool is None:
+        for rows in slices:
+            yield check_rows(rows, geojson, regions)
+            await asyncio.sleep(0)  # let other requests (progress polls) run
+        return
+    loop = asyncio.get_running_loop()
+    futures = [loop.run_in_executor(pool, check_rows, rows, geojson, regions) for rows in slices]
+    try:
+        for rows, future in zip(slices, futures, strict=True):
+            try:
+                yield await future
+            except BrokenProcessPool:  # a worker died (killed, out of memory): check here instead
+                logger.warning("import row checker died; checking in the server process")
+                if checkers:
+                    checkers.discard()
+                yield check_rows(rows, geojson, regions)
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -309,43 +372,56 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
 
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
 
-async def upsert_assets(
-    db: AsyncSession,
-    actor: Actor,
-    owner: uuid.UUID,
-    contents: list[dict[str, Any]],
-    progress: Progress,
-    reason: str = "bulk import",
-) -> Outcome:
-    """Inserts new and updates changed assets of ``owner`` by external_id, with one event each."""
-    outcome, events = Outcome(), []
-    for chunk in _chunks(contents, CHUNK):
+
+@dataclass
+class AssetUpsert:
+    """Inserts new and updates changed assets of ``owner`` by external_id, slice by slice, with
+    one event per created or changed asset (appended by ``finish``)."""
+
+    db: AsyncSession
+    actor: Actor
+    owner: uuid.UUID
+    reason: str
+    outcome: Outcome = field(default_factory=Outcome)
+    events: list[PendingEvent] = field(default_factory=list)
+
+    async def write(self, values: list[dict[str, Any]]) -> None:
+        """Writes column values (``column_values``) of assets, ``CHUNK`` rows per statement."""
+        for chunk in _chunks(values, CHUNK):
+            await self._write_chunk(chunk)
+            await asyncio.sleep(0)
+
+    async def _write_chunk(self, chunk: list[dict[str, Any]]) -> None:
         existing = {
             row.external_id: row
-            for row in await db.execute(
+            for row in await self.db.execute(
                 select(Asset.external_id, Asset.id, Asset.version, Asset.content_hash).where(
-                    Asset.owner_organisation_id == owner,
-                    Asset.external_id.in_([content["external_id"] for content in chunk]),
+                    Asset.owner_organisation_id == self.owner,
+                    Asset.external_id.in_([values["external_id"] for values in chunk]),
                 )
             )
         }
         now, inserts, updates = utc_now(), [], []
-        for content in chunk:
-            values = column_values(content)
-            current = existing.get(content["external_id"])
+        for values in chunk:
+            current = existing.get(values["external_id"])
             if current is None:
                 asset_id = uuid.uuid4()
                 inserts.append(
                     values
-                    | {"id": asset_id, "owner_organisation_id": owner, "version": 1}
+                    | {"id": asset_id, "owner_organisation_id": self.owner, "version": 1}
                     | {"created_at": now, "updated_at": now}
                 )
                 # The row holds the full content; the event names it by digest (the content at
                 # creation is the current row with later update diffs reverted) to keep
                 # 100,000-row imports fast.
-                after = {"external_id": content["external_id"], "content_hash": values["content_hash"]}
-                events.append(PendingEvent("asset.created", "asset", asset_id, after=after, reason=reason))
+                after = {"external_id": values["external_id"], "content_hash": values["content_hash"]}
+                self.events.append(
+                    PendingEvent("asset.created", "asset", asset_id, after=after, reason=self.reason)
+                )
             elif current.content_hash != values["content_hash"]:
                 updates.append(
                     values
@@ -353,18 +429,28 @@ async def upsert_assets(
                     | {"updated_at": now}
                 )
             else:
-                outcome.unchanged += 1
+                self.outcome.unchanged += 1
         if inserts:
-            await db.execute(insert(cast(Table, Asset.__table__)), inserts)
+            await self.db.execute(insert(cast(Table, Asset.__table__)), inserts)
         if updates:
-            events += await _update_changed(db, updates, reason)
-        await assets_changed(db, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
-        outcome.created += len(inserts)
-        outcome.updated += len(updates)
-        progress.rows_written = outcome.created + outcome.updated + outcome.unchanged
-        await asyncio.sleep(0)
-    await record_events(db, actor, events)
-    return outcome
+            self.events += await _update_changed(self.db, updates, self.reason)
+        await assets_changed(self.db, [i["id"] for i in inserts] + [u["b_id"] for u in updates])
+        self.outcome.created += len(inserts)
+        self.outcome.updated += len(updates)
+
+    async def finish(self) -> Outcome:
+        await record_events(self.db, self.actor, self.events)
+        self.events = []
+        return self.outcome
+
+
+async def upsert_assets(
+    db: AsyncSession, actor: Actor, owner: uuid.UUID, contents: list[dict[str, Any]], reason: str
+) -> Outcome:
+    """Upserts validated contents (``content_of``) of ``owner``'s assets by external_id."""
+    upsert = AssetUpsert(db, actor, owner, reason)
+    await upsert.write([column_values(content) for content in contents])
+    return await upsert.finish()
 
 
 async def _update_changed(db: AsyncSession, updates: list[dict[str, Any]], reason: str) -> list[PendingEvent]:
@@ -442,20 +528,40 @@ def new_job(
 
 
 async def run_import(
-    db: AsyncSession, job: AssetImportJob, actor: Actor, records: list[Record], progress: Progress
+    db: AsyncSession,
+    job: AssetImportJob,
+    actor: Actor,
+    records: list[Record],
+    progress: Progress,
+    checkers: RowCheckers | None = None,
 ) -> None:
-    """Validates every record, then writes all or nothing; the outcome is recorded on ``job``."""
+    """Validates every record and writes all or nothing; the outcome is recorded on ``job``.
+
+    Checked slices are written as they come, inside a savepoint: the first error stops the
+    writing, the remaining rows are still checked for the full report, and the savepoint is
+    rolled back. Only the job row survives a rejected upload.
+    """
     progress.status, progress.rows_total = ImportStatus.VALIDATING, len(records)
-    validated = await validate_records(db, records, job.format == "geojson", progress)
-    job.rows_validated = len(records)
-    if validated.errors:
-        job.status, job.error_count, job.finished_at = ImportStatus.FAILED, len(validated.errors), utc_now()
-        job.errors = {"items": [_error_item(error) for error in validated.errors]}
-        job.detail = f"{len(validated.errors)} problem(s) found; nothing was written."
+    geojson = job.format == "geojson"
+    regions = await region_points(db, {str(r.cells.get("region_code", "")) for r in records})
+    repeats = repeated_external_ids(records)
+    errors: list[FieldError] = []
+    upsert = AssetUpsert(db, actor, job.organisation_id, f"bulk import {job.id}")
+    savepoint = await db.begin_nested()
+    async for checked in checked_slices(records, geojson, regions, checkers):
+        errors += checked.errors
+        progress.rows_validated += checked.rows
+        if not errors and not repeats:
+            await upsert.write(checked.values)
+            progress.rows_written = upsert.outcome.rows
+    if errors or repeats:
+        await savepoint.rollback()
+        _reject(job, sorted([*errors, *repeats], key=lambda error: error.row or 0))
         return
     progress.status = ImportStatus.WRITING
-    reason = f"bulk import {job.id}"
-    outcome = await upsert_assets(db, actor, job.organisation_id, validated.contents, progress, reason)
+    outcome = await upsert.finish()
+    await savepoint.commit()
+    job.rows_validated = len(records)
     job.status, job.finished_at = ImportStatus.SUCCEEDED, utc_now()
     job.rows_written = outcome.created + outcome.updated
     job.created_count, job.updated_count, job.unchanged_count = (
@@ -465,6 +571,13 @@ async def run_import(
     )
     job.detail = f"{outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged."
     await db.flush()
+
+
+def _reject(job: AssetImportJob, errors: list[FieldError]) -> None:
+    job.rows_validated = job.rows_total
+    job.status, job.error_count, job.finished_at = ImportStatus.FAILED, len(errors), utc_now()
+    job.errors = {"items": [_error_item(error) for error in errors]}
+    job.detail = f"{len(errors)} problem(s) found; nothing was written."
 
 
 def _error_item(error: FieldError) -> dict[str, Any]:
@@ -491,8 +604,9 @@ async def _run_job(
     try:
         async with database.writer() as db:  # waits until the request that queued the job commits
             job = await _wait_for_job(db, job_id)
-            await run_import(db, job, actor, records, progress)
+            await run_import(db, job, actor, records, progress, REGISTRY.checkers)
             await db.commit()
+        await _refresh_statistics(database, job.rows_written or 0)
     except Exception as exc:
         logger.exception("asset import failed", job_id=str(job_id))
         await _mark_failed(
@@ -501,6 +615,19 @@ async def _run_job(
         progress.status = ImportStatus.FAILED
     finally:
         REGISTRY.progress.pop(job_id, None)  # the job row now holds the outcome
+
+
+async def _refresh_statistics(database: Database, rows_written: int) -> None:
+    """After a large import PostgreSQL's planner still sees the table as it was until autovacuum
+    gets to it; an immediate re-import or filtered list would be planned for a small table."""
+    if database.is_sqlite or rows_written < ANALYZE_AFTER_ROWS:
+        return
+    try:
+        async with database.writer() as db:
+            await db.execute(text("ANALYZE assets, events, outbox"))
+            await db.commit()
+    except SQLAlchemyError:  # statistics are an optimisation; autovacuum will get there
+        logger.warning("could not refresh planner statistics after an import", exc_info=True)
 
 
 async def _wait_for_job(db: AsyncSession, job_id: uuid.UUID) -> AssetImportJob:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     run_worker: bool = True
     # An empty search index (new, or its data lost) is rebuilt from the database at start.
     search_rebuild_empty: bool = True
+    # Processes that validate large asset imports while the server writes; unset: one fewer
+    # than the CPUs (at most 4), 0: validate in the server process.
+    import_workers: int | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.assets.imports import Outcome, Progress, upsert_assets
+from infrashare.assets.imports import Outcome, upsert_assets
 from infrashare.assets.schemas import AssetCreate
 from infrashare.assets.service import check_rules, content_of, region_points
 from infrashare.audit.service import Actor
@@ -301,7 +301,7 @@ async def seed_demo_assets(db: AsyncSession, owners: dict[str, tuple[uuid.UUID, 
                 raise ValueError(f"demo asset {body['external_id']} is invalid: {errors}")
             contents.append(content_of(data))
         organisation_id, actor = owners[slug]
-        outcome = await upsert_assets(db, actor, organisation_id, contents, Progress(), "demo seed")
+        outcome = await upsert_assets(db, actor, organisation_id, contents, "demo seed")
         total.created += outcome.created
         total.updated += outcome.updated
         total.unchanged += outcome.unchanged
