@@ -4,7 +4,8 @@ For each backend (SQLite file, PostgreSQL 15 cluster started here) the database 
 and demo-seeded, then for each N a fresh `infrashare serve` process is started, signed in as
 the tower company's admin, and the CSV is uploaded to POST /api/v1/assets/imports (it runs as
 a background job; the script polls the job). It prints assets/s from upload to job finished,
-the same for re-importing the unchanged file, and the server process's peak memory (VmHWM).
+the same for re-importing the unchanged file, and the server process's peak memory (VmHWM),
+and that of the processes it started to check large uploads.
 
     uv run python bench/import_assets.py [--sizes 10000,100000] [--backends sqlite,postgresql]
 """
@@ -82,6 +83,14 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
 def signed_in(url: str) -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=600)
     me = client.post("/api/v1/auth/login", json={"email": "admin@tower.example", "password": DEMO_PASSWORD})
@@ -130,12 +139,14 @@ def bench_backend(name: str, url: str, sizes: list[int], work: Path) -> list[str
                 raise RuntimeError(f"import failed: {str(job)[:800]}")
             again, job2 = import_once(client, payload)
             peak = peak_rss_mib(server.process.pid)
+            workers = sum(peak_rss_mib(pid) for pid in descendants(server.process.pid))
         finally:
             server.stop()
         lines.append(
             f"{name:<10} {n:>7,} rows  {len(payload) / 2**20:6.1f} MiB  import {seconds:6.1f} s"
             f" = {n / seconds:7,.0f} assets/s   re-import (unchanged={job2['unchanged_count']})"
             f" {again:5.1f} s = {n / again:7,.0f}/s   server peak RSS {peak:6.0f} MiB"
+            f" (+ {workers:4.0f} MiB in its worker processes)"
         )
         print(lines[-1], flush=True)
     return lines

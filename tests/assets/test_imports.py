@@ -309,8 +309,9 @@ def settings(settings: Any) -> Any:
 
 
 async def test_an_error_in_the_last_slice_undoes_the_slices_already_written(
-    client: Client, as_user: Any
+    client: Client, as_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(imports, "WORKER_MIN_ROWS", imports.SLICE)  # checked in a worker process
     await sign_in(client, "admin@water.example")
     rows = 4 * imports.SLICE + 500
     broken = await _finished(client, await _import(client, _poles_csv(rows, broken_row=rows)))

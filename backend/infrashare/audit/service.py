@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.audit.models import GENESIS_HASH, Event, EventChainHead
-from infrashare.core.db import utc_now
+from infrashare.core.db import bulk_insert, utc_now
 
 
 @dataclass(frozen=True)
@@ -224,9 +224,8 @@ async def record_events(
         row["hash"] = previous_hash = event_hash(row)
         rows.append(row)
         if len(rows) >= chunk_size:
-            await db.execute(insert(table), rows)
+            await bulk_insert(db, table, rows)
             rows = []
-    if rows:
-        await db.execute(insert(table), rows)
+    await bulk_insert(db, table, rows)
     await db.execute(update(EventChainHead).where(EventChainHead.id == 1).values(last_hash=previous_hash))
     return len(pending)

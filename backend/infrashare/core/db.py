@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
+import psycopg
 from litestar import Request
 from litestar.di import NamedDependency
-from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, Table, create_engine, event, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -78,6 +79,37 @@ class UUIDPrimaryKey:
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+async def bulk_insert(db: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Inserts many rows with the same keys in the session's transaction.
+
+    PostgreSQL gets a COPY: psycopg's executemany costs ~35 µs a row in Python, COPY a fraction
+    of it, which is what makes 100,000-row imports fast. Values go through SQLAlchemy's own
+    bind processors (enums by value, JSON, UTC datetimes), so the rows equal an INSERT's.
+    Python-side column defaults are not applied: give every column that needs one.
+    """
+    if not rows:
+        return
+    connection = await db.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        await connection.execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
+    columns_and_processors = list(zip(names, processors, strict=True))
+    driver = cast(psycopg.AsyncConnection[Any], (await connection.get_raw_connection()).driver_connection)
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            await copy.write_row(
+                [
+                    row[name] if process is None else process(row[name])
+                    for name, process in columns_and_processors
+                ]
+            )
 
 
 def sync_url(url: str) -> str:

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from infrashare.core.db import Base, utc_now
+from infrashare.core.db import Base, bulk_insert, utc_now
 
 MAX_BACKOFF = timedelta(minutes=5)
 
@@ -51,8 +51,7 @@ async def enqueue_many(db: AsyncSession, topic: str, keys: Iterable[object]) -> 
         {"topic": topic, "key": str(key), "created_at": now, "available_at": now, "attempts": 0}
         for key in keys
     ]
-    if rows:  # a Core insert: the ORM's bulk path costs twice as much per row
-        await db.execute(insert(cast(Table, OutboxMessage.__table__)), rows)
+    await bulk_insert(db, cast(Table, OutboxMessage.__table__), rows)
 
 
 async def claim(db: AsyncSession, topics: Sequence[str], limit: int, now: datetime) -> list[OutboxMessage]:
