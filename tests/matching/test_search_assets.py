@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from infrashare.app import create_app
+from infrashare.assets.search import coarse_cells
 from infrashare.core.settings import Settings
 from tests.assets.bodies import asset_body
 from tests.sessions import Client, sign_in
@@ -90,6 +91,13 @@ async def test_a_route_is_found_near_its_middle_not_only_its_first_point(client:
     by_id = {hit["asset"]["id"]: hit for hit in found["hits"]}
     assert duct["id"] in by_id and tower["id"] not in by_id
     assert by_id[duct["id"]]["distance_m"] < 500  # distance to the line, not to its first vertex
+    # The route is several documents (one per ~1 km cell), yet one hit, in geo and text searches.
+    assert len(coarse_cells(duct["geometry"])) > 1
+    assert [hit["asset"]["id"] for hit in found["hits"]].count(duct["id"]) == 1
+    assert found["total_exact"] is False  # a geo search's total is Meilisearch's estimate
+    by_name = await search(client, q="科苑路管道")
+    assert [hit["asset"]["id"] for hit in by_name["hits"]] == [duct["id"]]
+    assert by_name["total"] == 1 and by_name["total_exact"] is True
 
 
 async def test_hidden_assets_never_appear_not_even_in_totals_or_facets(client: Client, app: Litestar) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import Any
 
 from litestar import Litestar
@@ -14,7 +15,7 @@ from sqlalchemy import update
 from infrashare.app import create_app
 from infrashare.assets.search import ASSETS_INDEX
 from infrashare.core.db import open_database
-from infrashare.core.indexing import Indexer, mark_changed, reindex
+from infrashare.core.indexing import Indexer, ensure_index, lacks_fields, mark_changed, push, reindex
 from infrashare.core.outbox import OutboxMessage
 from infrashare.core.search import MeilisearchProcess, SearchEngine
 from infrashare.core.settings import Settings
@@ -183,3 +184,43 @@ async def test_an_index_rebuilt_at_start_is_never_searched_half_built(
     assert any(answer.degraded for answer in answers)  # the rebuild was seen, answered by the database
     assert all(answer.total == everything for answer in answers)  # never an empty or partial index
     assert not after.degraded and after.total == everything
+
+
+async def test_an_index_built_before_a_field_existed_is_rebuilt_at_start(
+    database_url: str, private_meilisearch: MeilisearchProcess
+) -> None:
+    """Documents indexed by an older release lack a new filterable field (here ``cell_index``);
+    searches filtering on it would find nothing, so the indexer rebuilds such an index at start."""
+    older_settings = ASSETS_INDEX.settings.model_copy(
+        update={
+            "filterable_attributes": [
+                name for name in ASSETS_INDEX.settings.filterable_attributes or [] if name != "cell_index"
+            ]
+        }
+    )
+    older = replace(ASSETS_INDEX, settings=older_settings)
+    database = open_database(database_url)
+    engine = SearchEngine(AsyncClient(private_meilisearch.url, private_meilisearch.master_key), "old_")
+    try:
+        async with database.reader() as db:
+            operator = await principal_for(db, "admin@tower.example")
+            everything = (await search_assets(db, None, operator, AssetQuery())).total
+            keys = [key async for keys in ASSETS_INDEX.all_keys(db) for key in keys]
+            documents = await ASSETS_INDEX.load(db, keys)
+        await ensure_index(engine, older)
+        without_field = {
+            key: [{name: value for name, value in doc.items() if name != "cell_index"} for doc in docs]
+            for key, docs in documents.items()
+        }
+        await push(engine, older, older.uid, without_field)
+        assert await lacks_fields(engine, ASSETS_INDEX)
+
+        await Indexer(database, engine, [ASSETS_INDEX])._prepare(asyncio.Event())
+
+        assert not await lacks_fields(engine, ASSETS_INDEX)
+        async with database.reader() as db:
+            after = await search_assets(db, engine, operator, AssetQuery())
+    finally:
+        await engine.aclose()
+        await database.dispose()
+    assert not after.degraded and after.total == everything > 1000

@@ -229,16 +229,28 @@ class Indexer:
         while not stop.is_set():
             try:
                 for index in self.indexes:
+                    outdated = await lacks_fields(self.engine, index)
                     await ensure_index(self.engine, index)
                     stats = await self.engine.index(index.uid).get_stats()
-                    if self.rebuild_empty and stats.number_of_documents == 0:
-                        logger.info("rebuilding empty search index", index=index.uid)
+                    if self.rebuild_empty and (outdated or stats.number_of_documents == 0):
+                        logger.info("rebuilding search index", index=index.uid, outdated=outdated)
                         await reindex(self.database, self.engine, index)
                     self.engine.warming.discard(index.uid)
                 return
             except SEARCH_FAILURES as exc:
                 logger.warning("Meilisearch not ready; retrying", error=repr(exc))
                 await pause(stop, 2)
+
+
+async def lacks_fields(engine: SearchEngine, index: SearchIndex) -> bool:
+    """Whether an existing index was built before some filterable field existed: its documents
+    lack that field, so filtering on it would silently find nothing until a rebuild."""
+    try:
+        live = await engine.index(index.uid).get_settings()
+    except MeilisearchError:  # no such index yet
+        return False
+    declared = {str(name) for name in index.settings.filterable_attributes or []}
+    return bool(declared - {str(name) for name in live.filterable_attributes or []})
 
 
 async def pause(stop: asyncio.Event, seconds: float) -> None:

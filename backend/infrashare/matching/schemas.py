@@ -22,6 +22,11 @@ class AssetHit(BaseModel):
 class AssetSearchResult(BaseModel):
     hits: list[AssetHit]
     total: int = Field(description="Assets (not route segments) matching, among those you may see")
+    total_exact: bool = Field(
+        default=True,
+        description="False for geo searches (radius, box, polygon, distance sort): `total` and the facet"
+        " counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell",
+    )
     page: int
     per_page: int
     facets: dict[str, dict[str, int]] = Field(

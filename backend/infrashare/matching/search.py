@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts.models import OrganisationKind
 from infrashare.accounts.principal import Principal
 from infrashare.assets.models import Asset, AssetStatus
-from infrashare.assets.search import ASSETS_INDEX, ready_day
+from infrashare.assets.search import ASSETS_INDEX, ONE_PER_ASSET, ready_day
 from infrashare.assets.service import to_read
 from infrashare.assets.visibility import GRID_DEGREES, Viewer, present, viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
@@ -119,7 +119,14 @@ def index_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozense
     if query.ready_by:
         filters.append(f"ready_day <= {ready_day(query.ready_by)}")
     filters.extend(_geo_filters(query))
+    if not is_geo(query):
+        filters.append(ONE_PER_ASSET)
     return " AND ".join(f"({part})" for part in filters)
+
+
+def is_geo(query: AssetQuery) -> bool:
+    """Whether the search looks at where documents are (so every cell of a route counts)."""
+    return bool(_geo_filters(query)) or (query.sort == "distance" and query.near is not None)
 
 
 def _sort(query: AssetQuery) -> list[str] | None:
@@ -149,16 +156,24 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
 
 
 def index_search(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> dict[str, Any]:
-    """The Meilisearch search the API sends for this query and caller (also what bench/search.py times)."""
-    return {
+    """The Meilisearch search the API sends for this query and caller (also what bench/search.py times).
+
+    A geo search sees every cell of a route, so it asks for one hit per asset (``distinct``);
+    counting those exhaustively costs several times the search itself, so its total is
+    Meilisearch's estimate (``offset``/``limit``). Other searches have one document per asset
+    and an exact total (``page``/``hits_per_page``).
+    """
+    search: dict[str, Any] = {
         "query": query.text or None,
         "filter": index_filter(query, viewer, jurisdiction_roots),
         "facets": FACETS,
         "sort": _sort(query),
-        "page": query.page,
-        "hits_per_page": query.per_page,
         "attributes_to_retrieve": ["asset_id"],
     }
+    if is_geo(query):
+        offset = (query.page - 1) * query.per_page
+        return search | {"distinct": "asset_id", "offset": offset, "limit": query.per_page}
+    return search | {"page": query.page, "hits_per_page": query.per_page}
 
 
 async def _from_index(
@@ -170,9 +185,16 @@ async def _from_index(
     facets: dict[str, dict[str, int]] = {
         name: dict(values) for name, values in (result.facet_distribution or {}).items()
     }
-    total = result.total_hits if result.total_hits is not None else len(hits)
+    exact = result.total_hits is not None
+    total = result.total_hits if exact else result.estimated_total_hits
     return AssetSearchResult(
-        hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets, degraded=False
+        hits=hits,
+        total=total if total is not None else len(hits),
+        total_exact=exact,
+        page=query.page,
+        per_page=query.per_page,
+        facets=facets,
+        degraded=False,
     )
 
 

@@ -18,7 +18,7 @@ from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import AssetRead
-from infrashare.assets.search import ASSETS_INDEX
+from infrashare.assets.search import ASSETS_INDEX, ONE_PER_ASSET
 from infrashare.assets.service import to_read
 from infrashare.assets.visibility import viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
@@ -130,7 +130,7 @@ async def _text_scores(client: SearchEngine | None, need: Need, asset_ids: list[
     try:
         result = await client.searchable(ASSETS_INDEX.uid).search(
             need.title,
-            filter=f"asset_id IN [{ids}]",
+            filter=f"asset_id IN [{ids}] AND {ONE_PER_ASSET}",
             limit=len(asset_ids),
             show_ranking_score=True,
             attributes_to_retrieve=["asset_id"],

@@ -1511,6 +1511,11 @@ export interface components {
             per_page: number;
             /** @description Assets (not route segments) matching, among those you may see */
             total: number;
+            /**
+             * @description False for geo searches (radius, box, polygon, distance sort): `total` and the facet counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell
+             * @default true
+             */
+            total_exact: boolean;
         };
         /**
          * AssetStatus

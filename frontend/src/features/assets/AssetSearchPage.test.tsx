@@ -18,6 +18,7 @@ function searchApi(result: Record<string, unknown>) {
       json({
         hits: [{ asset: asset(), distance_m: null }],
         total: 1,
+        total_exact: true,
         page: 1,
         per_page: 50,
         facets: { kind: { tower: 12, duct: 3 }, status: { available: 15 }, owner_industry: { telecom: 15 }, district_code: { "440305": 15 } },
@@ -65,6 +66,12 @@ describe("AssetSearchPage", () => {
     vi.stubGlobal("fetch", searchApi({ degraded: true, facets: {} }).fetch);
     renderSignedIn(<AssetSearchPage />, { route: "/assets", path: "/assets" });
     expect(await screen.findByText(/搜索服务暂不可用/)).toBeInTheDocument();
+  });
+
+  it("says a map search's count is an estimate", async () => {
+    vi.stubGlobal("fetch", searchApi({ total: 2084, total_exact: false }).fetch);
+    renderSignedIn(<AssetSearchPage />, { route: "/assets?near=114.05,22.55&radius_m=1500", path: "/assets" });
+    expect(await screen.findByText("约找到 2084 项资源（按地图范围搜索时为估算）")).toBeInTheDocument();
   });
 
   it("offers import and creation to operators only", async () => {

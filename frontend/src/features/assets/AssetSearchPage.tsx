@@ -262,7 +262,9 @@ export default function AssetSearchPage() {
             })}
             title={() => (
               <Typography.Text strong aria-live="polite">
-                {t("assets.found", { count: result?.total ?? 0 })}
+                {t(result?.total_exact === false ? "assets.foundAbout" : "assets.found", {
+                  count: result?.total ?? 0,
+                })}
               </Typography.Text>
             )}
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("assets.noResults")} /> }}
