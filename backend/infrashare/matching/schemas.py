@@ -25,7 +25,8 @@ class AssetSearchResult(BaseModel):
     total_exact: bool = Field(
         default=True,
         description="False for geo searches (radius, box, polygon, distance sort): `total` and the facet"
-        " counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell",
+        " counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell; also"
+        " False when a degraded search stopped at the first 2,000 rows",
     )
     page: int
     per_page: int

@@ -33,6 +33,7 @@ from infrashare.regions.service import descendant_codes
 FACETS = ["kind", "status", "owner_industry", "district_code", "visibility"]
 # Documents sit on the ~1 km grid: a cell's centre is at most this far from what it stands for.
 GRID_SLACK_M = 800
+DATABASE_ROWS = 2000  # what a degraded search reads at most
 SEEN_BY = {
     OrganisationKind.OPERATOR: ("public", "operators"),
     OrganisationKind.REGULATOR: ("public", "regulators"),
@@ -59,6 +60,7 @@ class AssetQuery:
     sort: SortOrder = "relevance"
     page: int = 1
     per_page: int = 20
+    facets: bool = True  # matching needs the hits only
 
 
 def filter_list(values: Sequence[object]) -> str:
@@ -166,7 +168,7 @@ def index_search(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozense
     search: dict[str, Any] = {
         "query": query.text or None,
         "filter": index_filter(query, viewer, jurisdiction_roots),
-        "facets": FACETS,
+        "facets": FACETS if query.facets else None,
         "sort": _sort(query),
         "attributes_to_retrieve": ["asset_id"],
     }
@@ -224,7 +226,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
             Asset.min_lat <= max_lat,
         )
     order = Asset.capacity_free.desc() if query.sort == "free_capacity" else Asset.name
-    rows = (await db.scalars(sql.order_by(order, Asset.id).limit(2000))).all()
+    rows = (await db.scalars(sql.order_by(order, Asset.id).limit(DATABASE_ROWS))).all()
     hits = [hit for asset in rows if (hit := _hit(viewer, asset, query))]
     if query.near and query.radius_m:
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + GRID_SLACK_M]
@@ -234,6 +236,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
     return AssetSearchResult(
         hits=hits[start : start + query.per_page],
         total=len(hits),
+        total_exact=len(rows) < DATABASE_ROWS,
         page=query.page,
         per_page=query.per_page,
         facets={},

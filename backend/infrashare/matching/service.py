@@ -58,11 +58,12 @@ def candidate_query(need: Need, per_page: int) -> AssetQuery:
             radius_m=reach,
             sort="distance",
             per_page=per_page,
+            facets=False,
         )
     pad_lat = (reach + GRID_SLACK_M) / METRES_PER_DEGREE
     pad_lon = pad_lat / max(0.1, math.cos(math.radians(need.lat)))
     box = (need.min_lon - pad_lon, need.min_lat - pad_lat, need.max_lon + pad_lon, need.max_lat + pad_lat)
-    return AssetQuery(kinds=kinds, statuses=statuses, min_free=1, bbox=box, per_page=per_page)
+    return AssetQuery(kinds=kinds, statuses=statuses, min_free=1, bbox=box, per_page=per_page, facets=False)
 
 
 def _readiness(asset: AssetRead, needed_by: date) -> ScoreFactor:

@@ -1512,7 +1512,7 @@ export interface components {
             /** @description Assets (not route segments) matching, among those you may see */
             total: number;
             /**
-             * @description False for geo searches (radius, box, polygon, distance sort): `total` and the facet counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell
+             * @description False for geo searches (radius, box, polygon, distance sort): `total` and the facet counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell; also False when a degraded search stopped at the first 2,000 rows
              * @default true
              */
             total_exact: boolean;
