@@ -158,15 +158,15 @@ def _background_jobs(
     """The embedded default drains the outbox in-process; production runs `infrashare worker`."""
     if not settings.run_worker:
         return []
-    jobs = [
-        ("webhooks", WebhookSender(app.state.db).run(stop)),
-        ("reverse-matching", ReverseMatcher(app.state.db).run(stop)),
-    ]
+    jobs = [("webhooks", WebhookSender(app.state.db).run(stop))]
+    busy = None
     if app.state.search is not None:
         indexer = Indexer(
             app.state.db, app.state.search, SEARCH_INDEXES, rebuild_empty=settings.search_rebuild_empty
         )
         jobs.append(("indexer", indexer.run(stop)))
+        busy = indexer.busy
+    jobs.append(("reverse-matching", ReverseMatcher(app.state.db, search_busy=busy).run(stop)))
     return jobs
 
 

@@ -162,11 +162,12 @@ def worker() -> None:
             loop.add_signal_handler(signum, stop.set)
         database, client = open_database(settings.resolved_database_url), search_client(settings)
         assert client is not None
+        indexer = Indexer(database, client, SEARCH_INDEXES)
         try:
             await asyncio.gather(
-                Indexer(database, client, SEARCH_INDEXES).run(stop),
+                indexer.run(stop),
                 WebhookSender(database).run(stop),
-                ReverseMatcher(database).run(stop),
+                ReverseMatcher(database, search_busy=indexer.busy).run(stop),
             )
         finally:
             await client.aclose()

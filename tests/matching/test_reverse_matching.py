@@ -177,3 +177,30 @@ async def test_an_import_is_matched_in_batches_not_row_by_row(settings: Settings
             assert await session.scalar(query) == 40
         await actors.use(MOBILE)
         assert len(await match_notifications(client, need["id"])) == 40
+
+
+async def test_matching_waits_while_the_indexer_is_busy_then_catches_up(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"run_worker": False}))
+    async with AsyncTestClient(app, base_url="http://127.0.0.1") as client:
+        actors = Actors(client)
+        need = await published_need(actors, title="索引优先", quantity=1)
+        await actors.use(TOWER)
+        await create(
+            client, "tower", geometry={"type": "Point", "coordinates": offset(150)}, external_id="Q-1"
+        )
+        database: Database = app.state.db
+        busy, stop = asyncio.Event(), asyncio.Event()
+        busy.set()
+        running = asyncio.create_task(ReverseMatcher(database, search_busy=busy).run(stop, idle_seconds=0.05))
+        try:
+            await asyncio.sleep(1.0)
+            await actors.use(MOBILE)
+            assert await match_notifications(client, need["id"]) == []  # deferred to the indexer
+            busy.clear()
+            deadline = time.monotonic() + 20
+            while not await match_notifications(client, need["id"]):
+                assert time.monotonic() < deadline, "matching never caught up"
+                await asyncio.sleep(0.1)
+        finally:
+            stop.set()
+            await running

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,12 +132,18 @@ class Indexer:
     batch_size: int = 5000
     pipeline: int = 4  # batches claimed at once and added to Meilisearch in one task
     rebuild_empty: bool = True
+    # Set while a batch is in flight, so work sharing these CPUs (reverse matching) can wait.
+    busy: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def drain_once(self) -> int:
         """Handles one batch per index; returns how many outbox messages it settled."""
         handled = 0
         for index in self.indexes:
-            handled += await self._drain(index)
+            self.busy.set()
+            try:
+                handled += await self._drain(index)
+            finally:
+                self.busy.clear()
         return handled
 
     async def _drain(self, index: SearchIndex) -> int:

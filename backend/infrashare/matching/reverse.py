@@ -56,6 +56,7 @@ from infrashare.webhooks.service import emit
 logger = structlog.get_logger("infrashare.matching")
 EVENT = "match.new"
 TITLE = "新的匹配资产 New match for your need"
+MAX_DEFER = 30.0  # seconds reverse matching waits for a busy indexer before taking a batch
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,9 @@ class ReverseMatcher:
 
     database: Database
     batch_size: int = 500
+    # The indexer's ``busy``: search freshness comes first, since both compete for the same CPUs
+    # and a notification seconds later costs nobody. Deferred at most MAX_DEFER at a time.
+    search_busy: asyncio.Event | None = None
 
     async def match_once(self) -> int:
         """Handles one batch; returns how many outbox messages it settled."""
@@ -300,7 +304,13 @@ class ReverseMatcher:
             await session.commit()
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
+        deferred = 0.0
         while not stop.is_set():
+            if self.search_busy is not None and self.search_busy.is_set() and deferred < MAX_DEFER:
+                await pause(stop, 0.1)
+                deferred += 0.1
+                continue
+            deferred = 0.0
             try:
                 busy = await self.match_once()
             except Exception:  # a bad batch is claimed again later; the loop must go on
