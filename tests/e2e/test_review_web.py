@@ -56,6 +56,7 @@ def test_review_regulator_publishes_one_returns_one_with_a_reason_and_sees_stati
     # Return the next with a reason; the reason is required.
     _row(page, titles[1]).get_by_role("button", name=re.compile("^退回")).click()
     dialog = page.get_by_role("dialog", name=re.compile("退回需求"))
+    expect(page.locator(".ant-zoom-appear, .ant-zoom-enter")).to_have_count(0)  # the dialog has settled
     dialog.get_by_role("button", name="退回").click()
     expect(dialog).to_contain_text("请填写退回理由")
     dialog.get_by_label("退回理由").fill("请补充需求位置的坐标和半径（端到端测试）。")

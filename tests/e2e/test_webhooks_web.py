@@ -59,8 +59,11 @@ def test_webhooks_admin_subscribes_pings_and_sees_the_delivery(
     dialog = page.get_by_role("dialog", name="新建订阅")
     dialog.get_by_label("接收地址").fill("http://gis.example.com/hook")
     expect(page.locator(".ant-zoom-appear, .ant-zoom-enter")).to_have_count(0)  # the dialog has settled
-    dialog.get_by_role("checkbox", name=re.compile("request.received")).check()
-    dialog.get_by_role("checkbox", name=re.compile("^ping")).check()
+    for event in ("request.received", "^ping"):
+        # click, then wait for React to tick it: check() looks once, too soon on a loaded machine
+        box = dialog.get_by_role("checkbox", name=re.compile(event))
+        box.click()
+        expect(box).to_be_checked()
     dialog.get_by_role("button", name="订阅", exact=True).click()
     # The API refuses plain http off this machine, and says so on the field.
     url_item = dialog.locator(".ant-form-item").filter(has=page.get_by_label("接收地址"))
