@@ -7,7 +7,8 @@ import csv
 import io
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -156,17 +157,24 @@ class StatementCounter:
         self.count += 1
 
 
-async def test_an_import_is_matched_in_batches_not_row_by_row(settings: Settings) -> None:
+@asynccontextmanager
+async def need_without_worker(settings: Settings, title: str) -> AsyncIterator[tuple[Database, Actors, Any]]:
+    """An app that runs no matcher of its own, a published need, and the tower company signed in."""
     app = create_app(settings.model_copy(update={"run_worker": False}))
     async with AsyncTestClient(app, base_url="http://127.0.0.1") as client:
         actors = Actors(client)
-        need = await published_need(actors, title="批量导入匹配", quantity=1)
+        need = await published_need(actors, title=title, quantity=1)
         await actors.use(TOWER)
+        yield app.state.db, actors, need
+
+
+async def test_an_import_is_matched_in_batches_not_row_by_row(settings: Settings) -> None:
+    async with need_without_worker(settings, "批量导入匹配") as (database, actors, need):
+        client = actors.client
         imported = await client.post(
             "/api/v1/assets/imports", content=towers_csv(40, 360), headers={"Content-Type": "text/csv"}
         )
         assert imported.status_code == 200, imported.text
-        database: Database = app.state.db
         matcher = ReverseMatcher(database, batch_size=500)
         with StatementCounter(database) as statements:
             assert await matcher.match_once() == 400
@@ -180,15 +188,11 @@ async def test_an_import_is_matched_in_batches_not_row_by_row(settings: Settings
 
 
 async def test_matching_waits_while_the_indexer_is_busy_then_catches_up(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"run_worker": False}))
-    async with AsyncTestClient(app, base_url="http://127.0.0.1") as client:
-        actors = Actors(client)
-        need = await published_need(actors, title="索引优先", quantity=1)
-        await actors.use(TOWER)
+    async with need_without_worker(settings, "索引优先") as (database, actors, need):
+        client = actors.client
         await create(
             client, "tower", geometry={"type": "Point", "coordinates": offset(150)}, external_id="Q-1"
         )
-        database: Database = app.state.db
         busy, stop = asyncio.Event(), asyncio.Event()
         busy.set()
         running = asyncio.create_task(ReverseMatcher(database, search_busy=busy).run(stop, idle_seconds=0.05))
