@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.assets.imports import Outcome, upsert_assets
 from infrashare.assets.schemas import AssetCreate
 from infrashare.assets.service import check_rules, content_of, region_points
+from infrashare.assets.upsert import Outcome, upsert_assets
 from infrashare.audit.service import Actor
 from infrashare.core.settings import PROJECT_ROOT
 
