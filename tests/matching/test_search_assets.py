@@ -91,10 +91,10 @@ async def test_a_route_is_found_near_its_middle_not_only_its_first_point(client:
     by_id = {hit["asset"]["id"]: hit for hit in found["hits"]}
     assert duct["id"] in by_id and tower["id"] not in by_id
     assert by_id[duct["id"]]["distance_m"] < 500  # distance to the line, not to its first vertex
-    # The route is several documents (one per ~1 km cell), yet one hit, in geo and text searches.
+    # The route passes through several ~1 km cells, yet it is one hit, counted once.
     assert len(coarse_cells(duct["geometry"])) > 1
     assert [hit["asset"]["id"] for hit in found["hits"]].count(duct["id"]) == 1
-    assert found["total_exact"] is False  # a geo search's total is Meilisearch's estimate
+    assert found["total"] == 1 and found["total_exact"] is True
     by_name = await search(client, q="科苑路管道")
     assert [hit["asset"]["id"] for hit in by_name["hits"]] == [duct["id"]]
     assert by_name["total"] == 1 and by_name["total_exact"] is True
@@ -168,3 +168,40 @@ async def test_search_answers_from_the_database_when_meilisearch_is_down(setting
         assert tower["id"] in {hit["asset"]["id"] for hit in boxed["hits"]}
         elsewhere = await search(client, q="降级模式", bbox="114.10,22.60,114.20,22.70", kind="tower")
         assert elsewhere["hits"] == [] and elsewhere["total"] == 0
+
+
+async def test_nearest_first_pages_in_order_with_an_exact_total_and_facets(client: Client) -> None:
+    """Distance sorting counts growing rings, then orders what the page needs: every page must
+    continue the previous one, and a long route counts once in the total and the facets."""
+    await sign_in(client, "admin@tower.example")
+    lon, lat, km = 114.45, 22.60, 1 / 102.8  # 大鹏, away from other tests; degrees of longitude per km
+    towers = [
+        await create(
+            client,
+            "tower",
+            name=f"远郊铁塔{n}",
+            external_id=f"RING-{n}",
+            region_code="440307",
+            geometry={"type": "Point", "coordinates": [lon + distance * km, lat]},
+        )
+        for n, distance in enumerate([0.2, 1.5, 3.0, 6.0, 11.0, 30.0])  # the last is out of reach
+    ]
+    duct = await create(  # ~40 km east–west, 4.4 km north of the origin at its nearest
+        client,
+        "duct",
+        name="远郊管道",
+        external_id="RING-D",
+        region_code="440307",
+        geometry={"type": "LineString", "coordinates": [[114.25, 22.64], [114.65, 22.64]]},
+    )
+    await settle(client, {asset["id"] for asset in [*towers, duct]})
+    pages = [
+        await search(client, near=f"{lon},{lat}", radius_m=15_000, sort="distance", per_page=2, page=page)
+        for page in (1, 2, 3, 4)
+    ]
+    order = [hit["asset"]["id"] for page in pages for hit in page["hits"]]
+    expected = [towers[0], towers[1], towers[2], duct, towers[3], towers[4]]
+    assert order == [asset["id"] for asset in expected]
+    assert [page["total"] for page in pages] == [6] * 4 and all(page["total_exact"] for page in pages)
+    assert pages[0]["facets"]["kind"] == {"tower": 5, "duct": 1}
+    assert 4_300 < pages[1]["hits"][1]["distance_m"] < 4_600  # to the line, not to its ends

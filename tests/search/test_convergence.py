@@ -71,7 +71,7 @@ async def _expected(database: Database) -> dict[str, Document]:
     async with database.reader() as session:
         async for keys in all_asset_ids(session):
             for docs in (await load_assets(session, keys)).values():
-                documents |= {doc["doc_id"]: doc for doc in docs}
+                documents |= {doc["asset_id"]: doc for doc in docs}
     return documents
 
 
@@ -80,7 +80,7 @@ async def _indexed(client: AsyncClient) -> dict[str, Document]:
     offset = 0
     while True:
         page = await client.index(ASSETS_INDEX.uid).get_documents(offset=offset, limit=1000)
-        documents |= {doc["doc_id"]: doc for doc in page.results}
+        documents |= {doc["asset_id"]: doc for doc in page.results}
         offset += len(page.results)
         if not page.results or offset >= page.total:
             return documents
@@ -113,7 +113,7 @@ async def test_meilisearch_killed_during_a_burst_of_writes_and_the_index_equals_
         expected, indexed = await _expected(database), await _indexed(client)
         assert len(expected) > WRITES
         assert indexed.keys() == expected.keys()
-        differing = [doc_id for doc_id, doc in expected.items() if indexed[doc_id] != doc]
+        differing = [key for key, doc in expected.items() if indexed[key] != doc]
         assert differing == []
     finally:
         stop.set()

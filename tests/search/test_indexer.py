@@ -189,16 +189,17 @@ async def test_an_index_rebuilt_at_start_is_never_searched_half_built(
 async def test_an_index_built_before_a_field_existed_is_rebuilt_at_start(
     database_url: str, private_meilisearch: MeilisearchProcess
 ) -> None:
-    """Documents indexed by an older release lack a new filterable field (here ``cell_index``);
+    """An older release indexed one document per route cell (``doc_id``) without ``cells``;
     searches filtering on it would find nothing, so the indexer rebuilds such an index at start."""
     older_settings = ASSETS_INDEX.settings.model_copy(
         update={
             "filterable_attributes": [
-                name for name in ASSETS_INDEX.settings.filterable_attributes or [] if name != "cell_index"
+                "doc_id",
+                *(name for name in ASSETS_INDEX.settings.filterable_attributes or [] if name != "cells"),
             ]
         }
     )
-    older = replace(ASSETS_INDEX, settings=older_settings)
+    older = replace(ASSETS_INDEX, settings=older_settings, primary_key="doc_id")
     database = open_database(database_url)
     engine = SearchEngine(AsyncClient(private_meilisearch.url, private_meilisearch.master_key), "old_")
     try:
@@ -209,7 +210,10 @@ async def test_an_index_built_before_a_field_existed_is_rebuilt_at_start(
             documents = await ASSETS_INDEX.load(db, keys)
         await ensure_index(engine, older)
         without_field = {
-            key: [{name: value for name, value in doc.items() if name != "cell_index"} for doc in docs]
+            key: [
+                {name: value for name, value in doc.items() if name != "cells"} | {"doc_id": f"{key}-0"}
+                for doc in docs
+            ]
             for key, docs in documents.items()
         }
         await push(engine, older, older.uid, without_field)
@@ -218,6 +222,7 @@ async def test_an_index_built_before_a_field_existed_is_rebuilt_at_start(
         await Indexer(database, engine, [ASSETS_INDEX])._prepare(asyncio.Event())
 
         assert not await lacks_fields(engine, ASSETS_INDEX)
+        assert (await engine.index(ASSETS_INDEX.uid).fetch_info()).primary_key == "asset_id"
         async with database.reader() as db:
             after = await search_assets(db, engine, operator, AssetQuery())
     finally:

@@ -2,12 +2,14 @@
 
 Location privacy decides the geo design. Non-owners see an asset on a ~1 km grid, and a radius
 filter is an oracle ("is it within r of here?") that trilateration would turn back into the
-exact spot — so every document's ``_geo`` is the *coarse* point. Routes (ducts, cables, space
-along a tunnel) become one document per ~1 km cell they pass through (``cell_index`` 0, 1, …),
-so geo filters and distance sorts see the whole route, not its first point. Geo searches ask for
-``distinct`` on ``asset_id``; every other search filters ``cell_index = 0``, one document per
-asset — distinct is not an index setting, since it made every search ~30x slower at 200,000
-assets. Exact distances are computed afterwards, from the geometry each caller may see.
+exact spot — so assets are indexed by the *grid cells* they touch, never by their exact spot.
+One document per asset lists in ``cells`` every 0.01° cell its geometry passes through (routes
+walked every 250 m, so a duct is found near its middle, not only near its first point), and the
+0.1° and 1° blocks those cells lie in, so that a large area is a short filter. Geo filters and
+distance sorts are built on those terms (matching/coverings.py); the index has no ``_geo`` —
+Meilisearch 1.21 rewrites its whole geo index on every batch (~2 s at 250,000 points) and reads
+it back on every geo search (~12 ms) — and exact distances are computed afterwards, from the
+geometry each caller may see.
 
 Street addresses are not indexed: they are withheld from non-owners, and a text match on them
 would leak them just the same.
@@ -23,19 +25,18 @@ from datetime import date
 from typing import Any
 
 from meilisearch_python_sdk.models.settings import MeilisearchSettings, Pagination
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only
 
 from infrashare.accounts.models import Organisation
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import haversine_m
-from infrashare.assets.visibility import snap
+from infrashare.assets.visibility import GRID_DEGREES, snap
 from infrashare.core.indexing import Document, SearchIndex
 from infrashare.regions.service import lineages
 
 ROUTE_STEP_M = 250.0
-ONE_PER_ASSET = "cell_index = 0"  # the filter that leaves one document per asset
+BLOCK_SIDES = (1, 10, 100)  # a level's block side, in grid cells: 0.01°, 0.1°, 1°
 BATCH = 1000
 EPOCH = date(1970, 1, 1)
 
@@ -89,6 +90,28 @@ def coarse_cells(geometry: dict[str, Any]) -> list[tuple[float, float]]:
     return list(cells)
 
 
+def grid_index(degrees: float) -> int:
+    """The cell of the ~1 km grid a longitude or latitude falls in (its centre is index × 0.01°)."""
+    return round(degrees / GRID_DEGREES)
+
+
+def cell_term(level: int, i: int, j: int) -> str:
+    """The filter value of the block at ``level`` with column ``i`` and row ``j``."""
+    return f"{level}:{i}:{j}"
+
+
+def cell_terms(geometry: dict[str, Any]) -> list[str]:
+    """The grid cells the geometry touches, then the coarser blocks they lie in."""
+    if geometry["type"] == "Point":  # most assets: one cell, one block of each size
+        i, j = grid_index(geometry["coordinates"][0]), grid_index(geometry["coordinates"][1])
+        return [cell_term(level, i // side, j // side) for level, side in enumerate(BLOCK_SIDES)]
+    cells = [(grid_index(lon), grid_index(lat)) for lon, lat in coarse_cells(geometry)]
+    terms = [cell_term(0, i, j) for i, j in cells]
+    for level, side in enumerate(BLOCK_SIDES[1:], start=1):
+        terms.extend(dict.fromkeys(cell_term(level, i // side, j // side) for i, j in cells))
+    return terms
+
+
 def district_of(lineage: list[str]) -> str | None:
     """The county-level division (区/县) in a lineage of codes: six digits, not ending in 00."""
     return next((code for code in lineage if len(code) == 6 and not code.endswith("00")), None)
@@ -98,8 +121,9 @@ def ready_day(value: date | None) -> int:
     return (value - EPOCH).days if value else 0
 
 
-# What a document is built from: a burst of 10,000 changes reads only these.
+# What a document is built from: a burst of 10,000 changes reads only these, as plain rows.
 DOCUMENT_COLUMNS = (
+    Asset.id,
     Asset.name,
     Asset.description,
     Asset.kind,
@@ -113,55 +137,52 @@ DOCUMENT_COLUMNS = (
     Asset.ready_date,
     Asset.visibility,
     Asset.geometry,
+    Organisation.id.label("owner_id"),
+    Organisation.name.label("owner_name"),
+    Organisation.industry.label("owner_industry"),
 )
 
 
-def asset_documents(asset: Asset, owner: Organisation, region_codes: list[str]) -> list[Document]:
-    base: dict[str, Any] = {
-        "asset_id": str(asset.id),
-        "name": asset.name,
-        "description": asset.description,
-        "kind": asset.kind.value,
-        "kind_label": KIND_LABELS[asset.kind],
-        "status": asset.status.value,
-        "owner_id": str(owner.id),
-        "owner_name": owner.name,
-        "owner_industry": owner.industry.value,
-        "industry_label": INDUSTRY_LABELS.get(owner.industry.value, ""),
-        "region_code": asset.region_code,
+def asset_document(row: Row[Any], region_codes: list[str]) -> Document:
+    """The document of one asset, from a row of ``DOCUMENT_COLUMNS``."""
+    industry = row.owner_industry.value
+    return {
+        "asset_id": str(row.id),
+        "name": row.name,
+        "description": row.description,
+        "kind": row.kind.value,
+        "kind_label": KIND_LABELS[row.kind],
+        "status": row.status.value,
+        "owner_id": str(row.owner_id),
+        "owner_name": row.owner_name,
+        "owner_industry": industry,
+        "industry_label": INDUSTRY_LABELS.get(industry, ""),
+        "region_code": row.region_code,
         "region_codes": region_codes,
         "district_code": district_of(region_codes),
-        "capacity_free": asset.capacity_free,
-        "capacity_total": asset.capacity_total,
-        "capacity_unit": asset.capacity_unit,
-        "power_kw": asset.power_kw or 0,
-        "power_guarantee": asset.power_guarantee,
-        "ready_day": ready_day(asset.ready_date),
-        "visibility": asset.visibility.value,
-        "geometry_type": asset.geometry["type"],
+        "capacity_free": row.capacity_free,
+        "capacity_total": row.capacity_total,
+        "capacity_unit": row.capacity_unit,
+        "power_kw": row.power_kw or 0,
+        "power_guarantee": row.power_guarantee,
+        "ready_day": ready_day(row.ready_date),
+        "visibility": row.visibility.value,
+        "geometry_type": row.geometry["type"],
+        "cells": cell_terms(row.geometry),
     }
-    cells = coarse_cells(asset.geometry)
-    return [
-        {**base, "doc_id": f"{asset.id}-{n}", "cell_index": n, "_geo": {"lat": lat, "lng": lon}}
-        for n, (lon, lat) in enumerate(cells)
-    ]
 
 
 async def load_assets(db: AsyncSession, keys: Sequence[str]) -> dict[str, list[Document]]:
+    connection = await db.connection()  # plain rows: no ORM bookkeeping for 10,000 of them
     rows = (
-        await db.execute(
-            select(Asset, Organisation)
+        await connection.execute(
+            select(*DOCUMENT_COLUMNS)
             .join(Organisation, Organisation.id == Asset.owner_organisation_id)
-            .where(Asset.id.in_([uuid.UUID(key) for key in keys]))
-            .options(load_only(*DOCUMENT_COLUMNS), load_only(Organisation.name, Organisation.industry))
+            .where(Asset.id.in_([uuid.UUID(key) for key in keys]), Asset.status != AssetStatus.RETIRED)
         )
     ).all()
-    chains = await lineages(db, {asset.region_code for asset, _ in rows})
-    found = {
-        str(asset.id): asset_documents(asset, owner, chains[asset.region_code])
-        for asset, owner in rows
-        if asset.status != AssetStatus.RETIRED
-    }
+    chains = await lineages(db, {row.region_code for row in rows})
+    found = {str(row.id): [asset_document(row, chains[row.region_code])] for row in rows}
     return {key: found.get(key, []) for key in keys}
 
 
@@ -180,14 +201,13 @@ async def all_asset_ids(db: AsyncSession) -> AsyncIterator[list[str]]:
 
 ASSETS_INDEX = SearchIndex(
     uid="assets",
-    primary_key="doc_id",
+    primary_key="asset_id",
     key_field="asset_id",
     settings=MeilisearchSettings(
         searchable_attributes=["name", "kind_label", "description", "owner_name", "industry_label"],
         filterable_attributes=[
             "asset_id",
-            "doc_id",
-            "cell_index",
+            "cells",
             "kind",
             "status",
             "owner_id",
@@ -200,9 +220,9 @@ ASSETS_INDEX = SearchIndex(
             "power_guarantee",
             "ready_day",
             "visibility",
-            "_geo",
         ],
-        sortable_attributes=["capacity_free", "power_kw", "ready_day", "_geo", "name"],
+        sortable_attributes=["capacity_free", "power_kw", "ready_day", "name"],
+        facet_search=False,  # nothing searches within facet values; it costs every batch
         synonyms=synonyms(),
         pagination=Pagination(max_total_hits=10_000),
     ),

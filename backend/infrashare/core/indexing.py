@@ -82,11 +82,14 @@ async def remove_stale(
     """Queues the deletion of what these keys no longer have (a route that moved, a retired
     asset) — only when a read finds any, so most changes cost no deletion task. The deletion is a
     filter, evaluated when Meilisearch runs it, after the additions queued before it."""
+    target = engine.index(uid)
+    if index.key_field == index.primary_key:  # one document per key: only keys with none are stale
+        gone = [key for key, docs in documents.items() if not docs]
+        return [(await target.delete_documents(gone)).task_uid] if gone else []
     keep = [str(document[index.primary_key]) for docs in documents.values() for document in docs]
     stale = f"{index.key_field} IN [{_quoted(list(documents))}]"
     if keep:
         stale += f" AND NOT {index.primary_key} IN [{_quoted(keep)}]"
-    target = engine.index(uid)
     found = await target.get_documents(filter=stale, limit=1, fields=[index.primary_key])
     if not found.total:
         return []
@@ -249,12 +252,16 @@ class Indexer:
 
 
 async def lacks_fields(engine: SearchEngine, index: SearchIndex) -> bool:
-    """Whether an existing index was built before some filterable field existed: its documents
-    lack that field, so filtering on it would silently find nothing until a rebuild."""
+    """Whether an existing index was built by an older release: with another primary key, or
+    before some filterable field existed — its documents lack that field, so filtering on it
+    would silently find nothing until a rebuild."""
     try:
         live = await engine.index(index.uid).get_settings()
+        info = await engine.index(index.uid).fetch_info()
     except MeilisearchError:  # no such index yet
         return False
+    if info.primary_key not in (None, index.primary_key):
+        return True
     declared = {str(name) for name in index.settings.filterable_attributes or []}
     return bool(declared - {str(name) for name in live.filterable_attributes or []})
 

@@ -8,32 +8,43 @@ other read path.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
+from meilisearch_python_sdk.index import AsyncIndex
+from meilisearch_python_sdk.models.search import SearchParams
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import OrganisationKind
 from infrashare.accounts.principal import Principal
 from infrashare.assets.models import Asset, AssetStatus
-from infrashare.assets.search import ASSETS_INDEX, ONE_PER_ASSET, ready_day
+from infrashare.assets.search import ASSETS_INDEX, ready_day
 from infrashare.assets.service import to_read
-from infrashare.assets.visibility import GRID_DEGREES, Viewer, present, viewer_for
+from infrashare.assets.visibility import Viewer, present, viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
-from infrashare.matching.geometry import Position, point_to_geometry_m, touches_polygon
+from infrashare.matching.coverings import Box, Reach, Ruler, covering
+from infrashare.matching.geometry import Position, geometry_distance_m, touches_polygon
 from infrashare.matching.schemas import AssetHit, AssetSearchResult, SortOrder
 from infrashare.regions.service import descendant_codes
 
-FACETS = ["kind", "status", "owner_industry", "district_code", "visibility"]
+# What the search screen offers to narrow by; each costs Meilisearch ~2 ms per few thousand hits.
+FACETS = ["kind", "status", "owner_industry", "district_code"]
 # Documents sit on the ~1 km grid: a cell's centre is at most this far from what it stands for.
 GRID_SLACK_M = 800
+A = TypeVar("A")
+B = TypeVar("B")
 DATABASE_ROWS = 2000  # what a degraded search reads at most
+MAX_TOTAL_HITS = 10_000  # the index's pagination limit: totals stop counting there
+FIRST_RING_M = 500
+SMALLEST_RING_M = 100  # the grid is ~1 km: a ring much smaller holds hardly anything
+RINGS = 8  # at most
 SEEN_BY = {
     OrganisationKind.OPERATOR: ("public", "operators"),
     OrganisationKind.REGULATOR: ("public", "regulators"),
@@ -55,12 +66,24 @@ class AssetQuery:
     ready_by: date | None = None
     bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
     near: Position | None = None  # lon, lat
+    along: dict[str, Any] | None = None  # a route: radius and distances from it, not from `near`
     radius_m: int | None = None
     polygon: list[Position] = field(default_factory=list)
     sort: SortOrder = "relevance"
     page: int = 1
     per_page: int = 20
     facets: bool = True  # matching needs the hits only
+
+    @property
+    def origin(self) -> dict[str, Any] | None:
+        """What the radius and distances are measured from."""
+        if self.along:
+            return self.along
+        return {"type": "Point", "coordinates": list(self.near)} if self.near else None
+
+    @property
+    def nearest_first(self) -> bool:
+        return self.sort == "distance" and self.origin is not None
 
 
 def filter_list(values: Sequence[object]) -> str:
@@ -78,19 +101,24 @@ def visibility_filter(viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str
     return " OR ".join(parts)
 
 
-def _geo_filters(query: AssetQuery) -> list[str]:
-    filters = []
-    if query.near and query.radius_m:
-        lon, lat = query.near
-        filters.append(f"_geoRadius({lat}, {lon}, {query.radius_m + GRID_SLACK_M})")
+def cells_filter(terms: list[str]) -> str:
+    return f"cells IN {filter_list(terms or ['none'])}"
+
+
+def reach_filter(origin: dict[str, Any], metres: float) -> str:
+    return cells_filter(covering(Reach(origin, metres)))
+
+
+def _box_filter(query: AssetQuery) -> list[str]:
     box = query.bbox or polygon_box(query.polygon)
-    if box:
-        pad = GRID_DEGREES / 2
-        min_lon, min_lat, max_lon, max_lat = box
-        filters.append(
-            f"_geoBoundingBox([{max_lat + pad}, {max_lon + pad}], [{min_lat - pad}, {min_lon - pad}])"
-        )
-    return filters
+    return [cells_filter(covering(Box.around(*box)))] if box else []
+
+
+def _radius_filter(query: AssetQuery) -> list[str]:
+    origin = query.origin
+    if origin is None or not query.radius_m:
+        return []
+    return [reach_filter(origin, query.radius_m + GRID_SLACK_M)]
 
 
 def polygon_box(ring: list[Position]) -> tuple[float, float, float, float] | None:
@@ -100,7 +128,8 @@ def polygon_box(ring: list[Position]) -> tuple[float, float, float, float] | Non
     return min(lons), min(lats), max(lons), max(lats)
 
 
-def index_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
+def attribute_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
+    """Everything but the radius: who may see what, the attributes asked for, the box."""
     filters = [visibility_filter(viewer, jurisdiction_roots)]
     statuses = query.statuses or tuple(s.value for s in AssetStatus if s != AssetStatus.RETIRED)
     filters.append(f"status IN {filter_list(statuses)}")
@@ -120,23 +149,16 @@ def index_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozense
         filters.append(f"power_guarantee = {str(query.power_guarantee).lower()}")
     if query.ready_by:
         filters.append(f"ready_day <= {ready_day(query.ready_by)}")
-    filters.extend(_geo_filters(query))
-    if not is_geo(query):
-        filters.append(ONE_PER_ASSET)
+    filters.extend(_box_filter(query))
     return " AND ".join(f"({part})" for part in filters)
 
 
-def is_geo(query: AssetQuery) -> bool:
-    """Whether the search looks at where documents are (so every cell of a route counts)."""
-    return bool(_geo_filters(query)) or (query.sort == "distance" and query.near is not None)
+def index_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
+    return " AND ".join([attribute_filter(query, viewer, jurisdiction_roots), *_radius_filter(query)])
 
 
 def _sort(query: AssetQuery) -> list[str] | None:
-    if query.sort == "distance" and query.near:
-        return [f"_geoPoint({query.near[1]}, {query.near[0]}):asc"]
-    if query.sort == "free_capacity":
-        return ["capacity_free:desc"]
-    return None
+    return ["capacity_free:desc"] if query.sort == "free_capacity" else None
 
 
 async def _assets_in_order(db: AsyncSession, viewer: Viewer, ids: list[str]) -> list[Asset]:
@@ -151,51 +173,128 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
     shown = present(viewer, asset).geometry
     if query.polygon and not touches_polygon(shown, query.polygon):
         return None
-    distance = point_to_geometry_m(query.near, shown) if query.near else None
+    origin = query.origin
+    distance = geometry_distance_m(origin, shown) if origin else None
     return AssetHit(
         asset=to_read(viewer, asset), distance_m=round(distance, 1) if distance is not None else None
     )
 
 
-def index_search(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> dict[str, Any]:
-    """The Meilisearch search the API sends for this query and caller (also what bench/search.py times).
+@dataclass(frozen=True)
+class IndexAnswer:
+    """A page of asset ids from Meilisearch, with the total and facets of the whole search."""
 
-    A geo search sees every cell of a route, so it asks for one hit per asset (``distinct``);
-    counting those exhaustively costs several times the search itself, so its total is
-    Meilisearch's estimate (``offset``/``limit``). Other searches have one document per asset
-    and an exact total (``page``/``hits_per_page``).
+    asset_ids: list[str]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+async def index_answer(
+    engine: SearchEngine, query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]
+) -> IndexAnswer:
+    """The Meilisearch side of a search (what bench/search.py times against the API).
+
+    One document per asset, so totals and facets are exact (up to ``MAX_TOTAL_HITS``). Facets
+    are the costly part; they are asked for alongside the page, not after it.
     """
-    search: dict[str, Any] = {
-        "query": query.text or None,
-        "filter": index_filter(query, viewer, jurisdiction_roots),
-        "facets": FACETS if query.facets else None,
-        "sort": _sort(query),
-        "attributes_to_retrieve": ["asset_id"],
-    }
-    if is_geo(query):
-        offset = (query.page - 1) * query.per_page
-        return search | {"distinct": "asset_id", "offset": offset, "limit": query.per_page}
-    return search | {"page": query.page, "hits_per_page": query.per_page}
+    index = engine.searchable(ASSETS_INDEX.uid)
+    where = index_filter(query, viewer, jurisdiction_roots)
+    if query.nearest_first:
+        paging = _nearest_first(engine, query, viewer, jurisdiction_roots, where)
+    else:
+        paging = _ranked(index, query, where)
+    if not query.facets:
+        ids, total = await paging
+        return IndexAnswer(ids, total, {})
+    page, facets = await _both(paging, _facet_counts(index, query, where))
+    return IndexAnswer(page[0], page[1], facets)
+
+
+async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    """Both at once; the first failure is raised (as the caller's degraded path expects)."""
+    a, b = await asyncio.gather(first, second, return_exceptions=True)
+    for outcome in (a, b):
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return a, b  # type: ignore[return-value]
+
+
+async def _ranked(index: AsyncIndex, query: AssetQuery, where: str) -> tuple[list[str], int]:
+    result = await index.search(
+        query.text or None,
+        filter=where,
+        sort=_sort(query),
+        page=query.page,
+        hits_per_page=query.per_page,
+        attributes_to_retrieve=["asset_id"],
+    )
+    return [hit["asset_id"] for hit in result.hits], result.total_hits or 0
+
+
+async def _facet_counts(index: AsyncIndex, query: AssetQuery, where: str) -> dict[str, dict[str, int]]:
+    result = await index.search(query.text or None, filter=where, facets=FACETS, hits_per_page=0, page=1)
+    return {name: dict(values) for name, values in (result.facet_distribution or {}).items()}
+
+
+def ring_radii(limit_m: float | None) -> list[float]:
+    """Distances to count candidates within, nearest first: halving from the search's radius
+    down to ~100 m (the page then comes from a ring holding not many more than it needs), or
+    growing from 500 m up to the width of the country when there is no radius."""
+    if limit_m is None:
+        return [FIRST_RING_M * 4**n for n in range(RINGS)]
+    radii = [limit_m / 2**n for n in range(1, RINGS + 1)]
+    return sorted(radius for radius in radii if radius >= SMALLEST_RING_M)
+
+
+async def _nearest_first(
+    engine: SearchEngine, query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str], where: str
+) -> tuple[list[str], int]:
+    """Sorting by distance, on the grid. Counts within growing rings (one multi-search, the
+    whole search's count last) say how far the page reaches; the candidates within that ring
+    are fetched with their cells and ordered here by their nearest cell, then free capacity."""
+    origin, wanted = query.origin, query.page * query.per_page
+    assert origin is not None
+    attributes = attribute_filter(query, viewer, jurisdiction_roots)
+    limit_m = query.radius_m + GRID_SLACK_M if query.radius_m else None
+    filters = [f"{attributes} AND {reach_filter(origin, radius)}" for radius in ring_radii(limit_m)]
+    filters.append(where)
+    name, text = engine.name(ASSETS_INDEX.uid), query.text or None
+    counted = await engine.client.multi_search(
+        [SearchParams(index_uid=name, query=text, filter=ring, hits_per_page=0, page=1) for ring in filters]
+    )
+    assert isinstance(counted, list)  # no federation: one result per search
+    counts = [result.total_hits or 0 for result in counted]
+    if wanted > MAX_TOTAL_HITS:
+        return [], counts[-1]
+    ring = next(n for n, count in enumerate(counts) if count >= wanted or n == len(counts) - 1)
+    fetched = await engine.index(ASSETS_INDEX.uid).search(
+        text,
+        filter=filters[ring],
+        limit=min(counts[ring], MAX_TOTAL_HITS),
+        attributes_to_retrieve=["asset_id", "cells", "capacity_free"],
+    )
+    ruler = Ruler.to(origin)  # assets in the same cell: the one with most room first
+
+    def nearest(hit: dict[str, Any]) -> tuple[float, int, str]:
+        return ruler.nearest_cell_m(hit["cells"]), -hit["capacity_free"], hit["asset_id"]
+
+    ordered = sorted(fetched.hits, key=nearest)
+    start = (query.page - 1) * query.per_page
+    return [hit["asset_id"] for hit in ordered[start : start + query.per_page]], counts[-1]
 
 
 async def _from_index(
     db: AsyncSession, client: SearchEngine, viewer: Viewer, roots: frozenset[str], query: AssetQuery
 ) -> AssetSearchResult:
-    result = await client.searchable(ASSETS_INDEX.uid).search(**index_search(query, viewer, roots))
-    assets = await _assets_in_order(db, viewer, [hit["asset_id"] for hit in result.hits])
-    hits = [hit for asset in assets if (hit := _hit(viewer, asset, query))]
-    facets: dict[str, dict[str, int]] = {
-        name: dict(values) for name, values in (result.facet_distribution or {}).items()
-    }
-    exact = result.total_hits is not None
-    total = result.total_hits if exact else result.estimated_total_hits
+    answer = await index_answer(client, query, viewer, roots)
+    assets = await _assets_in_order(db, viewer, answer.asset_ids)
     return AssetSearchResult(
-        hits=hits,
-        total=total if total is not None else len(hits),
-        total_exact=exact,
+        hits=[hit for asset in assets if (hit := _hit(viewer, asset, query))],
+        total=answer.total,
+        total_exact=answer.total < MAX_TOTAL_HITS,
         page=query.page,
         per_page=query.per_page,
-        facets=facets,
+        facets=answer.facets,
         degraded=False,
     )
 
@@ -216,9 +315,9 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
     if query.text:
         pattern = f"%{query.text.strip()}%"
         sql = sql.where(or_(Asset.name.like(pattern), Asset.description.like(pattern)))
-    box = query.bbox or polygon_box(query.polygon)
-    if box:
-        min_lon, min_lat, max_lon, max_lat = box
+    origin = query.origin
+    reach = Reach(origin, query.radius_m + GRID_SLACK_M).bounds() if origin and query.radius_m else None
+    for min_lon, min_lat, max_lon, max_lat in filter(None, (query.bbox or polygon_box(query.polygon), reach)):
         sql = sql.where(
             Asset.max_lon >= min_lon,
             Asset.min_lon <= max_lon,
@@ -228,9 +327,9 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
     order = Asset.capacity_free.desc() if query.sort == "free_capacity" else Asset.name
     rows = (await db.scalars(sql.order_by(order, Asset.id).limit(DATABASE_ROWS))).all()
     hits = [hit for asset in rows if (hit := _hit(viewer, asset, query))]
-    if query.near and query.radius_m:
+    if reach and query.radius_m:
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + GRID_SLACK_M]
-    if query.sort == "distance" and query.near:
+    if query.nearest_first:
         hits.sort(key=lambda hit: hit.distance_m or 0)
     start = (query.page - 1) * query.per_page
     return AssetSearchResult(

@@ -18,7 +18,7 @@ from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import AssetRead
-from infrashare.assets.search import ASSETS_INDEX, ONE_PER_ASSET
+from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import to_read
 from infrashare.assets.visibility import viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
@@ -31,6 +31,8 @@ from infrashare.needs.service import get_need
 
 WEIGHTS = {"distance": 0.35, "capacity": 0.25, "readiness": 0.2, "kind": 0.1, "text": 0.1}
 DEFAULT_REACH_M = 1000
+# Candidates scored per need: the nearest, and among equally near the roomiest (search.py).
+POOL = 100
 METRES_PER_DEGREE = 111_320.0
 LATE_TOLERANCE_DAYS = 180
 
@@ -45,25 +47,20 @@ def serving_statuses(need: Need) -> tuple[str, ...]:
 
 
 def candidate_query(need: Need, per_page: int) -> AssetQuery:
-    """The search that finds a need's candidates: wanted kinds, free capacity, within reach."""
+    """The search that finds a need's candidates: wanted kinds, free capacity, within reach of
+    its point or anywhere along its route, nearest first."""
     statuses = serving_statuses(need)
     kinds = tuple(kind.value for kind in need.wanted_kinds)
-    reach = reach_m(need)
-    if need.geometry["type"] == "Point":
-        return AssetQuery(
-            kinds=kinds,
-            statuses=statuses,
-            min_free=1,
-            near=(need.lon, need.lat),
-            radius_m=reach,
-            sort="distance",
-            per_page=per_page,
-            facets=False,
-        )
-    pad_lat = (reach + GRID_SLACK_M) / METRES_PER_DEGREE
-    pad_lon = pad_lat / max(0.1, math.cos(math.radians(need.lat)))
-    box = (need.min_lon - pad_lon, need.min_lat - pad_lat, need.max_lon + pad_lon, need.max_lat + pad_lat)
-    return AssetQuery(kinds=kinds, statuses=statuses, min_free=1, bbox=box, per_page=per_page, facets=False)
+    return AssetQuery(
+        kinds=kinds,
+        statuses=statuses,
+        min_free=1,
+        along=need.geometry,
+        radius_m=reach_m(need),
+        sort="distance",
+        per_page=per_page,
+        facets=False,
+    )
 
 
 def _readiness(asset: AssetRead, needed_by: date) -> ScoreFactor:
@@ -131,7 +128,7 @@ async def _text_scores(client: SearchEngine | None, need: Need, asset_ids: list[
     try:
         result = await client.searchable(ASSETS_INDEX.uid).search(
             need.title,
-            filter=f"asset_id IN [{ids}] AND {ONE_PER_ASSET}",
+            filter=f"asset_id IN [{ids}]",
             limit=len(asset_ids),
             show_ranking_score=True,
             attributes_to_retrieve=["asset_id"],
@@ -148,11 +145,11 @@ async def matches_for_need(
     db: AsyncSession, client: SearchEngine | None, principal: Principal, need_id: uuid.UUID, limit: int
 ) -> MatchList:
     need = (await get_need(db, principal, need_id)).need
-    found = await search_assets(db, client, principal, candidate_query(need, per_page=200))
+    found = await search_assets(db, client, principal, candidate_query(need, per_page=POOL))
     reach = reach_m(need)
     candidates = []
     for hit in found.hits:
-        distance = geometry_distance_m(need.geometry, hit.asset.geometry)
+        distance = hit.distance_m if hit.distance_m is not None else math.inf  # to the need's geometry
         slack = 0 if hit.asset.location_precision == "exact" else GRID_SLACK_M
         if distance <= reach + slack and hit.asset.owner_organisation_id != need.organisation_id:
             candidates.append((hit.asset, min(distance, reach)))
