@@ -111,6 +111,45 @@ async def test_outbox_survives_a_meilisearch_outage_and_the_index_converges(
         await database.dispose()
 
 
+async def test_a_commit_in_this_process_wakes_the_idle_indexer(
+    database_url: str, private_meilisearch: MeilisearchProcess
+) -> None:
+    """The embedded indexer polls every ``idle_seconds``; a commit with outbox messages in the
+    same process must not wait for the next poll."""
+    database = open_database(database_url)
+    engine = SearchEngine(AsyncClient(private_meilisearch.url, private_meilisearch.master_key))
+    stop = asyncio.Event()
+    indexer = Indexer(database, engine, [REGIONS_INDEX])
+    await reindex(database, engine, REGIONS_INDEX)
+    async with database.writer() as session:  # the rebuild covered whatever was pending
+        await session.execute(update(OutboxMessage).values(done_at=OutboxMessage.created_at))
+        await session.commit()
+    running = asyncio.create_task(indexer.run(stop, idle_seconds=120))
+    try:
+        for _ in range(600):  # once started, the task marks the index warming until it is ready
+            await asyncio.sleep(0.1)
+            if not engine.warming:
+                break
+        await asyncio.sleep(1)  # the loop has found nothing to do and sleeps for two minutes
+        async with database.writer() as session:
+            await session.execute(update(Region).where(Region.code == "440304").values(name="福田中心区"))
+            mark_changed(session, REGIONS_INDEX, "440304")
+            await session.commit()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            result = await engine.index("regions").search("", filter='code = "440304"')
+            if [hit["name"] for hit in result.hits] == ["福田中心区"]:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the commit did not wake the indexer")
+    finally:
+        stop.set()
+        await running
+        await engine.aclose()
+        await database.dispose()
+
+
 async def test_failed_attempts_are_recorded_with_back_off(
     database_url: str, private_meilisearch: MeilisearchProcess
 ) -> None:

@@ -9,7 +9,6 @@ replaying a message twice, or out of order, converges on the same index.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.db import Database, utc_now
-from infrashare.core.outbox import OutboxMessage, claim, enqueue, enqueue_many, mark_done, retry_later
+from infrashare.core.outbox import (
+    OutboxMessage,
+    claim,
+    enqueue,
+    enqueue_many,
+    mark_done,
+    news_of_commits,
+    retry_later,
+)
 from infrashare.core.search import IndexWarming, SearchEngine
 
 logger = structlog.get_logger("infrashare.indexer")
@@ -219,14 +226,18 @@ class Indexer:
     async def run(self, stop: asyncio.Event, idle_seconds: float = 0.3) -> None:
         """Drains until ``stop`` is set; errors are logged and retried, never fatal."""
         await self._prepare(stop)
-        while not stop.is_set():
-            try:
-                busy = await self.drain_once()
-            except Exception:  # the loop must survive anything: a dropped DB connection, a bug in one batch
-                logger.exception("indexer batch failed")
-                busy = 0
-            if not busy:
-                await pause(stop, idle_seconds)
+        with news_of_commits() as news:
+            while not stop.is_set():
+                news.clear()  # what commits while this batch runs is drained next, without a pause
+                try:
+                    busy = await self.drain_once()
+                except (
+                    Exception
+                ):  # the loop must survive anything: a dropped DB connection, a bug in one batch
+                    logger.exception("indexer batch failed")
+                    busy = 0
+                if not busy:
+                    await pause(stop, idle_seconds, news)
 
     async def _prepare(self, stop: asyncio.Event) -> None:
         """Creates missing indexes; an empty one (new, or its data lost) is rebuilt from the database.
@@ -266,10 +277,14 @@ async def lacks_fields(engine: SearchEngine, index: SearchIndex) -> bool:
     return bool(declared - {str(name) for name in live.filterable_attributes or []})
 
 
-async def pause(stop: asyncio.Event, seconds: float) -> None:
-    """Sleeps ``seconds`` or until ``stop`` is set, whichever comes first."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+async def pause(stop: asyncio.Event, seconds: float, news: asyncio.Event | None = None) -> None:
+    """Sleeps ``seconds`` or until ``stop`` (or ``news``) is set, whichever comes first."""
+    waits = [asyncio.ensure_future(event.wait()) for event in (stop, news) if event is not None]
+    try:
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) -> int:

@@ -8,13 +8,15 @@ loses anything, and a crash mid-batch just means the batch is claimed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from infrashare.core.db import Base, bulk_insert, utc_now
 
@@ -39,9 +41,38 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_pending", "topic", "done_at", "available_at"),)
 
 
+NEWS = "outbox_news"  # set in a session's info while its transaction holds new messages
+_listening: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(NEWS, False):
+        for loop, news in list(_listening):
+            loop.call_soon_threadsafe(news.set)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(NEWS, None)
+
+
+@contextmanager
+def news_of_commits() -> Iterator[asyncio.Event]:
+    """An event set whenever a transaction that added outbox messages commits in this process:
+    a consumer here starts at once instead of at its next poll (other processes still poll)."""
+    entry = (asyncio.get_running_loop(), asyncio.Event())
+    _listening.add(entry)
+    try:
+        yield entry[1]
+    finally:
+        _listening.discard(entry)
+
+
 def enqueue(db: AsyncSession, topic: str, key: object, payload: dict[str, Any] | None = None) -> None:
     """Adds a message to the caller's transaction (it is sent only if that commits)."""
     db.add(OutboxMessage(topic=topic, key=str(key), payload=payload))
+    db.info[NEWS] = True
 
 
 async def enqueue_many(db: AsyncSession, topic: str, keys: Iterable[object]) -> None:
@@ -52,6 +83,7 @@ async def enqueue_many(db: AsyncSession, topic: str, keys: Iterable[object]) -> 
         for key in keys
     ]
     await bulk_insert(db, cast(Table, OutboxMessage.__table__), rows)
+    db.info[NEWS] = True
 
 
 async def claim(db: AsyncSession, topics: Sequence[str], limit: int, now: datetime) -> list[OutboxMessage]:
