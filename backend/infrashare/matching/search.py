@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
 from meilisearch_python_sdk.index import AsyncIndex
 from meilisearch_python_sdk.models.search import SearchParams
@@ -38,8 +39,6 @@ from infrashare.regions.service import descendant_codes
 FACETS = ["kind", "status", "owner_industry", "district_code"]
 # Documents sit on the ~1 km grid: a cell's centre is at most this far from what it stands for.
 GRID_SLACK_M = 800
-A = TypeVar("A")
-B = TypeVar("B")
 DATABASE_ROWS = 2000  # what a degraded search reads at most
 MAX_TOTAL_HITS = 10_000  # the index's pagination limit: totals stop counting there
 FIRST_RING_M = 500
@@ -180,43 +179,46 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
     )
 
 
+ReadBack = Callable[[list[str]], Awaitable[list[Asset]]]
+
+
 @dataclass(frozen=True)
 class IndexAnswer:
-    """A page of asset ids from Meilisearch, with the total and facets of the whole search."""
+    """A page of asset ids from Meilisearch, with the total and facets of the whole search,
+    and the page's assets when the caller read them back."""
 
     asset_ids: list[str]
     total: int
     facets: dict[str, dict[str, int]]
+    assets: list[Asset] = field(default_factory=list)
 
 
 async def index_answer(
-    engine: SearchEngine, query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]
+    engine: SearchEngine,
+    query: AssetQuery,
+    viewer: Viewer,
+    jurisdiction_roots: frozenset[str],
+    read_back: ReadBack | None = None,
 ) -> IndexAnswer:
     """The Meilisearch side of a search (what bench/search.py times against the API).
 
     One document per asset, so totals and facets are exact (up to ``MAX_TOTAL_HITS``). Facets
-    are the costly part; they are asked for alongside the page, not after it.
+    are the costly part: Meilisearch counts them while the page is found and ``read_back``
+    (the API's read of the page from the database) runs.
     """
     index = engine.searchable(ASSETS_INDEX.uid)
     where = index_filter(query, viewer, jurisdiction_roots)
-    if query.nearest_first:
-        paging = _nearest_first(engine, query, viewer, jurisdiction_roots, where)
-    else:
-        paging = _ranked(index, query, where)
-    if not query.facets:
-        ids, total = await paging
-        return IndexAnswer(ids, total, {})
-    page, facets = await _both(paging, _facet_counts(index, query, where))
-    return IndexAnswer(page[0], page[1], facets)
-
-
-async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
-    """Both at once; the first failure is raised (as the caller's degraded path expects)."""
-    a, b = await asyncio.gather(first, second, return_exceptions=True)
-    for outcome in (a, b):
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return a, b  # type: ignore[return-value]
+    facets = asyncio.ensure_future(_facet_counts(index, query, where)) if query.facets else None
+    try:
+        if query.nearest_first:
+            ids, total = await _nearest_first(engine, query, viewer, jurisdiction_roots, where)
+        else:
+            ids, total = await _ranked(index, query, where)
+        assets = await read_back(ids) if read_back else []
+        return IndexAnswer(ids, total, await facets if facets else {}, assets)
+    finally:
+        if facets and not facets.done():  # the page failed: the degraded path takes over
+            facets.cancel()
 
 
 async def _ranked(index: AsyncIndex, query: AssetQuery, where: str) -> tuple[list[str], int]:
@@ -286,10 +288,9 @@ async def _nearest_first(
 async def _from_index(
     db: AsyncSession, client: SearchEngine, viewer: Viewer, roots: frozenset[str], query: AssetQuery
 ) -> AssetSearchResult:
-    answer = await index_answer(client, query, viewer, roots)
-    assets = await _assets_in_order(db, viewer, answer.asset_ids)
+    answer = await index_answer(client, query, viewer, roots, partial(_assets_in_order, db, viewer))
     return AssetSearchResult(
-        hits=[hit for asset in assets if (hit := _hit(viewer, asset, query))],
+        hits=[hit for asset in answer.assets if (hit := _hit(viewer, asset, query))],
         total=answer.total,
         total_exact=answer.total < MAX_TOTAL_HITS,
         page=query.page,
