@@ -52,6 +52,12 @@ async def test_openapi_documents_one_attribute_schema_per_kind(client: Client) -
         assert f"{name}Attributes" in schemas
 
 
+async def test_openapi_documents_the_import_body_as_csv_or_geojson(client: Client) -> None:
+    paths = (await client.get("/api/docs/openapi.json")).json()["paths"]
+    body = paths["/api/v1/assets/imports"]["post"]["requestBody"]
+    assert body["required"] is True and set(body["content"]) == {"text/csv", "application/geo+json"}
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
@@ -80,6 +83,22 @@ async def _filters(
 
 READ = requires("assets:read")
 WRITE = requires("assets:write")
+
+
+@dataclass
+class ImportOperation(Operation):
+    """The import's body is the file itself (the handler reads the raw bytes), so OpenAPI is
+    told here what it may be."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            description="The file: CSV with a header row (the template's columns), or a GeoJSON FeatureCollection",
+            content={
+                "text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+                "application/geo+json": OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT)),
+            },
+        )
 
 
 class AssetController(Controller):
@@ -230,6 +249,7 @@ class AssetController(Controller):
             f" written. Up to {imports.SYNC_MAX_ROWS:,} rows run in the request (200); larger uploads (or"
             " background=true) run as a job (202, poll Location). Unchanged rows are not written."
         ),
+        operation_class=ImportOperation,
         **WRITE,
     )
     async def import_assets(

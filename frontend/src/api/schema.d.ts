@@ -2718,7 +2718,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The file: CSV with a header row (the template's columns), or a GeoJSON FeatureCollection */
+        requestBody: {
+            content: {
+                "application/geo+json": Record<string, never>;
+                "text/csv": string;
+            };
+        };
         responses: {
             /** @description Document created, URL follows */
             201: {
