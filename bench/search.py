@@ -15,7 +15,8 @@
    the p95s.
 5. GET /api/v1/needs/{id}/matches for every published demo need; p50/p95.
 6. A burst of 10,000 updates (a re-import changing power_kw of 10,000 assets) and the lag from
-   the import's commit until Meilisearch answers all 10,000 with the new value.
+   the import's commit until Meilisearch answers all 10,000 with the new value; then a second
+   burst over the same assets (a live index, not one just rebuilt).
 
 Targets (issue 4): API p95 <= 1.5 x raw p95 and <= 50 ms; matches p95 <= 100 ms; lag <= 5 s.
 The server runs with the per-user rate limit raised: the bench is one user sending thousands.
@@ -70,7 +71,7 @@ from infrashare.matching.search import AssetQuery, index_answer  # noqa: E402
 SEED = 20261125
 UPDATES = 10_000
 UPLOAD_ROWS = 100_000
-MARK_KW = 77.7  # the power_kw the update burst sets; no generated asset has it before
+MARK_KW = (77.7, 88.8)  # the power_kw each update burst sets; no generated asset has it before
 DISTRICTS = {  # code: (name, lon, lat, places)
     "440303": ("罗湖", 114.1264, 22.5511, ["东门", "莲塘", "笋岗"]),
     "440304": ("福田", 114.0500, 22.5243, ["华强北", "香蜜湖", "车公庙", "梅林"]),
@@ -387,13 +388,13 @@ class Bench:
                     timings.values.append(elapsed)
         return timings
 
-    def lag(self, owner: httpx.Client, raw: httpx.Client) -> float:
+    def lag(self, owner: httpx.Client, raw: httpx.Client, mark_kw: float) -> float:
         """Seconds from the commit of 10,000 updates until Meilisearch shows all of them."""
         updates = min(UPDATES, self.assets)
-        body = {"filter": f"power_kw = {MARK_KW}", "hitsPerPage": 1, "page": 1}
+        body = {"filter": f"power_kw = {mark_kw}", "hitsPerPage": 1, "page": 1}
         path = f"/indexes/{ASSETS_INDEX.uid}/search"
         assert raw.post(path, json=body).json()["totalHits"] == 0
-        job = import_csv(owner, assets_csv(range(updates), power_kw=MARK_KW))
+        job = import_csv(owner, assets_csv(range(updates), power_kw=mark_kw))
         assert job["updated_count"] == updates, job
         committed = job["seen_at"]
         while raw.post(path, json=body).json()["totalHits"] < updates:
@@ -413,7 +414,10 @@ class Bench:
             direct_search = DirectSearch(engine, self.viewer(client), asyncio.new_event_loop())
             api, direct, shapes = self.searches(client, direct_search)
             matches = self.matches(client)
-            lag = self.lag(signed_in(live.url, "admin@tower.example"), raw)
+            owner = signed_in(live.url, "admin@tower.example")
+            # The first burst after a rebuild costs Meilisearch more (each document's first
+            # update since it was indexed); the second is what a live index sees.
+            lags = [self.lag(owner, raw, mark_kw) for mark_kw in MARK_KW]
         ratio = percentile(api.values, 0.95) / percentile(direct.values, 0.95)
         return [
             api.line("API search"),
@@ -421,7 +425,8 @@ class Bench:
             f"{'p95 ratio API / raw':<26} {ratio:.2f}  (target <= 1.5; API p95 target <= 50 ms)",
             *shapes,
             matches.line("matches (target p95 100)"),
-            f"{'lag after 10,000 updates':<26} {lag:.2f} s from commit to all searchable (target <= 5 s)",
+            f"{'lag after 10,000 updates':<26} {lags[0]:.2f} s from commit to all searchable (target <= 5 s);"
+            f" the next 10,000: {lags[1]:.2f} s",
         ]
 
 

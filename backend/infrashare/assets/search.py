@@ -212,7 +212,6 @@ ASSETS_INDEX = SearchIndex(
             "status",
             "owner_id",
             "owner_industry",
-            "region_code",
             "region_codes",
             "district_code",
             "capacity_free",

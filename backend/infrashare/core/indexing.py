@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.core.db import Database, utc_now
 from infrashare.core.outbox import (
     OutboxMessage,
-    claim,
+    claim_keys,
     enqueue,
     enqueue_many,
     mark_done,
     news_of_commits,
-    retry_later,
+    retry_ids_later,
 )
 from infrashare.core.search import IndexWarming, SearchEngine
 
@@ -161,29 +161,28 @@ class Indexer:
             return await self._drain_unlocked(index)
         # Look first with a reader: an idle indexer must not take the write lock every tick.
         async with self.database.reader() as peek:
-            if not await claim(peek, [index.topic], 1, utc_now()):
+            if not await claim_keys(peek, [index.topic], 1, utc_now()):
                 return 0
         async with self.database.writer() as session:
             now = utc_now()
-            messages = await claim(session, [index.topic], self.batch_size * self.pipeline, now)
-            if not messages:
+            claimed = await claim_keys(session, [index.topic], self.batch_size * self.pipeline, now)
+            if not claimed:
                 return 0
+            ids = [message_id for message_id, _ in claimed]
             try:
-                await wait_for(self.engine, await self._send(session, index, messages))
+                await wait_for(self.engine, await self._send(session, index, [key for _, key in claimed]))
             except SEARCH_FAILURES as exc:
                 logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
-                await retry_later(session, messages, repr(exc), now)
+                await retry_ids_later(session, ids, repr(exc), now)
                 await session.commit()
                 return 0
-            await mark_done(session, [message.id for message in messages], utc_now())
+            await mark_done(session, ids, utc_now())
             await session.commit()
-            return len(messages)
+            return len(ids)
 
-    async def _send(
-        self, session: AsyncSession, index: SearchIndex, messages: list[OutboxMessage]
-    ) -> list[int]:
-        """Queues the documents of these messages' keys, ``batch_size`` keys per Meilisearch task."""
-        keys = list(dict.fromkeys(message.key for message in messages))
+    async def _send(self, session: AsyncSession, index: SearchIndex, changed: list[str]) -> list[int]:
+        """Queues the documents of these keys, ``batch_size`` keys per read from the database."""
+        keys = list(dict.fromkeys(changed))
         chunks = [
             await index.load(session, keys[start : start + self.batch_size])
             for start in range(0, len(keys), self.batch_size)
@@ -202,26 +201,25 @@ class Indexer:
         and only then settled in a short write. (PostgreSQL keeps the row locks, so several
         indexers can share the outbox; on SQLite a second indexer would only repeat a push, which
         is harmless: documents are always rebuilt from the rows.)"""
-        now, messages = utc_now(), []
+        now, ids = utc_now(), []
         try:
             async with self.database.reader() as reader:
-                messages = await claim(reader, [index.topic], self.batch_size * self.pipeline, now)
-                if not messages:
+                claimed = await claim_keys(reader, [index.topic], self.batch_size * self.pipeline, now)
+                if not claimed:
                     return 0
-                tasks = await self._send(reader, index, messages)
+                ids = [message_id for message_id, _ in claimed]
+                tasks = await self._send(reader, index, [key for _, key in claimed])
             await wait_for(self.engine, tasks)
         except SEARCH_FAILURES as exc:
             logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
             async with self.database.writer() as session:
-                ids = [message.id for message in messages]
-                claimed = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
-                await retry_later(session, list(claimed.all()), repr(exc), now)
+                await retry_ids_later(session, ids, repr(exc), now)
                 await session.commit()
             return 0
         async with self.database.writer() as session:
-            await mark_done(session, [message.id for message in messages], utc_now())
+            await mark_done(session, ids, utc_now())
             await session.commit()
-        return len(messages)
+        return len(ids)
 
     async def run(self, stop: asyncio.Event, idle_seconds: float = 0.3) -> None:
         """Drains until ``stop`` is set; errors are logged and retried, never fatal."""

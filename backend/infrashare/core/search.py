@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.index import AsyncIndex
+from meilisearch_python_sdk.json_handler import OrjsonHandler
 
 from infrashare.core.settings import PROJECT_ROOT, Settings
 
@@ -73,7 +74,11 @@ def search_client(settings: Settings) -> SearchEngine | None:
     if not settings.meili_url:
         return None
     client = AsyncClient(
-        settings.meili_url, settings.meili_master_key or None, timeout=10, custom_headers=PLAIN_RESPONSES
+        settings.meili_url,
+        settings.meili_master_key or None,
+        timeout=10,
+        custom_headers=PLAIN_RESPONSES,
+        json_handler=OrjsonHandler(),  # a burst sends 10,000 documents: ~3x faster than json
     )
     return SearchEngine(client, settings.meili_index_prefix)
 
