@@ -177,7 +177,7 @@ async def session_principal(db: AsyncSession, token: str, now: datetime) -> Prin
         organisation_id=organisation.id,
         organisation_kind=organisation.kind,
         role=membership.role,
-        jurisdiction=frozenset(await jurisdiction_of(db, organisation.id)),
+        jurisdiction=await principal_jurisdiction(db, organisation),
         csrf_token=session.csrf_token,
         session_token_hash=session.token_hash,
     )
@@ -187,6 +187,14 @@ async def sign_out(db: AsyncSession, principal: Principal) -> None:
     if principal.session_token_hash:
         await db.execute(delete(WebSession).where(WebSession.token_hash == principal.session_token_hash))
         await record_event(db, principal.actor, "user.signed_out", "user", principal.user_id)
+
+
+async def principal_jurisdiction(db: AsyncSession, organisation: Organisation) -> frozenset[str]:
+    """What a caller of this organisation oversees: only regulators have a jurisdiction, so no
+    one else's request pays the query."""
+    if organisation.kind != OrganisationKind.REGULATOR:
+        return frozenset()
+    return frozenset(await jurisdiction_of(db, organisation.id))
 
 
 async def jurisdiction_of(db: AsyncSession, organisation_id: uuid.UUID) -> list[str]:

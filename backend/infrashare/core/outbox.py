@@ -9,6 +9,7 @@ loses anything, and a crash mid-batch just means the batch is claimed again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -49,7 +50,8 @@ _listening: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 def _committed(session: Session) -> None:
     if session.info.pop(NEWS, False):
         for loop, news in list(_listening):
-            loop.call_soon_threadsafe(news.set)
+            with contextlib.suppress(RuntimeError):  # a loop closed without leaving: nobody to wake
+                loop.call_soon_threadsafe(news.set)
 
 
 @event.listens_for(Session, "after_rollback")

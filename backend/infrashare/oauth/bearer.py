@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from infrashare.accounts.principal import Principal
-from infrashare.accounts.service import jurisdiction_of
+from infrashare.accounts.service import principal_jurisdiction
 from infrashare.core.db import utc_now
 from infrashare.core.errors import NotAuthenticated
 from infrashare.core.settings import Settings
@@ -82,7 +82,7 @@ async def token_principal(db: AsyncSession, settings: Settings, token: str) -> P
         organisation_id=organisation.id,
         organisation_kind=organisation.kind,
         role=role,
-        jurisdiction=frozenset(await jurisdiction_of(db, organisation.id)),
+        jurisdiction=await principal_jurisdiction(db, organisation),
         client_id=issued.client_id,
         scopes=frozenset(issued.scope.split()),
     )
