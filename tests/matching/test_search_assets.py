@@ -205,3 +205,6 @@ async def test_nearest_first_pages_in_order_with_an_exact_total_and_facets(clien
     assert [page["total"] for page in pages] == [6] * 4 and all(page["total_exact"] for page in pages)
     assert pages[0]["facets"]["kind"] == {"tower": 5, "duct": 1}
     assert 4_300 < pages[1]["hits"][1]["distance_m"] < 4_600  # to the line, not to its ends
+    # Without a radius the rings grow until the page is full: the tower 30 km out comes next.
+    unbounded = await search(client, near=f"{lon},{lat}", sort="distance", per_page=7)
+    assert [hit["asset"]["id"] for hit in unbounded["hits"]] == [a["id"] for a in [*expected, towers[5]]]

@@ -138,7 +138,12 @@ class Reach:
         widest = max(abs(lat) for _, lat in points) + lat_pad
         lon_pad = lat_pad / max(0.01, math.cos(math.radians(min(89.0, widest))))
         lons, lats = [lon for lon, _ in points], [lat for _, lat in points]
-        return min(lons) - lon_pad, min(lats) - lat_pad, max(lons) + lon_pad, max(lats) + lat_pad
+        return (
+            max(-180.0, min(lons) - lon_pad),
+            max(-90.0, min(lats) - lat_pad),
+            min(180.0, max(lons) + lon_pad),
+            min(90.0, max(lats) + lat_pad),
+        )
 
     def cells(self) -> tuple[int, int, int, int]:
         return Box.around(*self.bounds()).cells()

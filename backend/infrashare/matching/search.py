@@ -44,6 +44,7 @@ MAX_TOTAL_HITS = 10_000  # the index's pagination limit: totals stop counting th
 FIRST_RING_M = 500
 SMALLEST_RING_M = 100  # the grid is ~1 km: a ring much smaller holds hardly anything
 RINGS = 8  # at most
+UNBOUNDED_RINGS = 6  # 500 m × 4ⁿ: up to 512 km, a province
 SEEN_BY = {
     OrganisationKind.OPERATOR: ("public", "operators"),
     OrganisationKind.REGULATOR: ("public", "regulators"),
@@ -241,9 +242,9 @@ async def _facet_counts(index: AsyncIndex, query: AssetQuery, where: str) -> dic
 def ring_radii(limit_m: float | None) -> list[float]:
     """Distances to count candidates within, nearest first: halving from the search's radius
     down to ~100 m (the page then comes from a ring holding not many more than it needs), or
-    growing from 500 m up to the width of the country when there is no radius."""
+    growing from 500 m to 512 km when there is no radius (beyond that: everything)."""
     if limit_m is None:
-        return [FIRST_RING_M * 4**n for n in range(RINGS)]
+        return [FIRST_RING_M * 4**n for n in range(UNBOUNDED_RINGS)]
     radii = [limit_m / 2**n for n in range(1, RINGS + 1)]
     return sorted(radius for radius in radii if radius >= SMALLEST_RING_M)
 
