@@ -127,7 +127,7 @@ def test_the_dashboard_maps_shenzhen_districts(page: Page, screenshot: Screensho
     errors = fail_on_page_errors(page)
     sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
     expect(page.get_by_text(re.compile(r"\d+ 个区"))).to_be_visible()
-    expect(page.get_by_text("福田区")).to_be_visible()
+    expect(page.get_by_text("福田区", exact=True)).to_be_visible()
     expect(page.get_by_test_id("map").locator("canvas")).to_be_visible()
     screenshot("dashboard")
     assert errors == []
@@ -212,7 +212,7 @@ def test_on_a_phone_the_menu_is_a_drawer_and_nothing_overflows(page: Page, scree
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
-    expect(page.get_by_text("福田区")).to_be_visible()
+    expect(page.get_by_text("福田区", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("phone-dashboard")
 

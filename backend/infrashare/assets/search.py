@@ -102,14 +102,12 @@ def cell_term(level: int, i: int, j: int) -> str:
 
 def cell_terms(geometry: dict[str, Any]) -> list[str]:
     """The grid cells the geometry touches, then the coarser blocks they lie in."""
-    if geometry["type"] == "Point":  # most assets: one cell, one block of each size
-        i, j = grid_index(geometry["coordinates"][0]), grid_index(geometry["coordinates"][1])
-        return [cell_term(level, i // side, j // side) for level, side in enumerate(BLOCK_SIDES)]
     cells = [(grid_index(lon), grid_index(lat)) for lon, lat in coarse_cells(geometry)]
-    terms = [cell_term(0, i, j) for i, j in cells]
-    for level, side in enumerate(BLOCK_SIDES[1:], start=1):
-        terms.extend(dict.fromkeys(cell_term(level, i // side, j // side) for i, j in cells))
-    return terms
+    return [
+        cell_term(level, i, j)
+        for level, side in enumerate(BLOCK_SIDES)
+        for i, j in dict.fromkeys((i // side, j // side) for i, j in cells)
+    ]
 
 
 def district_of(lineage: list[str]) -> str | None:

@@ -229,9 +229,8 @@ class Indexer:
                 news.clear()  # what commits while this batch runs is drained next, without a pause
                 try:
                     busy = await self.drain_once()
-                except (
-                    Exception
-                ):  # the loop must survive anything: a dropped DB connection, a bug in one batch
+                # The loop must survive anything: a dropped DB connection, a bug in one batch.
+                except Exception:
                     logger.exception("indexer batch failed")
                     busy = 0
                 if not busy:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Index, Integer, String, Table, Text, event, select, update
+from sqlalchemy import BigInteger, Index, Integer, Select, String, Table, Text, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -88,24 +88,23 @@ async def enqueue_many(db: AsyncSession, topic: str, keys: Iterable[object]) -> 
     db.info[NEWS] = True
 
 
-def _pending(topics: Sequence[str], now: datetime) -> list[ColumnElement[bool]]:
-    return [
-        OutboxMessage.topic.in_(topics),
-        OutboxMessage.done_at.is_(None),
-        OutboxMessage.available_at <= now,
-    ]
-
-
-async def claim(db: AsyncSession, topics: Sequence[str], limit: int, now: datetime) -> list[OutboxMessage]:
-    """Pending messages, oldest first. On PostgreSQL rows another consumer holds are skipped."""
-    query = (
-        select(OutboxMessage)
-        .where(*_pending(topics, now))
+def _claiming(columns: Sequence[Any], topics: Sequence[str], limit: int, now: datetime) -> Select[Any]:
+    """Pending messages, oldest first, locked; on PostgreSQL rows another consumer holds are skipped."""
+    return (
+        select(*columns)
+        .where(
+            OutboxMessage.topic.in_(topics),
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.available_at <= now,
+        )
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list((await db.scalars(query)).all())
+
+
+async def claim(db: AsyncSession, topics: Sequence[str], limit: int, now: datetime) -> list[OutboxMessage]:
+    return list((await db.scalars(_claiming([OutboxMessage], topics, limit, now))).all())
 
 
 async def claim_keys(
@@ -113,13 +112,7 @@ async def claim_keys(
 ) -> list[tuple[int, str]]:
     """``claim`` for consumers that need only what changed: (id, key) rows, no ORM objects for
     the 20,000 messages of a burst."""
-    query = (
-        select(OutboxMessage.id, OutboxMessage.key)
-        .where(*_pending(topics, now))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    query = _claiming([OutboxMessage.id, OutboxMessage.key], topics, limit, now)
     return [(row.id, row.key) for row in await db.execute(query)]
 
 

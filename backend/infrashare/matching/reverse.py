@@ -39,12 +39,12 @@ from infrashare.assets.visibility import Viewer, present
 from infrashare.core.db import Database, utc_now
 from infrashare.core.indexing import pause
 from infrashare.core.outbox import OutboxMessage, claim, mark_done, retry_later
+from infrashare.matching.coverings import METRES_PER_DEGREE
 from infrashare.matching.geometry import geometry_distance_m
 from infrashare.matching.models import MatchNotice
 from infrashare.matching.search import GRID_SLACK_M
 from infrashare.matching.service import (
     DEFAULT_REACH_M,
-    METRES_PER_DEGREE,
     reach_m,
     score_factors,
     serving_statuses,

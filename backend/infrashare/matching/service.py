@@ -23,6 +23,7 @@ from infrashare.assets.service import to_read
 from infrashare.assets.visibility import viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
+from infrashare.matching.coverings import METRES_PER_DEGREE
 from infrashare.matching.geometry import geometry_distance_m
 from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFactor
 from infrashare.matching.search import GRID_SLACK_M, AssetQuery, search_assets
@@ -33,7 +34,6 @@ WEIGHTS = {"distance": 0.35, "capacity": 0.25, "readiness": 0.2, "kind": 0.1, "t
 DEFAULT_REACH_M = 1000
 # Candidates scored per need: the nearest, and among equally near the roomiest (search.py).
 POOL = 100
-METRES_PER_DEGREE = 111_320.0
 LATE_TOLERANCE_DAYS = 180
 
 
