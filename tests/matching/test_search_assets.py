@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from infrashare.app import create_app
 from infrashare.assets.search import coarse_cells
 from infrashare.core.settings import Settings
+from tests.agreements.helpers import OTHER_OPERATOR, post_request, verb
 from tests.assets.bodies import asset_body
 from tests.sessions import Client, sign_in
 
@@ -128,6 +129,33 @@ async def test_hidden_assets_never_appear_not_even_in_totals_or_facets(client: C
         regulator = await search(other, q="机房")
         found = {hit["asset"]["id"]: hit["asset"] for hit in regulator["hits"]}
         assert secret["id"] in found and found[secret["id"]]["location_precision"] == "exact"
+
+
+async def test_holding_units_shows_an_asset_exactly_even_after_its_visibility_narrows(client: Client) -> None:
+    await sign_in(client, "admin@tower.example")
+    tower = await create(client, "tower", name="授权可见铁塔", external_id="G-1", visibility="operators")
+    await sign_in(client, "engineer@mobile.example")
+    request = await post_request(client, tower["id"], units=2)
+    await sign_in(client, "admin@tower.example")
+    assert (await verb(client, request["id"], "accept"))["reserved_units"] == 2
+    narrowed = await client.patch(
+        f"/api/v1/assets/{tower['id']}",
+        json={"version": 2, "visibility": "regulators", "name": "授权可见铁塔 G2"},
+    )
+    assert narrowed.status_code == 200, narrowed.text  # version 2: the accept took units
+    for _ in range(150):  # the owner finds the new name once the index has this last version
+        if (await search(client, q="G2"))["total"] == 1:
+            break
+        await asyncio.sleep(0.2)
+
+    await sign_in(client, "engineer@mobile.example")  # holds 2 units: sees it, exactly
+    found = await search(client, q="G2")
+    assert found["total"] == 1 and not found["degraded"]
+    assert found["hits"][0]["asset"]["location_precision"] == "exact"
+    assert found["hits"][0]["asset"]["address"] is not None
+    await sign_in(client, OTHER_OPERATOR)  # holds nothing: not there, not even counted
+    unseen = await search(client, q="G2")
+    assert unseen["total"] == 0 and unseen["hits"] == [] and not unseen["degraded"]
 
 
 async def test_facets_filters_and_free_capacity_sort(client: Client) -> None:

@@ -26,9 +26,10 @@ from typing import Any
 
 from meilisearch_python_sdk.models.settings import MeilisearchSettings, Pagination
 from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from infrashare.accounts.models import Organisation
+from infrashare.agreements.models import SharingRequest
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import haversine_m
 from infrashare.assets.visibility import GRID_DEGREES, snap
@@ -141,8 +142,9 @@ DOCUMENT_COLUMNS = (
 )
 
 
-def asset_document(row: Row[Any], region_codes: list[str]) -> Document:
-    """The document of one asset, from a row of ``DOCUMENT_COLUMNS``."""
+def asset_document(row: Row[Any], region_codes: list[str], granted_to: list[str]) -> Document:
+    """The document of one asset, from a row of ``DOCUMENT_COLUMNS``, with the organisations that
+    hold units of it (they see it whatever its visibility)."""
     industry = row.owner_industry.value
     return {
         "asset_id": str(row.id),
@@ -165,6 +167,7 @@ def asset_document(row: Row[Any], region_codes: list[str]) -> Document:
         "power_guarantee": row.power_guarantee,
         "ready_day": ready_day(row.ready_date),
         "visibility": row.visibility.value,
+        "granted_to": granted_to,
         "geometry_type": row.geometry["type"],
         "cells": cell_terms(row.geometry),
     }
@@ -180,8 +183,28 @@ async def load_assets(db: AsyncSession, keys: Sequence[str]) -> dict[str, list[D
         )
     ).all()
     chains = await lineages(db, {row.region_code for row in rows})
-    found = {str(row.id): [asset_document(row, chains[row.region_code])] for row in rows}
+    holders = await _grant_holders(connection, [row.id for row in rows])
+    found = {
+        str(row.id): [asset_document(row, chains[row.region_code], sorted(holders.get(row.id, ())))]
+        for row in rows
+    }
     return {key: found.get(key, []) for key in keys}
+
+
+async def _grant_holders(
+    connection: AsyncConnection, asset_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, set[str]]:
+    """Per asset, the organisations holding units of it. Every change of what a request holds
+    changes the asset's free capacity too, so the asset is re-indexed with it."""
+    rows = await connection.execute(
+        select(SharingRequest.asset_id, SharingRequest.requester_organisation_id).where(
+            SharingRequest.asset_id.in_(asset_ids), SharingRequest.reserved_units > 0
+        )
+    )
+    holders: dict[uuid.UUID, set[str]] = {}
+    for asset_id, organisation_id in rows:
+        holders.setdefault(asset_id, set()).add(str(organisation_id))
+    return holders
 
 
 async def all_asset_ids(db: AsyncSession) -> AsyncIterator[list[str]]:
@@ -217,6 +240,7 @@ ASSETS_INDEX = SearchIndex(
             "power_guarantee",
             "ready_day",
             "visibility",
+            "granted_to",
         ],
         sortable_attributes=["capacity_free", "power_kw", "ready_day", "name"],
         facet_search=False,  # nothing searches within facet values; it costs every batch

@@ -4,7 +4,7 @@
 - Regulators see every asset in their jurisdiction (descendant regions included) exactly;
   outside it, `public` and `regulators` assets at ~1 km precision.
 - Other operators see `public` and `operators` assets at ~1 km precision, unless they hold an
-  accepted request or an active agreement on the asset (``assets_with_granted_access``): then
+  accepted request or an active agreement on the asset (``granted_assets``): then
   they see it exactly, whatever its visibility.
 - Platform admins see every asset at ~1 km precision (they run the platform, they do not need
   to know where a duct runs).
@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import OrganisationKind, Role
@@ -38,16 +38,19 @@ _SEEN_BY: dict[OrganisationKind, frozenset[Visibility]] = {
 }
 
 
-async def assets_with_granted_access(db: AsyncSession, organisation_id: uuid.UUID) -> frozenset[uuid.UUID]:
+def granted_assets(organisation_id: uuid.UUID) -> Select[uuid.UUID]:
     """Assets this organisation holds an accepted sharing request or an active agreement on.
 
     That is, as requester, a request that holds units of the asset (accepted, under regulator
     review, active, or disputed after acceptance): exactly the requests with ``reserved_units``.
     """
-    query = select(SharingRequest.asset_id).where(
+    return select(SharingRequest.asset_id).where(
         SharingRequest.requester_organisation_id == organisation_id, SharingRequest.reserved_units > 0
     )
-    return frozenset((await db.scalars(query.distinct())).all())
+
+
+async def assets_with_granted_access(db: AsyncSession, organisation_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    return frozenset((await db.scalars(granted_assets(organisation_id).distinct())).all())
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Viewer:
     kind: OrganisationKind
     role: Role
     jurisdiction: frozenset[str] = frozenset()  # region codes, descendants included
+    # The granted assets among those being presented: all of them (``viewer_for``), or only
+    # those of a page, read along with it (``holds_grant``). SQL conditions never need them.
     granted: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def can_see(self) -> ColumnElement[bool]:
@@ -67,9 +72,12 @@ class Viewer:
         conditions.append(Asset.visibility.in_(sorted(seen)) if seen else false())
         if self.jurisdiction:
             conditions.append(Asset.region_code.in_(sorted(self.jurisdiction)))
-        if self.granted:
-            conditions.append(Asset.id.in_(sorted(self.granted)))
+        conditions.append(self.holds_grant())
         return or_(*conditions)
+
+    def holds_grant(self) -> ColumnElement[bool]:
+        """SQL condition: the viewer's organisation holds units of the asset."""
+        return Asset.id.in_(granted_assets(self.organisation_id))
 
     def sees(self, asset: Asset) -> bool:
         return (
@@ -89,16 +97,19 @@ class Viewer:
         return asset.owner_organisation_id == self.organisation_id
 
 
-async def viewer_for(db: AsyncSession, principal: Principal) -> Viewer:
+async def viewer_for(db: AsyncSession, principal: Principal, with_grants: bool = True) -> Viewer:
+    """The caller as the visibility rule sees them; ``with_grants=False`` for a search, which
+    reads the grants of its page only, with the page (one query fewer per search)."""
     jurisdiction: frozenset[str] = frozenset()
     if principal.organisation_kind == OrganisationKind.REGULATOR and principal.jurisdiction:
         jurisdiction = frozenset(await descendant_codes(db, principal.jurisdiction))
+    granted = await assets_with_granted_access(db, principal.organisation_id) if with_grants else frozenset()
     return Viewer(
         organisation_id=principal.organisation_id,
         kind=principal.organisation_kind,
         role=principal.role,
         jurisdiction=jurisdiction,
-        granted=await assets_with_granted_access(db, principal.organisation_id),
+        granted=granted,
     )
 
 

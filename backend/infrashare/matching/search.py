@@ -12,14 +12,14 @@ import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import Any
 
 from meilisearch_python_sdk.index import AsyncIndex
 from meilisearch_python_sdk.models.search import SearchParams
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import OrganisationKind
@@ -96,8 +96,9 @@ def visibility_filter(viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str
     parts.append(f"visibility IN {filter_list(SEEN_BY[viewer.kind])}")
     if viewer.kind == OrganisationKind.REGULATOR and jurisdiction_roots:
         parts.append(f"region_codes IN {filter_list(sorted(jurisdiction_roots))}")
-    if viewer.granted:
-        parts.append(f"asset_id IN {filter_list(sorted(viewer.granted))}")
+    # Each asset's document lists who holds units of it: a filter as short for an operator with
+    # thousands of agreements as for one with none, and no query for them before searching.
+    parts.append(f"granted_to = {json.dumps(str(viewer.organisation_id))}")
     return " OR ".join(parts)
 
 
@@ -161,12 +162,25 @@ def _sort(query: AssetQuery) -> list[str] | None:
     return ["capacity_free:desc"] if query.sort == "free_capacity" else None
 
 
-async def _assets_in_order(db: AsyncSession, viewer: Viewer, ids: list[str]) -> list[Asset]:
+async def _visible(db: AsyncSession, viewer: Viewer, sql: Select[Asset]) -> tuple[list[Asset], Viewer]:
+    """The assets ``sql`` selects that the viewer may see, and the viewer with its grants among
+    them (read along with them: they decide who sees which exactly)."""
+    rows = (await db.execute(sql.add_columns(viewer.holds_grant()).where(viewer.can_see()))).all()
+    granted = frozenset(asset.id for asset, holds in rows if holds)
+    return [asset for asset, _ in rows], replace(viewer, granted=granted)
+
+
+async def _hits_in_order(
+    db: AsyncSession, viewer: Viewer, query: AssetQuery, ids: list[str]
+) -> list[AssetHit]:
+    """The page's assets from the database, in the index's order, as this viewer is shown them."""
     if not ids:
         return []
-    rows = await db.scalars(select(Asset).where(Asset.id.in_([uuid.UUID(i) for i in ids]), viewer.can_see()))
-    found = {str(asset.id): asset for asset in rows.all()}
-    return [found[i] for i in ids if i in found]
+    assets, viewer = await _visible(
+        db, viewer, select(Asset).where(Asset.id.in_([uuid.UUID(i) for i in ids]))
+    )
+    found = {str(asset.id): asset for asset in assets}
+    return [hit for i in ids if i in found and (hit := _hit(viewer, found[i], query))]
 
 
 def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
@@ -180,18 +194,18 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
     )
 
 
-ReadBack = Callable[[list[str]], Awaitable[list[Asset]]]
+ReadBack = Callable[[list[str]], Awaitable[list[AssetHit]]]
 
 
 @dataclass(frozen=True)
 class IndexAnswer:
     """A page of asset ids from Meilisearch, with the total and facets of the whole search,
-    and the page's assets when the caller read them back."""
+    and the page's hits when the caller read them back."""
 
     asset_ids: list[str]
     total: int
     facets: dict[str, dict[str, int]]
-    assets: list[Asset] = field(default_factory=list)
+    hits: list[AssetHit] = field(default_factory=list)
 
 
 async def index_answer(
@@ -205,7 +219,7 @@ async def index_answer(
 
     One document per asset, so totals and facets are exact (up to ``MAX_TOTAL_HITS``). Facets
     are the costly part: Meilisearch counts them while the page is found and ``read_back``
-    (the API's read of the page from the database) runs.
+    (the API's read of the page from the database, and its presentation) runs.
     """
     index = engine.searchable(ASSETS_INDEX.uid)
     where = index_filter(query, viewer, jurisdiction_roots)
@@ -215,8 +229,8 @@ async def index_answer(
             ids, total = await _nearest_first(engine, query, viewer, jurisdiction_roots, where)
         else:
             ids, total = await _ranked(index, query, where)
-        assets = await read_back(ids) if read_back else []
-        return IndexAnswer(ids, total, await facets if facets else {}, assets)
+        hits = await read_back(ids) if read_back else []
+        return IndexAnswer(ids, total, await facets if facets else {}, hits)
     finally:
         if facets and not facets.done():  # the page failed: the degraded path takes over
             facets.cancel()
@@ -289,9 +303,9 @@ async def _nearest_first(
 async def _from_index(
     db: AsyncSession, client: SearchEngine, viewer: Viewer, roots: frozenset[str], query: AssetQuery
 ) -> AssetSearchResult:
-    answer = await index_answer(client, query, viewer, roots, partial(_assets_in_order, db, viewer))
+    answer = await index_answer(client, query, viewer, roots, partial(_hits_in_order, db, viewer, query))
     return AssetSearchResult(
-        hits=[hit for asset in answer.assets if (hit := _hit(viewer, asset, query))],
+        hits=answer.hits,
         total=answer.total,
         total_exact=answer.total < MAX_TOTAL_HITS,
         page=query.page,
@@ -303,7 +317,7 @@ async def _from_index(
 
 async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) -> AssetSearchResult:
     """Filters, bounding box and a plain text match; no facets, no relevance."""
-    sql = select(Asset).where(viewer.can_see())
+    sql = select(Asset)
     statuses = query.statuses or tuple(s.value for s in AssetStatus if s != AssetStatus.RETIRED)
     sql = sql.where(Asset.status.in_(statuses))
     if query.kinds:
@@ -327,7 +341,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
             Asset.min_lat <= max_lat,
         )
     order = Asset.capacity_free.desc() if query.sort == "free_capacity" else Asset.name
-    rows = (await db.scalars(sql.order_by(order, Asset.id).limit(DATABASE_ROWS))).all()
+    rows, viewer = await _visible(db, viewer, sql.order_by(order, Asset.id).limit(DATABASE_ROWS))
     hits = [hit for asset in rows if (hit := _hit(viewer, asset, query))]
     if reach and query.radius_m:
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + GRID_SLACK_M]
@@ -348,7 +362,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
 async def search_assets(
     db: AsyncSession, client: SearchEngine | None, principal: Principal, query: AssetQuery
 ) -> AssetSearchResult:
-    viewer = await viewer_for(db, principal)
+    viewer = await viewer_for(db, principal, with_grants=False)
     if client is not None:
         try:
             return await _from_index(db, client, viewer, frozenset(principal.jurisdiction), query)
