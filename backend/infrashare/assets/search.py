@@ -29,10 +29,9 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from infrashare.accounts.models import Organisation
-from infrashare.agreements.models import SharingRequest
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import haversine_m
-from infrashare.assets.visibility import GRID_DEGREES, snap
+from infrashare.assets.visibility import GRID_DEGREES, grant_holders, snap
 from infrashare.core.indexing import Document, SearchIndex
 from infrashare.regions.service import lineages
 
@@ -196,11 +195,7 @@ async def _grant_holders(
 ) -> dict[uuid.UUID, set[str]]:
     """Per asset, the organisations holding units of it. Every change of what a request holds
     changes the asset's free capacity too, so the asset is re-indexed with it."""
-    rows = await connection.execute(
-        select(SharingRequest.asset_id, SharingRequest.requester_organisation_id).where(
-            SharingRequest.asset_id.in_(asset_ids), SharingRequest.reserved_units > 0
-        )
-    )
+    rows = await connection.execute(grant_holders(asset_ids))
     holders: dict[uuid.UUID, set[str]] = {}
     for asset_id, organisation_id in rows:
         holders.setdefault(asset_id, set()).add(str(organisation_id))

@@ -17,6 +17,7 @@ are withheld. An asset the caller may not see does not exist for them (404).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,21 +32,29 @@ from infrashare.regions.service import descendant_codes
 
 GRID_DEGREES = 0.01
 
-_SEEN_BY: dict[OrganisationKind, frozenset[Visibility]] = {
+SEEN_BY: dict[OrganisationKind, frozenset[Visibility]] = {
     OrganisationKind.OPERATOR: frozenset({Visibility.PUBLIC, Visibility.OPERATORS}),
     OrganisationKind.REGULATOR: frozenset({Visibility.PUBLIC, Visibility.REGULATORS}),
     OrganisationKind.PLATFORM: frozenset(Visibility),
 }
 
 
-def granted_assets(organisation_id: uuid.UUID) -> Select[uuid.UUID]:
-    """Assets this organisation holds an accepted sharing request or an active agreement on.
+# A request grants its requester the asset while it holds units of it (accepted, under regulator
+# review, active, or disputed after acceptance): exactly the requests with ``reserved_units``.
+HOLDS_UNITS = SharingRequest.reserved_units > 0
 
-    That is, as requester, a request that holds units of the asset (accepted, under regulator
-    review, active, or disputed after acceptance): exactly the requests with ``reserved_units``.
-    """
+
+def granted_assets(organisation_id: uuid.UUID) -> Select[uuid.UUID]:
+    """Assets this organisation holds an accepted sharing request or an active agreement on."""
     return select(SharingRequest.asset_id).where(
-        SharingRequest.requester_organisation_id == organisation_id, SharingRequest.reserved_units > 0
+        SharingRequest.requester_organisation_id == organisation_id, HOLDS_UNITS
+    )
+
+
+def grant_holders(asset_ids: Sequence[uuid.UUID]) -> Select[uuid.UUID, uuid.UUID]:
+    """(asset, organisation) for every organisation granted one of these assets."""
+    return select(SharingRequest.asset_id, SharingRequest.requester_organisation_id).where(
+        SharingRequest.asset_id.in_(asset_ids), HOLDS_UNITS
     )
 
 
@@ -67,7 +76,7 @@ class Viewer:
 
     def can_see(self) -> ColumnElement[bool]:
         """SQL condition: the assets this viewer may see at all."""
-        seen = _SEEN_BY[self.kind]
+        seen = SEEN_BY[self.kind]
         conditions: list[ColumnElement[bool]] = [Asset.owner_organisation_id == self.organisation_id]
         conditions.append(Asset.visibility.in_(sorted(seen)) if seen else false())
         if self.jurisdiction:
@@ -82,7 +91,7 @@ class Viewer:
     def sees(self, asset: Asset) -> bool:
         return (
             self.sees_exactly(asset)
-            or asset.visibility in _SEEN_BY[self.kind]
+            or asset.visibility in SEEN_BY[self.kind]
             or asset.region_code in self.jurisdiction
         )
 

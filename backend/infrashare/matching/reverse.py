@@ -35,7 +35,7 @@ from infrashare.agreements.models import Notification, SharingRequest
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import to_read
-from infrashare.assets.visibility import Viewer, present
+from infrashare.assets.visibility import Viewer, grant_holders, present
 from infrashare.core.db import Database, utc_now
 from infrashare.core.indexing import pause
 from infrashare.core.outbox import OutboxMessage, claim, mark_done, retry_later
@@ -115,13 +115,11 @@ async def _viewers(
     """Each needing organisation as the visibility rule sees it, with its grants among these assets."""
     granted: dict[uuid.UUID, set[uuid.UUID]] = {organisation.id: set() for organisation in organisations}
     rows = await db.execute(
-        select(SharingRequest.requester_organisation_id, SharingRequest.asset_id).where(
-            SharingRequest.asset_id.in_([asset.id for asset in assets]),
-            SharingRequest.requester_organisation_id.in_(list(granted)),
-            SharingRequest.reserved_units > 0,
+        grant_holders([asset.id for asset in assets]).where(
+            SharingRequest.requester_organisation_id.in_(list(granted))
         )
     )
-    for organisation_id, asset_id in rows.all():
+    for asset_id, organisation_id in rows.all():
         granted[organisation_id].add(asset_id)
     # Needs are posted by operators; an empty jurisdiction only ever shows less, never more.
     return {

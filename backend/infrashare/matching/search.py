@@ -27,7 +27,7 @@ from infrashare.accounts.principal import Principal
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.search import ASSETS_INDEX, ready_day
 from infrashare.assets.service import to_read
-from infrashare.assets.visibility import Viewer, present, viewer_for
+from infrashare.assets.visibility import SEEN_BY, Viewer, present, viewer_for
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
 from infrashare.matching.coverings import Box, Reach, Ruler, covering
@@ -45,11 +45,6 @@ FIRST_RING_M = 500
 SMALLEST_RING_M = 100  # the grid is ~1 km: a ring much smaller holds hardly anything
 RINGS = 8  # at most
 UNBOUNDED_RINGS = 6  # 500 m × 4ⁿ: up to 512 km, a province
-SEEN_BY = {
-    OrganisationKind.OPERATOR: ("public", "operators"),
-    OrganisationKind.REGULATOR: ("public", "regulators"),
-    OrganisationKind.PLATFORM: ("public", "operators", "regulators"),
-}
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ def filter_list(values: Sequence[object]) -> str:
 def visibility_filter(viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
     """The visibility rule of assets/visibility.py, as a Meilisearch filter."""
     parts = [f"owner_id = {json.dumps(str(viewer.organisation_id))}"]
-    parts.append(f"visibility IN {filter_list(SEEN_BY[viewer.kind])}")
+    parts.append(f"visibility IN {filter_list(sorted(SEEN_BY[viewer.kind]))}")
     if viewer.kind == OrganisationKind.REGULATOR and jurisdiction_roots:
         parts.append(f"region_codes IN {filter_list(sorted(jurisdiction_roots))}")
     # Each asset's document lists who holds units of it: a filter as short for an operator with
