@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from infrashare.assets import imports
+from infrashare.assets import import_rows
 from tests.sessions import Client, sign_in
 
 DATA = Path(__file__).parents[1] / "data"
@@ -311,9 +311,9 @@ def settings(settings: Any) -> Any:
 async def test_an_error_in_the_last_slice_undoes_the_slices_already_written(
     client: Client, as_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports, "WORKER_MIN_ROWS", imports.SLICE)  # checked in a worker process
+    monkeypatch.setattr(import_rows, "WORKER_MIN_ROWS", import_rows.SLICE)  # checked in a worker process
     await sign_in(client, "admin@water.example")
-    rows = 4 * imports.SLICE + 500
+    rows = 4 * import_rows.SLICE + 500
     broken = await _finished(client, await _import(client, _poles_csv(rows, broken_row=rows)))
     assert broken["status"] == "failed"
     assert broken["errors"] == [
