@@ -150,10 +150,18 @@ async def _membership_for_sign_in(
 
 
 async def session_principal(db: AsyncSession, token: str, now: datetime) -> Principal | None:
-    """The principal behind a session cookie, or None when it is unknown, expired or disabled."""
+    """The principal behind a session cookie, or None when it is unknown, expired or disabled.
+    Every request asks: plain columns, no ORM objects."""
     row = (
         await db.execute(
-            select(WebSession, Membership, Organisation)
+            select(
+                WebSession.user_id,
+                WebSession.csrf_token,
+                WebSession.token_hash,
+                Membership.role,
+                Organisation.id,
+                Organisation.kind,
+            )
             .join(User, User.id == WebSession.user_id)
             .join(
                 Membership,
@@ -171,15 +179,14 @@ async def session_principal(db: AsyncSession, token: str, now: datetime) -> Prin
     ).first()
     if row is None:
         return None
-    session, membership, organisation = row
     return Principal(
-        user_id=session.user_id,
-        organisation_id=organisation.id,
-        organisation_kind=organisation.kind,
-        role=membership.role,
-        jurisdiction=await principal_jurisdiction(db, organisation),
-        csrf_token=session.csrf_token,
-        session_token_hash=session.token_hash,
+        user_id=row.user_id,
+        organisation_id=row.id,
+        organisation_kind=row.kind,
+        role=row.role,
+        jurisdiction=await principal_jurisdiction(db, row.id, row.kind),
+        csrf_token=row.csrf_token,
+        session_token_hash=row.token_hash,
     )
 
 
@@ -189,12 +196,14 @@ async def sign_out(db: AsyncSession, principal: Principal) -> None:
         await record_event(db, principal.actor, "user.signed_out", "user", principal.user_id)
 
 
-async def principal_jurisdiction(db: AsyncSession, organisation: Organisation) -> frozenset[str]:
+async def principal_jurisdiction(
+    db: AsyncSession, organisation_id: uuid.UUID, kind: OrganisationKind
+) -> frozenset[str]:
     """What a caller of this organisation oversees: only regulators have a jurisdiction, so no
     one else's request pays the query."""
-    if organisation.kind != OrganisationKind.REGULATOR:
+    if kind != OrganisationKind.REGULATOR:
         return frozenset()
-    return frozenset(await jurisdiction_of(db, organisation.id))
+    return frozenset(await jurisdiction_of(db, organisation_id))
 
 
 async def jurisdiction_of(db: AsyncSession, organisation_id: uuid.UUID) -> list[str]:

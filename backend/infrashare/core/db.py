@@ -3,6 +3,10 @@
 SQLite serialises writers; a write transaction that starts deferred can fail with
 SQLITE_BUSY when it upgrades its lock, so write units of work begin with
 ``BEGIN IMMEDIATE`` and wait on the busy timeout instead. PostgreSQL needs no such care.
+
+Safe requests (GET, HEAD) read without a transaction: each statement sees what was committed
+when it ran — PostgreSQL's READ COMMITTED, which a transaction there gives them anyway — and
+no BEGIN, COMMIT or ROLLBACK round trips (half the statements of a search request).
 """
 
 from __future__ import annotations
@@ -129,7 +133,10 @@ def async_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def _tune_sqlite(engine: Engine, immediate: bool) -> None:
+def _tune_sqlite(engine: Engine, begin: str | None) -> None:
+    """``begin``: how a unit of work starts; None for sessions that only read, statement by
+    statement (their connections refuse writes)."""
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -138,11 +145,15 @@ def _tune_sqlite(engine: Engine, immediate: bool) -> None:
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if begin is None:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if begin is not None:
+
+        @event.listens_for(engine, "begin")
+        def on_begin(connection: Any) -> None:
+            connection.exec_driver_sql(begin)
 
 
 @dataclass
@@ -150,10 +161,12 @@ class Database:
     """Engines and session factories: ``writer`` for units of work that change data."""
 
     url: str
-    reader_engine: AsyncEngine
+    engines: list[AsyncEngine]  # each pool once
     writer_engine: AsyncEngine
     reader: async_sessionmaker[AsyncSession]
     writer: async_sessionmaker[AsyncSession]
+    statement_reader: async_sessionmaker[AsyncSession]
+    """For safe requests: no transaction, each statement reads what is committed (see above)."""
     sync_engine: Engine
     sync_writer: sessionmaker[Session]
     """For synchronous libraries (Authlib's server core) running in worker threads."""
@@ -163,9 +176,8 @@ class Database:
         return self.url.startswith("sqlite")
 
     async def dispose(self) -> None:
-        await self.reader_engine.dispose()
-        if self.writer_engine is not self.reader_engine:
-            await self.writer_engine.dispose()
+        for engine in self.engines:
+            await engine.dispose()
         self.sync_engine.dispose()
 
 
@@ -174,19 +186,28 @@ def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         reader = create_async_engine(url)
         writer = create_async_engine(url)
+        # Its connections are always in autocommit: a ROLLBACK would be a no-op round trip.
+        statements = create_async_engine(url, skip_autocommit_rollback=True)
         sync_engine = create_engine(sync_url(url))
-        _tune_sqlite(reader.sync_engine, immediate=False)
-        _tune_sqlite(writer.sync_engine, immediate=True)
-        _tune_sqlite(sync_engine, immediate=True)
+        _tune_sqlite(reader.sync_engine, "BEGIN")
+        _tune_sqlite(writer.sync_engine, "BEGIN IMMEDIATE")
+        _tune_sqlite(statements.sync_engine, None)
+        _tune_sqlite(sync_engine, "BEGIN IMMEDIATE")
+        engines = [reader, writer, statements]
     else:
-        reader = writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        reader = writer = create_async_engine(
+            url, pool_size=10, max_overflow=20, pool_pre_ping=True, skip_autocommit_rollback=True
+        )
+        statements = reader.execution_options(isolation_level="AUTOCOMMIT")  # the same pool
         sync_engine = create_engine(sync_url(url), pool_size=5, max_overflow=10, pool_pre_ping=True)
+        engines = [reader]
     return Database(
         url=url,
-        reader_engine=reader,
+        engines=engines,
         writer_engine=writer,
         reader=async_sessionmaker(reader, expire_on_commit=False),
         writer=async_sessionmaker(writer, expire_on_commit=False),
+        statement_reader=async_sessionmaker(statements, expire_on_commit=False),
         sync_engine=sync_engine,
         sync_writer=sessionmaker(sync_engine, expire_on_commit=False),
     )
@@ -202,8 +223,11 @@ async def provide_db_session(request: Request[Any, Any, Any]) -> AsyncGenerator[
     commit still reaches the client as an error.
     """
     database: Database = request.app.state.db
-    maker = database.reader if request.method in SAFE_METHODS else database.writer
-    async with maker() as session:
+    if request.method in SAFE_METHODS:
+        async with database.statement_reader() as session:
+            yield session  # nothing to commit or roll back
+        return
+    async with database.writer() as session:
         try:
             yield session
         except Exception as exc:

@@ -82,7 +82,7 @@ async def token_principal(db: AsyncSession, settings: Settings, token: str) -> P
         organisation_id=organisation.id,
         organisation_kind=organisation.kind,
         role=role,
-        jurisdiction=await principal_jurisdiction(db, organisation),
+        jurisdiction=await principal_jurisdiction(db, organisation.id, organisation.kind),
         client_id=issued.client_id,
         scopes=frozenset(issued.scope.split()),
     )
