@@ -18,7 +18,7 @@ from meilisearch_python_sdk.json_handler import OrjsonHandler
 from meilisearch_python_sdk.models.search import SearchResults, SearchResultsWithUID
 from meilisearch_python_sdk.types import JsonDict
 
-from infrashare.core.settings import PROJECT_ROOT, Settings
+from infrashare.core.settings import MEILI_INDEXING_MEMORY, PROJECT_ROOT, Settings
 
 PR_SET_PDEATHSIG = 1
 NPM_BINARY = PROJECT_ROOT / "tools" / "node_modules" / "@gaubee" / "meilisearch-linux-amd64" / "meilisearch"
@@ -116,6 +116,7 @@ class MeilisearchProcess:
     data_dir: Path
     master_key: str
     port: int = field(default_factory=free_port)
+    max_indexing_memory: str = MEILI_INDEXING_MEMORY
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -136,6 +137,8 @@ class MeilisearchProcess:
                 f"127.0.0.1:{self.port}",
                 "--master-key",
                 self.master_key,
+                "--max-indexing-memory",
+                self.max_indexing_memory,
                 "--no-analytics",
                 "--env",
                 "development",
@@ -185,4 +188,5 @@ def embedded_meilisearch(settings: Settings) -> MeilisearchProcess:
         binary=meilisearch_binary(settings),
         data_dir=settings.var_dir / "meilisearch",
         master_key=settings.kept_secret("meili_master_key"),
+        max_indexing_memory=settings.meili_max_indexing_memory,
     )

@@ -12,6 +12,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
+# Meilisearch's default indexing memory is 2/3 of the machine's RAM, and every batch zeroes a
+# share of it before it starts: on 24 GiB, a 10,000-document batch spent ~2 s of its 2.4 s in
+# the kernel clearing pages. Capped, the same batch takes ~0.5 s.
+MEILI_INDEXING_MEMORY = "1 GiB"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INFRASHARE_", env_file=".env", extra="ignore")
@@ -25,6 +30,11 @@ class Settings(BaseSettings):
     )
     meili_binary: str = ""
     meili_index_prefix: str = ""
+    # For the Meilisearch that `infrashare serve` starts.
+    meili_max_indexing_memory: str = Field(
+        default=MEILI_INDEXING_MEMORY,
+        validation_alias=AliasChoices("INFRASHARE_MEILI_MAX_INDEXING_MEMORY", "MEILI_MAX_INDEXING_MEMORY"),
+    )
     # The embedded default drains the outbox (search index, webhooks) inside the app;
     # production sets this false and runs `infrashare worker` as its own service.
     run_worker: bool = True
