@@ -6,7 +6,7 @@ SQLITE_BUSY when it upgrades its lock, so write units of work begin with
 
 Safe requests (GET, HEAD) read without a transaction: each statement sees what was committed
 when it ran — PostgreSQL's READ COMMITTED, which a transaction there gives them anyway — and
-no BEGIN, COMMIT or ROLLBACK round trips (half the statements of a search request).
+no BEGIN, COMMIT or ROLLBACK round trips (they were half of a search request's statements).
 """
 
 from __future__ import annotations
@@ -195,6 +195,7 @@ def open_database(url: str) -> Database:
         _tune_sqlite(sync_engine, "BEGIN IMMEDIATE")
         engines = [reader, writer, statements]
     else:
+        # Connections lent to safe requests are in autocommit: no ROLLBACK when they come back.
         reader = writer = create_async_engine(
             url, pool_size=10, max_overflow=20, pool_pre_ping=True, skip_autocommit_rollback=True
         )
@@ -217,7 +218,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def provide_db_session(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
-    """One unit of work per request: commit once on success, roll back on any error.
+    """One unit of work per request: commit once on success, roll back on any error. Safe
+    requests only read, statement by statement (``statement_reader``).
 
     Litestar runs the code after ``yield`` before it sends the response, so a failed
     commit still reaches the client as an error.
