@@ -1,5 +1,6 @@
 // Who is signed in: `GET /api/v1/me`, kept in the query cache under ["me"].
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
 import { api, data, setCsrfToken, type Me, type Schemas } from "../../api/client";
 import { ProblemError } from "../../api/problem";
 
@@ -23,11 +24,15 @@ export function useMe() {
   return useQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: Infinity });
 }
 
-/** The signed-in person; only for components rendered inside the signed-in shell. */
+/** The signed-in person; only for components rendered inside the signed-in shell. Right after
+ * sign-out a page of the shell may render once more before the shell leaves (its own queries were
+ * dropped too): it gets the person it was showing, not an error. */
 export function useSession(): Me {
   const { data: me } = useMe();
-  if (!me) throw new Error("useSession() outside the signed-in shell");
-  return me;
+  const shown = useRef(me);
+  if (me) shown.current = me;
+  if (!shown.current) throw new Error("useSession() outside the signed-in shell");
+  return shown.current;
 }
 
 export function useSignIn() {
