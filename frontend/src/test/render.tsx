@@ -1,6 +1,6 @@
 // Render a component with the app's providers and a router, on a fresh query cache.
 import { QueryClient } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
+import { render, waitFor } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { MemoryRouter } from "react-router";
 import { Providers } from "../app/Providers";
@@ -16,6 +16,15 @@ export function renderWithProviders(ui: ReactElement, { route = "/", me }: { rou
     </Providers>,
   );
   return { ...result, queryClient };
+}
+
+/** The element once no loading table covers it: antd's Spin keeps a table blurred (pointer-events:
+ *  none) for one more render after its data arrived, and a click in that render is refused. */
+export async function uncovered<T extends HTMLElement>(element: T): Promise<T> {
+  await waitFor(() => {
+    if (element.closest(".ant-spin-blur")) throw new Error("still covered by a loading spinner");
+  });
+  return element;
 }
 
 export async function useLanguage(language: "zh-CN" | "en"): Promise<void> {

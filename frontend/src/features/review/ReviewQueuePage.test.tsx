@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeApi, json, problem, renderWithProviders, useLanguage } from "../../test/render";
+import { fakeApi, json, problem, renderWithProviders, uncovered, useLanguage } from "../../test/render";
 import type { Need } from "./api";
 import ReviewQueuePage, { blockedTitles } from "./ReviewQueuePage";
 import { ProblemError } from "../../api/problem";
@@ -77,7 +77,7 @@ describe("ReviewQueuePage", () => {
     vi.stubGlobal("fetch", server.fetch);
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<ReviewQueuePage />);
-    await user.click(await screen.findByRole("button", { name: "发布 南山科技园 5G 宏站挂高" }));
+    await user.click(await uncovered(await screen.findByRole("button", { name: "发布 南山科技园 5G 宏站挂高" })));
     const confirm = await openConfirmation();
     await user.click(within(confirm).getByRole("button", { name: "发布" }));
     await waitFor(() => expect(screen.queryByText("南山科技园 5G 宏站挂高")).not.toBeInTheDocument());
@@ -92,7 +92,7 @@ describe("ReviewQueuePage", () => {
     vi.stubGlobal("fetch", server.fetch);
     const user = userEvent.setup({ delay: null });
     renderWithProviders(<ReviewQueuePage />);
-    await user.click(await screen.findByRole("button", { name: "退回 南山科技园 5G 宏站挂高" }));
+    await user.click(await uncovered(await screen.findByRole("button", { name: "退回 南山科技园 5G 宏站挂高" })));
     const dialog = await screen.findByRole("dialog");
     await user.click(within(dialog).getByRole("button", { name: "退回" }));
     expect(await within(dialog).findByText("请填写退回理由")).toBeInTheDocument();
