@@ -23,6 +23,7 @@ from litestar.types import ControllerRouterHandler
 
 from infrashare import __version__
 from infrashare.accounts.auth import provide_principal
+from infrashare.accounts.principal_cache import PrincipalCache, forget_principals_after_writes
 from infrashare.accounts.routes import AuthController, OrganisationController, me
 from infrashare.agreements.routes import (
     ApprovalRuleController,
@@ -204,11 +205,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
-        before_send=[add_request_id_header],
+        before_send=[add_request_id_header, forget_principals_after_writes],
         openapi_config=_openapi(),
         lifespan=[lifespan],
         # The clock routes read (sharing-request deadlines, expiry); tests replace it.
-        state=State({"clock": utc_now}),
+        state=State({"clock": utc_now, "principals": PrincipalCache(settings.principal_cache_seconds)}),
         request_max_body_size=200 * 1024 * 1024,
         debug=False,
     )

@@ -121,6 +121,8 @@ def test_revoked_token_is_inactive_and_refused(oauth_server: OAuthServer, machin
         f"{oauth_server.url}/oauth/introspect", data={"token": access}, auth=credentials
     ).json()
     assert before["active"] is True and before["client_id"] == machine["client_id"]
+    bearer = {"Authorization": f"Bearer {access}"}
+    assert httpx.get(f"{oauth_server.url}/api/v1/me", headers=bearer).status_code == 200  # remembered
 
     revoked = httpx.post(f"{oauth_server.url}/oauth/revoke", data={"token": access}, auth=credentials)
     assert revoked.status_code == 200
@@ -128,7 +130,7 @@ def test_revoked_token_is_inactive_and_refused(oauth_server: OAuthServer, machin
         f"{oauth_server.url}/oauth/introspect", data={"token": access}, auth=credentials
     ).json()
     assert after == {"active": False}
-    refused = httpx.get(f"{oauth_server.url}/api/v1/me", headers={"Authorization": f"Bearer {access}"})
+    refused = httpx.get(f"{oauth_server.url}/api/v1/me", headers=bearer)
     assert refused.status_code == 401
     assert 'error="invalid_token"' in refused.headers["www-authenticate"]
 
@@ -158,12 +160,11 @@ def test_revoking_the_client_ends_its_tokens(oauth_server: OAuthServer) -> None:
         oauth_server.url, "admin@tower.example", name="short-lived", scopes=["needs:read"]
     )
     access = fetch_token(oauth_server, doomed)["access_token"]
+    bearer = {"Authorization": f"Bearer {access}"}
+    assert httpx.get(f"{oauth_server.url}/api/v1/me", headers=bearer).status_code == 200  # remembered
     with signed_in(oauth_server.url, "admin@tower.example") as admin:
         assert admin.post(f"/api/v1/oauth/clients/{doomed['id']}/revoke").status_code == 200
-    assert (
-        httpx.get(f"{oauth_server.url}/api/v1/me", headers={"Authorization": f"Bearer {access}"}).status_code
-        == 401
-    )
+    assert httpx.get(f"{oauth_server.url}/api/v1/me", headers=bearer).status_code == 401
     with pytest.raises(Exception, match="invalid_client"):
         fetch_token(oauth_server, doomed)
 

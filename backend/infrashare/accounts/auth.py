@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Request
 
 from infrashare.accounts.principal import Principal
+from infrashare.accounts.principal_cache import PrincipalCache
 from infrashare.accounts.service import session_principal
 from infrashare.core.db import SAFE_METHODS, DbSession, utc_now
 from infrashare.core.errors import CsrfFailed, NotAuthenticated, PermissionDenied
@@ -45,18 +46,26 @@ async def provide_principal(
 async def _authenticate(
     request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
 ) -> Principal:
+    principals: PrincipalCache = request.app.state.principals
+    now, reuse = utc_now(), request.method in SAFE_METHODS  # writes always ask the database
     authorization = request.headers.get("Authorization", "")
     if authorization[:7].lower() == "bearer ":
-        caller = await token_principal(db_session, settings, authorization[7:].strip())
+        access_token = authorization[7:].strip()
+        caller = await principals.principal(
+            f"bearer {access_token}", lambda: token_principal(db_session, settings, access_token), now, reuse
+        )
+        assert caller is not None  # token_principal raises instead
         _check_scope(request, caller)
         return caller
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise NotAuthenticated("Sign in first.", headers={"WWW-Authenticate": 'Bearer realm="infrashare"'})
-    principal = await session_principal(db_session, token, utc_now())
+    principal = await principals.principal(
+        f"cookie {token}", lambda: session_principal(db_session, token, now), now, reuse
+    )
     if principal is None:
         raise NotAuthenticated("Your session has ended; sign in again.")
-    if request.method not in SAFE_METHODS:
+    if not reuse:
         _check_csrf(request, principal)
     return principal
 

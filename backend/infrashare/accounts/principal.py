@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from litestar.di import NamedDependency
 
@@ -29,6 +30,8 @@ class Principal:
     session_token_hash: str | None = None
     client_id: str | None = None
     scopes: frozenset[str] | None = None
+    expires_at: datetime | None = None
+    """When the session or token behind it ends."""
 
     @property
     def actor(self) -> Actor:

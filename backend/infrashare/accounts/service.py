@@ -158,6 +158,7 @@ async def session_principal(db: AsyncSession, token: str, now: datetime) -> Prin
                 WebSession.user_id,
                 WebSession.csrf_token,
                 WebSession.token_hash,
+                WebSession.expires_at,
                 Membership.role,
                 Organisation.id,
                 Organisation.kind,
@@ -187,6 +188,7 @@ async def session_principal(db: AsyncSession, token: str, now: datetime) -> Prin
         jurisdiction=await principal_jurisdiction(db, row.id, row.kind),
         csrf_token=row.csrf_token,
         session_token_hash=row.token_hash,
+        expires_at=row.expires_at,
     )
 
 

@@ -85,6 +85,7 @@ async def token_principal(db: AsyncSession, settings: Settings, token: str) -> P
         jurisdiction=await principal_jurisdiction(db, organisation.id, organisation.kind),
         client_id=issued.client_id,
         scopes=frozenset(issued.scope.split()),
+        expires_at=issued.access_expires_at,
     )
 
 
