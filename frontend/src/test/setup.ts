@@ -1,5 +1,5 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 afterEach(() => cleanup());
@@ -25,3 +25,7 @@ if (!window.ResizeObserver) {
     disconnect() {}
   };
 }
+
+// Waits end when their condition holds; the limit only catches a condition that never will,
+// so it is far above what a screen needs on a loaded two-CPU machine.
+configure({ asyncUtilTimeout: 10_000 });

@@ -1,11 +1,10 @@
 // Render a screen of the signed-in shell: the session already in the cache, the route's params set.
-import { QueryClient } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { setCsrfToken, type Me, type Role } from "../api/client";
-import { Providers } from "../app/Providers";
 import { meQueryKey } from "../features/accounts/session";
+import { TestProviders, testQueryClient } from "./render";
 
 export const ORGANISATION_ID = "00000000-0000-4000-8000-00000000000a";
 
@@ -37,11 +36,11 @@ export function renderSignedIn(
   ui: ReactElement,
   { route = "/", path = "*", session = me() }: { route?: string; path?: string; session?: Me } = {},
 ) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const queryClient = testQueryClient();
   queryClient.setQueryData(meQueryKey, session);
   setCsrfToken(session.csrf_token);
   const result = render(
-    <Providers queryClient={queryClient}>
+    <TestProviders queryClient={queryClient}>
       <MemoryRouter initialEntries={[route]}>
         <Routes>
           <Route path={path} element={ui} />
@@ -49,7 +48,7 @@ export function renderSignedIn(
         </Routes>
         <Location />
       </MemoryRouter>
-    </Providers>,
+    </TestProviders>,
   );
   return { ...result, queryClient };
 }

@@ -1,14 +1,10 @@
-import { configure, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, problem, useLanguage } from "../../test/render";
 import { renderSignedIn } from "../../test/signedIn";
 import AssetFormPage from "./AssetFormPage";
 import { sampleAsset } from "./sample";
-
-// Two CPUs and a cold module cache: give the first render of a screen time.
-configure({ asyncUtilTimeout: 10_000 });
-vi.setConfig({ testTimeout: 60_000 });
 
 const NANSHAN = { code: "440305", name: "南山区", short_name: "南山", pinyin: "nanshan", level: "county", parent_code: "440300", lon: 113.93, lat: 22.53 };
 const FUTIAN = { ...NANSHAN, code: "440304", name: "福田区", pinyin: "futian", lon: 114.05, lat: 22.52 };

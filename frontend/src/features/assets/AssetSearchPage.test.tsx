@@ -1,14 +1,10 @@
-import { configure, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, useLanguage } from "../../test/render";
 import { me, renderSignedIn } from "../../test/signedIn";
 import AssetSearchPage from "./AssetSearchPage";
 import { OWNER, sampleAsset as asset } from "./sample";
-
-// Two CPUs and a cold module cache: give the first render of a screen time.
-configure({ asyncUtilTimeout: 10_000 });
-vi.setConfig({ testTimeout: 60_000 });
 
 const ORGANISATIONS = [{ id: OWNER, name: "中国铁塔深圳分公司", industry: "telecom", kind: "operator", is_active: true, jurisdiction: [] }];
 

@@ -1,14 +1,10 @@
-import { configure, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, problem, useLanguage } from "../../test/render";
 import { renderSignedIn } from "../../test/signedIn";
 import ImportWizardPage, { progressPercent } from "./ImportWizardPage";
 import type { ImportJob } from "./api";
-
-// Two CPUs and a cold module cache: give the first render of a screen time.
-configure({ asyncUtilTimeout: 10_000 });
-vi.setConfig({ testTimeout: 60_000 });
 
 const CSV = "external_id,kind,name\nSZ-TWR-0001,tower,科技园北区铁塔\n";
 

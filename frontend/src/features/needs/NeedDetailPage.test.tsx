@@ -1,4 +1,4 @@
-import { configure, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, problem, useLanguage } from "../../test/render";
@@ -6,10 +6,6 @@ import { me, ORGANISATION_ID, renderSignedIn } from "../../test/signedIn";
 import { sampleAsset as asset } from "../assets/sample";
 import NeedDetailPage from "./NeedDetailPage";
 import { SHORTLIST_KEY } from "./shortlist";
-
-// Two CPUs and a cold module cache: give the first render of a screen time.
-configure({ asyncUtilTimeout: 10_000 });
-vi.setConfig({ testTimeout: 60_000 });
 
 const NEED_ID = "00000000-0000-4000-8000-0000000000n1";
 const TOWER_ID = "00000000-0000-4000-8000-0000000000a1";

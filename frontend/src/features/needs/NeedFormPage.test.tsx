@@ -1,13 +1,9 @@
-import { configure, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, useLanguage } from "../../test/render";
 import { renderSignedIn } from "../../test/signedIn";
 import NeedFormPage from "./NeedFormPage";
-
-// Two CPUs and a cold module cache: give the first render of a screen time.
-configure({ asyncUtilTimeout: 10_000 });
-vi.setConfig({ testTimeout: 60_000 });
 
 const NANSHAN = { code: "440305", name: "南山区", short_name: "南山", pinyin: "nanshan", level: "county", parent_code: "440300", lon: 113.93, lat: 22.53 };
 const NEED_ID = "00000000-0000-4000-8000-0000000000n1";
