@@ -32,6 +32,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
+    // One module graph per worker; src/test/setup.ts resets what tests change between them.
+    isolate: false,
     testTimeout: 20_000,
   },
 });

@@ -1,7 +1,15 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup, configure } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
+import { i18n } from "../i18n";
 
+// Test files share one module graph and one jsdom per worker (`isolate: false`: importing antd
+// and the app once instead of per file saves ~35 s), so each test starts from the same state:
+// nothing in the browser's storage, Chinese.
+beforeEach(async () => {
+  window.localStorage.clear();
+  await i18n.changeLanguage("zh-CN");
+});
 afterEach(() => cleanup());
 
 // Ant Design asks for these; jsdom has neither.
