@@ -117,6 +117,7 @@ class LiveServer:
     """`infrashare serve` in its own process on a free port, as users run it."""
 
     env: dict[str, str]
+    arguments: list[str] = field(default_factory=list)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -125,7 +126,8 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, log: Path) -> LiveServer:
-        command = [str(Path(sys.executable).with_name("infrashare")), "serve", "--port", str(self.port)]
+        executable = str(Path(sys.executable).with_name("infrashare"))
+        command = [executable, "serve", "--port", str(self.port), *self.arguments]
         self.process = subprocess.Popen(
             command, env={**os.environ, **self.env}, stdout=log.open("wb"), stderr=subprocess.STDOUT
         )

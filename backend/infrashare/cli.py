@@ -5,17 +5,22 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.core.db import open_database
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+from infrashare.core.db import open_database, sync_url
 from infrashare.core.settings import PROJECT_ROOT, Settings, get_settings
 
 T = TypeVar("T")
@@ -47,13 +52,33 @@ def db() -> None:
     """Database schema."""
 
 
-def upgrade_database(url: str) -> None:
-    from alembic import command
+def _alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["database_url"] = url
-    command.upgrade(config, "head")
+    return config
+
+
+def upgrade_database(url: str) -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(url), "head")
+
+
+def database_is_current(url: str) -> bool:
+    """True when the database is at the newest migration (reads one row, runs nothing)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    heads = set(ScriptDirectory.from_config(_alembic_config(url)).get_heads())
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
+    finally:
+        engine.dispose()
 
 
 @db.command("upgrade")
@@ -68,12 +93,39 @@ def db_upgrade() -> None:
 @main.command()
 def seed() -> None:
     """Load the demo seed (Shenzhen); safe to run again."""
-    from infrashare.demo.seed import DEMO_PASSWORD, seed_demo
+    from infrashare.demo.seed import seed_demo
 
-    logins = run_in_unit_of_work(get_settings(), seed_demo)
+    run_in_unit_of_work(get_settings(), seed_demo)
+    click.echo("demo seed loaded")
+    _echo_demo_logins()
+
+
+@main.command("demo-users")
+def demo_users() -> None:
+    """List the demo sign-ins (one password for all of them)."""
+    _echo_demo_logins()
+
+
+def _echo_demo_logins() -> None:
+    from infrashare.demo.seed import DEMO_PASSWORD, demo_logins
+
     click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-    for login in logins:
+    for login in demo_logins():
         click.echo(f"  {login.role.value:<16} {login.email:<32} {login.organisation}")
+
+
+def prepare_demo(settings: Settings) -> None:
+    """What `make run` needs before serving: the newest schema and this version of the demo
+    seed, each applied only when missing, so a warm start does neither."""
+    from infrashare.demo.seed import seed_demo_if_changed
+
+    url = settings.resolved_database_url
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    if not database_is_current(url):
+        upgrade_database(url)
+        click.echo("database upgraded to the newest migration")
+    if run_in_unit_of_work(settings, seed_demo_if_changed):
+        click.echo("demo seed loaded")
 
 
 @main.command("create-admin")
@@ -279,17 +331,21 @@ def openapi(output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
+FIRST_SIGN_IN = "admin@mobile.example"
+
+
 @main.command()
 @click.option("--host", default=None, help="Defaults to INFRASHARE_HOST (127.0.0.1)")
 @click.option("--port", type=int, default=None, help="Defaults to INFRASHARE_PORT (8000)")
-def serve(host: str | None, port: int | None) -> None:
+@click.option("--demo", is_flag=True, help="Upgrade the database and load the demo seed first, when needed")
+def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Serve API, OAuth and web UI; starts its own Meilisearch unless MEILI_URL is given."""
-    import uvicorn
-
     from infrashare.app import create_app
     from infrashare.core.search import embedded_meilisearch
 
     settings = get_settings()
+    if demo:
+        prepare_demo(settings)
     meilisearch = None
     if not settings.meili_url:
         meilisearch = embedded_meilisearch(settings).start()
@@ -297,17 +353,41 @@ def serve(host: str | None, port: int | None) -> None:
             update={"meili_url": meilisearch.url, "meili_master_key": meilisearch.master_key}
         )
         click.echo(f"Meilisearch started on {meilisearch.url} (data in {meilisearch.data_dir})")
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="warning",
+        proxy_headers=True,
+    )
     try:
-        uvicorn.run(
-            create_app(settings),
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level="warning",
-            proxy_headers=True,
-        )
+        AnnouncingServer(config, _ready_line(config, demo)).run()
     finally:
         if meilisearch:
             meilisearch.stop()
+
+
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, saying where to go once it listens: the last line `make run` prints."""
+
+    def __init__(self, config: uvicorn.Config, ready_line: str) -> None:
+        super().__init__(config)
+        self.ready_line = ready_line
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            click.echo(self.ready_line)
+
+
+def _ready_line(config: uvicorn.Config, demo: bool) -> str:
+    host = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host  # noqa: S104 - a name, not a bind
+    line = f"InfraShare is ready: http://{host}:{config.port}"
+    if demo:
+        from infrashare.demo.seed import DEMO_PASSWORD
+
+        line += f" - sign in as {FIRST_SIGN_IN} / {DEMO_PASSWORD}; every demo sign-in: make demo-users"
+    return line
 
 
 if __name__ == "__main__":

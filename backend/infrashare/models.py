@@ -6,6 +6,7 @@ from infrashare.assets.models import Asset, AssetImportJob
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
 from infrashare.core.outbox import OutboxMessage
+from infrashare.demo.models import DemoSeedRun
 from infrashare.matching.models import MatchNotice
 from infrashare.needs.models import Need, NeedKind, NeedRemark
 from infrashare.oauth.models import DPoPProofSeen, OAuthAuthorizationCode, OAuthClient, OAuthToken, SigningKey
@@ -18,6 +19,7 @@ __all__ = [
     "AssetImportJob",
     "Base",
     "DPoPProofSeen",
+    "DemoSeedRun",
     "Event",
     "EventChainHead",
     "JurisdictionRegion",

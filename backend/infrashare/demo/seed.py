@@ -7,9 +7,11 @@ rules (and writes the same event log) as the API.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +25,10 @@ from infrashare.agreements.rules import create_rule
 from infrashare.agreements.schemas import RuleCreate
 from infrashare.assets.models import AssetKind
 from infrashare.audit.service import Actor
+from infrashare.core.db import utc_now
+from infrashare.core.settings import PROJECT_ROOT
 from infrashare.demo.assets import seed_demo_assets
+from infrashare.demo.models import DemoSeedRun
 from infrashare.demo.needs import seed_needs
 
 DEMO_PASSWORD = "InfraShare-demo-2026"  # noqa: S105 - printed for demo sign-ins
@@ -125,24 +130,52 @@ async def _ensure_user(
     await accounts.create_user(db, admin, organisation.id, data)
 
 
+def demo_logins() -> list[DemoLogin]:
+    """Every demo sign-in, the platform admin first (`infrashare demo-users` prints them)."""
+    logins = [DemoLogin(demo_email("admin", "platform"), Role.PLATFORM_ADMIN, PLATFORM_NAME)]
+    for spec in ORGANISATIONS:
+        logins.extend(
+            DemoLogin(demo_email(local, spec.slug), role, spec.name) for local, role, _ in _users_for(spec)
+        )
+    return logins
+
+
 async def seed_demo(db: AsyncSession) -> list[DemoLogin]:
-    admin_email = demo_email("admin", "platform")
-    admin = await ensure_platform_admin(db, admin_email, DEMO_PASSWORD, "平台管理员")
-    logins = [DemoLogin(admin_email, Role.PLATFORM_ADMIN, PLATFORM_NAME)]
+    admin = await ensure_platform_admin(db, demo_email("admin", "platform"), DEMO_PASSWORD, "平台管理员")
     owners: dict[str, tuple[uuid.UUID, Actor]] = {}
     for spec in ORGANISATIONS:
         organisation = await _ensure_organisation(db, admin, spec)
         for local, role, title in _users_for(spec):
-            email = demo_email(local, spec.slug)
-            await _ensure_user(db, admin, organisation, email, role, title)
-            logins.append(DemoLogin(email, role, organisation.name))
+            await _ensure_user(db, admin, organisation, demo_email(local, spec.slug), role, title)
         if spec.kind == OrganisationKind.OPERATOR:
             user_id = await db.scalar(select(User.id).where(User.email == demo_email("admin", spec.slug)))
             owners[spec.slug] = (organisation.id, Actor(user_id, organisation.id))
     await seed_demo_assets(db, owners)
     await seed_needs(db)
     await _ensure_demo_approval_rules(db, admin)
-    return logins
+    await db.merge(DemoSeedRun(fingerprint=seed_fingerprint(), seeded_at=utc_now()))
+    await db.flush()
+    return demo_logins()
+
+
+def seed_fingerprint() -> str:
+    """A digest of what the seed loads: its code (this package) and its data files (seed/)."""
+    digest = hashlib.sha256()
+    for root in (Path(__file__).parent, PROJECT_ROOT / "seed"):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+async def seed_demo_if_changed(db: AsyncSession) -> bool:
+    """Loads the demo seed unless this version of it is already in the database (`make run`
+    starts in seconds on a seeded database); True when it loaded."""
+    if await db.get(DemoSeedRun, seed_fingerprint()) is not None:
+        return False
+    await seed_demo(db)
+    return True
 
 
 DEMO_APPROVAL_RULES = (
