@@ -16,7 +16,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
 from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
@@ -83,6 +83,19 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
 
 
 TOKEN_URL = "/oauth/token"  # noqa: S105 - a path, not a secret
+# Swagger UI's files, pinned in frontend/package.json and copied there by the web UI's build:
+# the docs page loads nothing from outside the app, so it renders offline.
+API_DOCS_ASSETS = "/api-docs"
+
+
+def _docs_page() -> SwaggerRenderPlugin:
+    return SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{API_DOCS_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{API_DOCS_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{API_DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon="",
+    )
 
 
 def _openapi() -> OpenAPIConfig:
@@ -91,7 +104,7 @@ def _openapi() -> OpenAPIConfig:
         version=__version__,
         description="Cross-industry infrastructure sharing: assets, needs, matches and agreements.",
         path="/api/docs",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[_docs_page()],
         components=Components(
             security_schemes={
                 "session": SecurityScheme(
