@@ -3,6 +3,7 @@ import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, S
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AddonNumber } from "../../shared/AddonNumber";
 import { ProblemAlert, applyProblemToForm } from "../../shared/problems";
 import { REJECTION_REASONS, useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
 import { unitName } from "./units";
@@ -131,7 +132,7 @@ function ActionModal({
               <DatePicker.RangePicker style={{ width: "100%" }} />
             </Form.Item>
             <Form.Item name="annual_fee_cny" label={t("agreements.counterForm.fee")}>
-              <InputNumber min={0} precision={0} style={{ width: "100%" }} addonAfter={t("agreements.cny")} />
+              <AddonNumber min={0} precision={0} block after={t("agreements.cny")} />
             </Form.Item>
             <Form.Item name="terms" label={t("agreements.terms")}>
               <Input.TextArea rows={4} maxLength={10_000} />

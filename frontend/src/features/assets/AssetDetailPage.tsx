@@ -194,13 +194,15 @@ export default function AssetDetailPage() {
               <Descriptions.Item label={t("assets.fields.indicative_price_cny")}>
                 {item.sharing.indicative_price_cny != null ? t("assets.pricePerUnitYear", { price: item.sharing.indicative_price_cny }) : "—"}
               </Descriptions.Item>
-              <Descriptions.Item label={t("assets.fields.lead_time_days")}>
+              {/* The long texts below each take a whole row, whatever the number of columns: the item before
+                  them fills the rest of its row, and each of them fills its own. */}
+              <Descriptions.Item label={t("assets.fields.lead_time_days")} span="filled">
                 {item.sharing.lead_time_days != null ? t("assets.days", { count: item.sharing.lead_time_days }) : "—"}
               </Descriptions.Item>
-              <Descriptions.Item label={t("assets.fields.sharing_terms")} span={2}>
+              <Descriptions.Item label={t("assets.fields.sharing_terms")} span="filled">
                 <Typography.Paragraph style={{ margin: 0, whiteSpace: "pre-wrap" }}>{item.sharing.terms || "—"}</Typography.Paragraph>
               </Descriptions.Item>
-              <Descriptions.Item label={t("assets.fields.description")} span={2}>
+              <Descriptions.Item label={t("assets.fields.description")} span="filled">
                 <Typography.Paragraph style={{ margin: 0, whiteSpace: "pre-wrap" }}>{item.description || "—"}</Typography.Paragraph>
               </Descriptions.Item>
             </Descriptions>

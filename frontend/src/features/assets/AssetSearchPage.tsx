@@ -9,7 +9,6 @@ import {
   Empty,
   Grid,
   Input,
-  InputNumber,
   Row,
   Select,
   Space,
@@ -22,6 +21,7 @@ import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { ErrorState } from "../../app/states";
+import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
 import { useSession } from "../accounts/session";
 import { bboxText, centreText, toCollections } from "../map/geometry";
@@ -53,21 +53,23 @@ function ExportMenu({ filters }: { filters: AssetFilters }) {
   const { t } = useTranslation();
   const csv = exportHref(filters, "csv");
   const geojson = exportHref(filters, "geojson");
+  // The tooltip wraps the button, not the Dropdown: a Dropdown takes no ref, so a Tooltip around
+  // it could find the element it points at only through React's deprecated findDOMNode.
   return (
-    <Tooltip title={csv.partial ? t("assets.exportPartial") : t("assets.exportHint")}>
-      <Dropdown
-        menu={{
-          items: [
-            { key: "csv", label: <a href={csv.href} download>{t("assets.exportCsv")}</a> },
-            { key: "geojson", label: <a href={geojson.href} download>{t("assets.exportGeojson")}</a> },
-          ],
-        }}
-      >
+    <Dropdown
+      menu={{
+        items: [
+          { key: "csv", label: <a href={csv.href} download>{t("assets.exportCsv")}</a> },
+          { key: "geojson", label: <a href={geojson.href} download>{t("assets.exportGeojson")}</a> },
+        ],
+      }}
+    >
+      <Tooltip title={csv.partial ? t("assets.exportPartial") : t("assets.exportHint")}>
         <Button icon={<DownloadOutlined />} id="asset-export">
           {t("assets.export")}
         </Button>
-      </Dropdown>
-    </Tooltip>
+      </Tooltip>
+    </Dropdown>
   );
 }
 
@@ -154,9 +156,9 @@ export default function AssetSearchPage() {
               onChange={(region) => change({ region })}
               style={{ width: 220 }}
             />
-            <InputNumber
+            <AddonNumber
               aria-label={t("assets.minFree")}
-              addonBefore={t("assets.minFree")}
+              before={t("assets.minFree")}
               min={0}
               value={filters.minFree}
               onChange={(value) => change({ minFree: value ?? undefined })}

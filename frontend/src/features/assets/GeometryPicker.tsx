@@ -1,9 +1,10 @@
 // Pick a point or draw a route on the map, or type the coordinates (keyboard and screen readers).
 import { ClearOutlined, UndoOutlined } from "@ant-design/icons";
-import { Button, Input, InputNumber, Space, Typography } from "antd";
+import { Button, Input, Space, Typography } from "antd";
 import type { FeatureCollection, Polygon } from "geojson";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AddonNumber } from "../../shared/AddonNumber";
 import { isPosition, lengthM, type Position } from "../map/geometry";
 import { MapView } from "../map/MapView";
 import type { LineCollection, PointCollection, PointProperties } from "../map/style";
@@ -120,9 +121,9 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
       />
       {mode === "Point" ? (
         <Space wrap style={{ marginTop: 8 }}>
-          <InputNumber
+          <AddonNumber
             aria-label={t("assets.picker.lon")}
-            addonBefore={t("assets.picker.lon")}
+            before={t("assets.picker.lon")}
             min={-180}
             max={180}
             step={0.0001}
@@ -131,9 +132,9 @@ export function GeometryPicker({ value, onChange, mode, areas, corridors, id, he
             onChange={(number) => setCoordinate(0, number)}
             style={{ width: 210 }}
           />
-          <InputNumber
+          <AddonNumber
             aria-label={t("assets.picker.lat")}
-            addonBefore={t("assets.picker.lat")}
+            before={t("assets.picker.lat")}
             min={-90}
             max={90}
             step={0.0001}

@@ -171,13 +171,22 @@ function markerElement(marker: MapMarker, selected: boolean, onClick: () => void
   return element;
 }
 
+let webgl: boolean | undefined;
+
+/** Whether this browser can draw the map (MapLibre needs WebGL). Asked once per page, and the
+ *  probe's context is given back at once: browsers allow only a few live WebGL contexts. */
 function webglAvailable(): boolean {
-  try {
-    const canvas = document.createElement("canvas");
-    return !!(canvas.getContext("webgl2") ?? canvas.getContext("webgl"));
-  } catch {
-    return false;
+  if (webgl === undefined) {
+    try {
+      const canvas = document.createElement("canvas");
+      const context = canvas.getContext("webgl2") ?? canvas.getContext("webgl");
+      context?.getExtension("WEBGL_lose_context")?.loseContext();
+      webgl = !!context;
+    } catch {
+      webgl = false;
+    }
   }
+  return webgl;
 }
 
 /** Markers as points, so `bounds` covers them too. */

@@ -218,13 +218,17 @@ export default function NeedDetailPage() {
               <Descriptions.Item label={t("needs.fields.contact")}>
                 {[item.contact_name, item.contact_phone, item.contact_email].filter(Boolean).join(" · ") || "—"}
               </Descriptions.Item>
-              <Descriptions.Item label={t("needs.fields.published_at")}>{formatDateTime(item.published_at)}</Descriptions.Item>
+              {/* The long texts below each take a whole row, whatever the number of columns: the item before
+                  them fills the rest of its row, and each of them fills its own. */}
+              <Descriptions.Item label={t("needs.fields.published_at")} span="filled">
+                {formatDateTime(item.published_at)}
+              </Descriptions.Item>
               {item.last_return_reason ? (
-                <Descriptions.Item label={t("needs.fields.last_return_reason")} span={2}>
+                <Descriptions.Item label={t("needs.fields.last_return_reason")} span="filled">
                   {item.last_return_reason}
                 </Descriptions.Item>
               ) : null}
-              <Descriptions.Item label={t("needs.fields.description")} span={2}>
+              <Descriptions.Item label={t("needs.fields.description")} span="filled">
                 <Typography.Paragraph style={{ margin: 0, whiteSpace: "pre-wrap" }}>{item.description || "—"}</Typography.Paragraph>
               </Descriptions.Item>
             </Descriptions>

@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { ErrorState, Loading } from "../../app/states";
+import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
 import { ProblemAlert } from "../../shared/problems";
 import { FormCheckboxGroup, FormRadioGroup, FormSelect } from "../assets/controls";
@@ -263,11 +264,11 @@ function NeedForm({ need }: { need?: NeedRead }) {
               <Col xs={24} sm={12}>
                 {shape === "point" ? (
                   <Form.Item label={t("needs.fields.radius_m")} name="radius_m" rules={[{ required: true }]}>
-                    <InputNumber min={1} max={50_000} precision={0} addonAfter={t("needs.form.metres")} style={{ width: "100%" }} />
+                    <AddonNumber min={1} max={50_000} precision={0} block after={t("needs.form.metres")} />
                   </Form.Item>
                 ) : (
                   <Form.Item label={t("needs.fields.corridor_m")} name="corridor_m" rules={[{ required: true }]}>
-                    <InputNumber min={1} max={5_000} precision={0} addonAfter={t("needs.form.metres")} style={{ width: "100%" }} />
+                    <AddonNumber min={1} max={5_000} precision={0} block after={t("needs.form.metres")} />
                   </Form.Item>
                 )}
               </Col>

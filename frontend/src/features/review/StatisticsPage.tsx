@@ -4,7 +4,7 @@ import { Button, Card, Col, Empty, Row, Select, Statistic, Typography } from "an
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { ErrorState, Loading } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
@@ -42,6 +42,9 @@ function summary(points: Point[]): string {
   return points.map((point) => `${point.label} ${point.value}`).join("，");
 }
 
+/** A chart as big as its card's figure, following its size (recharts' `responsive`, plain CSS sizing). */
+const FILL = { responsive: true, width: "100%", height: "100%" } as const;
+
 function ChartCard({ title, points, children }: { title: string; points: Point[]; children: ReactNode }) {
   const { t } = useTranslation();
   const empty = points.every((point) => point.value === 0);
@@ -51,9 +54,7 @@ function ChartCard({ title, points, children }: { title: string; points: Point[]
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("review.stats.noData")} />
       ) : (
         <figure role="img" aria-label={`${title}: ${summary(points)}`} style={{ margin: 0, height: 260 }}>
-          <ResponsiveContainer width="100%" height="100%">
-            {children}
-          </ResponsiveContainer>
+          {children}
         </figure>
       )}
     </Card>
@@ -65,7 +66,7 @@ function BarCard({ title, points, horizontal = false }: { title: string; points:
   return (
     <ChartCard title={title} points={points}>
       {horizontal ? (
-        <BarChart data={points} layout="vertical" margin={{ left: 8, right: 16 }}>
+        <BarChart {...FILL} data={points} layout="vertical" margin={{ left: 8, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" allowDecimals={false} />
           <YAxis type="category" dataKey="label" width={90} interval={0} />
@@ -73,7 +74,7 @@ function BarCard({ title, points, horizontal = false }: { title: string; points:
           <Bar dataKey="value" name={t("review.stats.count")} fill={BLUE} isAnimationActive={false} />
         </BarChart>
       ) : (
-        <BarChart data={points} margin={{ left: -16, right: 8 }}>
+        <BarChart {...FILL} data={points} margin={{ left: -16, right: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" interval={0} tick={{ fontSize: 12 }} />
           <YAxis allowDecimals={false} />
@@ -138,7 +139,7 @@ function Charts({ stats }: { stats: NeedStats }) {
       </Col>
       <Col xs={24}>
         <ChartCard title={t("review.stats.byMonth")} points={monthPoints}>
-          <LineChart data={monthly} margin={{ left: -16, right: 16 }}>
+          <LineChart {...FILL} data={monthly} margin={{ left: -16, right: 16 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="month" />
             <YAxis allowDecimals={false} />
