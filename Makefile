@@ -11,6 +11,9 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/.env* -type f -not -name '*.test.ts' -not -name '*.test.tsx' 2>/dev/null)
 PYTEST_ARGS ?=
+# pytest-xdist: one process per CPU, each with its own Meilisearch, PostgreSQL cluster and
+# template databases (tests/conftest.py); `-n 0` runs in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help install install-test-deps run serve migrate seed demo-users test lint pytest frontend-test api-generate bench clean
 
@@ -68,7 +71,7 @@ lint: .venv/.synced frontend/node_modules/.package-lock.json ## ruff, mypy and t
 	cd frontend && npm run --silent typecheck
 
 pytest: install install-test-deps ## Run the pytest suite only (PYTEST_ARGS to narrow it)
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 frontend-test: frontend/node_modules/.package-lock.json ## Run the web UI's unit tests (Vitest)
 	cd frontend && npm test
