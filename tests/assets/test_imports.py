@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -13,6 +12,7 @@ import pytest
 
 from infrashare.assets import import_rows
 from tests.sessions import Client, sign_in
+from tests.waiting import eventually
 
 DATA = Path(__file__).parents[1] / "data"
 CSV = {"Content-Type": "text/csv"}
@@ -202,21 +202,13 @@ async def test_large_imports_run_as_a_job_that_reports_progress(client: Client) 
     assert response.status_code == 202, response.text
     location = response.headers["location"]
     job = response.json()
-    for _ in range(100):
-        job = (await client.get(location)).json()
-        if job["status"] in ("succeeded", "failed"):
-            break
-        await asyncio.sleep(0.1)
+    job = await _settled(client, location)
     assert job["status"] == "succeeded", job
     assert job["rows_validated"] == 8 and job["created_count"] == 8
     assert len(await _own_assets(client)) == 8
 
     failing = await _import(client, (DATA / "assets_bad.csv").read_bytes(), background="true")
-    for _ in range(100):
-        job = (await client.get(failing.headers["location"])).json()
-        if job["status"] in ("succeeded", "failed"):
-            break
-        await asyncio.sleep(0.1)
+    job = await _settled(client, failing.headers["location"])
     assert job["status"] == "failed"
     assert job["error_count"] == len(BAD_FILE_REPORT)
     assert len(await _own_assets(client)) == 8
@@ -294,12 +286,17 @@ def _poles_csv(count: int, broken_row: int | None = None) -> bytes:
 
 async def _finished(client: Client, response: Any) -> dict[str, Any]:
     assert response.status_code == 202, response.text
-    for _ in range(600):
-        job: dict[str, Any] = (await client.get(response.headers["location"])).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"the import job did not finish: {job}")
+    return await _settled(client, response.headers["location"])
+
+
+async def _settled(client: Client, location: str) -> dict[str, Any]:
+    async def job() -> dict[str, Any]:
+        found: dict[str, Any] = (await client.get(location)).json()
+        return found
+
+    return await eventually(
+        job, lambda found: found["status"] in ("succeeded", "failed"), "the import job ends"
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import PROJECT_ROOT
@@ -22,6 +22,11 @@ from tests.servers import LiveServer
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+# Playwright's actions and assertions wait until their condition holds; this ceiling only catches
+# one that never will (its defaults, 30 s for actions and 5 s for assertions, can run out on a
+# loaded machine while the page is merely slow).
+WAIT_CEILING_MS = 60_000
+expect.set_options(timeout=WAIT_CEILING_MS)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +77,7 @@ def browser(live_server: LiveServer) -> Iterator[Browser]:
 def page(live_server: LiveServer, browser: Browser) -> Iterator[Page]:
     """A fresh browser context (no cookies) per test, with the live server as base URL."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_CEILING_MS)
     page = context.new_page()
     yield page
     context.close()

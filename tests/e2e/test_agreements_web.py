@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from infrashare.demo.seed import DEMO_PASSWORD
-from tests.e2e.conftest import Screenshot
+from tests.e2e.conftest import WAIT_CEILING_MS, Screenshot
 from tests.e2e.pages import TOWER_ADMIN, TOWER_ORGANISATION, fail_on_page_errors, sign_in
 from tests.e2e.parties import MOBILE_ADMIN, free_asset_of, me, request_access, save_screenshot
 from tests.servers import LiveServer
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def _new_page(browser: Browser, live_server: LiveServer) -> Page:
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_CEILING_MS)
     return context.new_page()
 
 

@@ -15,6 +15,7 @@ from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import Screenshot
 from tests.e2e.pages import TOWER_ADMIN, fail_on_page_errors, sign_in
+from tests.waiting import eventually_sync
 
 pytestmark = pytest.mark.browser
 
@@ -45,12 +46,12 @@ def published_need_of_mine(page: Page) -> dict[str, Any]:
 
 def wait_for_search_index(page: Page) -> None:
     """The server fills an empty search index when it starts; wait until it answers with facets."""
-    for _ in range(60):
-        result = api_get(page, "/api/v1/search/assets", per_page=1)
-        if result["total"] > 0 and result["facets"].get("kind") and not result["degraded"]:
-            return
-        page.wait_for_timeout(500)
-    raise AssertionError("the search index was not filled")
+    eventually_sync(
+        lambda: api_get(page, "/api/v1/search/assets", per_page=1),
+        lambda result: result["total"] > 0 and bool(result["facets"].get("kind")) and not result["degraded"],
+        "the search index is filled",
+        lambda: page.wait_for_timeout(500),
+    )
 
 
 def choose(page: Page, select_id: str, option: str) -> None:

@@ -25,8 +25,9 @@ from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import PROJECT_ROOT
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import ARTIFACTS, FRONTEND_DIST
+from tests.e2e.conftest import ARTIFACTS, FRONTEND_DIST, WAIT_CEILING_MS
 from tests.servers import LiveServer
+from tests.waiting import eventually_sync
 
 pytestmark = pytest.mark.browser
 
@@ -165,7 +166,7 @@ class Story:
         context = self.browser.new_context(
             base_url=self.server.url, locale=self.language, viewport={"width": 1280, "height": 800}
         )
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(WAIT_CEILING_MS)
         context.add_init_script(f"window.localStorage.setItem('infrashare.language', '{self.language}')")
         self.contexts.append(context)
         page = context.new_page()
@@ -198,15 +199,15 @@ def story(browser: Browser, fresh_server: LiveServer, request: pytest.FixtureReq
     tale.close()
 
 
-def reload_until(page: Page, found: Callable[[], bool], attempts: int = 20) -> None:
+def reload_until(page: Page, found: Callable[[], bool]) -> None:
     """Reloads until `found()`: search indexing runs in the background, a second or so behind writes."""
-    for _ in range(attempts):
-        if found():
-            return
+
+    def reload() -> None:
         page.wait_for_timeout(750)
         page.reload()
         page.locator(".ant-spin-spinning").first.wait_for(state="detached")
-    raise AssertionError(f"not found after {attempts} reloads of {page.url}")
+
+    eventually_sync(found, bool, f"found on {page.url}", reload)
 
 
 def api_session(server: LiveServer, email: str) -> httpx.Client:

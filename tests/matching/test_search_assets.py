@@ -15,6 +15,7 @@ from infrashare.core.settings import Settings
 from tests.agreements.helpers import OTHER_OPERATOR, post_request, verb
 from tests.assets.bodies import asset_body
 from tests.sessions import Client, sign_in
+from tests.waiting import eventually
 
 # A duct along 科苑路 (南山), about 2 km north–south; its middle is far from both ends.
 ROUTE = [[113.9530, 22.5200], [113.9535, 22.5300], [113.9541, 22.5400]]
@@ -143,10 +144,8 @@ async def test_holding_units_shows_an_asset_exactly_even_after_its_visibility_na
         json={"version": 2, "visibility": "regulators", "name": "授权可见铁塔 G2"},
     )
     assert narrowed.status_code == 200, narrowed.text  # version 2: the accept took units
-    for _ in range(150):  # the owner finds the new name once the index has this last version
-        if (await search(client, q="G2"))["total"] == 1:
-            break
-        await asyncio.sleep(0.2)
+    # The owner finds the new name once the index has this last version.
+    await eventually(lambda: search(client, q="G2"), lambda found: found["total"] == 1, "G2 indexed")
 
     await sign_in(client, "engineer@mobile.example")  # holds 2 units: sees it, exactly
     found = await search(client, q="G2")

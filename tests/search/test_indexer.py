@@ -24,6 +24,7 @@ from infrashare.regions.models import Region
 from infrashare.regions.search import REGIONS_INDEX
 from tests.needs.helpers import principal_for
 from tests.sessions import Client, sign_in
+from tests.waiting import eventually
 
 
 async def search(client: Client, **params: Any) -> dict[str, Any]:
@@ -126,10 +127,11 @@ async def test_a_commit_in_this_process_wakes_the_idle_indexer(
         await session.commit()
     running = asyncio.create_task(indexer.run(stop, idle_seconds=120))
     try:
-        for _ in range(600):  # once started, the task marks the index warming until it is ready
-            await asyncio.sleep(0.1)
-            if not engine.warming:
-                break
+        # Once started, the task marks the index warming until it is ready.
+        await asyncio.sleep(0.1)
+        await eventually(
+            lambda: asyncio.sleep(0, engine.warming), lambda warming: not warming, "the index is ready"
+        )
         await asyncio.sleep(1)  # the loop has found nothing to do and sleeps for two minutes
         async with database.writer() as session:
             await session.execute(update(Region).where(Region.code == "440304").values(name="福田中心区"))

@@ -16,6 +16,7 @@ from infrashare.webhooks.delivery import WebhookSender
 from infrashare.webhooks.service import emit
 from tests.assets.bodies import asset_body
 from tests.sessions import Client, sign_in
+from tests.waiting import eventually
 from tests.webhooks.receiver import Receiver, receiver, verify
 
 
@@ -28,12 +29,15 @@ def hooks() -> Iterator[Receiver]:
 async def _delivered(
     client: Client, subscription_id: str, status: str = "succeeded"
 ) -> list[dict[str, object]]:
-    for _ in range(200):
-        log = (await client.get(f"/api/v1/webhooks/{subscription_id}/deliveries")).json()
-        if log and log[0]["status"] == status:
-            return list(log)
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no {status} delivery: {log}")
+    async def log() -> list[dict[str, object]]:
+        found: list[dict[str, object]] = (
+            await client.get(f"/api/v1/webhooks/{subscription_id}/deliveries")
+        ).json()
+        return found
+
+    return await eventually(
+        log, lambda found: bool(found) and found[0]["status"] == status, f"a {status} delivery"
+    )
 
 
 async def test_ping_is_delivered_signed_and_logged(client: Client, hooks: Receiver) -> None:
@@ -170,11 +174,9 @@ async def test_a_slow_receiver_does_not_hold_up_writes(client: Client, hooks: Re
     await sign_in(client, "admin@tower.example")
     subscription = (await client.post("/api/v1/webhooks", json={"url": hooks.url, "events": ["ping"]})).json()
     assert (await client.post(f"/api/v1/webhooks/{subscription['id']}/ping")).status_code == 202
-    for _ in range(200):
-        if hooks.received:
-            break
-        await asyncio.sleep(0.05)
-    assert hooks.received, "the ping never reached the receiver"
+    await eventually(
+        lambda: asyncio.sleep(0, hooks.received), bool, "the ping reaches the receiver", interval=0.05
+    )
     written = await client.post("/api/v1/assets", json=asset_body("tower", external_id="SLOW-HOOK-1"))
     assert written.status_code == 201, written.text
     assert hooks.answered == 0  # the write did not wait for the receiver
