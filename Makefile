@@ -81,7 +81,7 @@ api-generate: .venv/.synced frontend/node_modules/.package-lock.json ## Regenera
 
 SUBMAKE := $(MAKE) --no-print-directory
 test: ## Install what is missing, then lint and run every test (browser tests included); a table of stages at the end
-	@tools/stages.sh "install=$(SUBMAKE) install install-test-deps" "lint=$(SUBMAKE) lint" \
+	@tools/stages.sh "install=$(SUBMAKE) install install-test-deps" "lint&=$(SUBMAKE) lint" \
 		"vitest=$(SUBMAKE) frontend-test" "pytest=$(SUBMAKE) pytest"
 
 bench: install install-test-deps ## Run the benchmarks under bench/
