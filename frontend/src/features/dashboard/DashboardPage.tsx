@@ -85,7 +85,7 @@ function NeedsCard({ organisationId }: { organisationId: string }) {
         <CountGrid
           items={shown.map((status) => ({
             key: status,
-            label: t(`review.needStatus.${status}`),
+            label: t(`needs.statuses.${status}`),
             value: counts.data?.byStatus[status] ?? 0,
             to: `/needs?status=${status}`,
           }))}

@@ -12,7 +12,8 @@ import { useOrganisationNames } from "../assets/labels";
 import { MapView } from "../map/MapView";
 import { useMatches, useNeed, useNeedTimeline, useNeedVerb, type Match, type NeedRead, type NeedVerb } from "./api";
 import { percent } from "./explain";
-import { NeedStatusTag } from "./labels";
+import { NEED_STATUSES, type NeedStatus } from "./filters";
+import { NeedStatusTag } from "./NeedStatusTag";
 import { MatchesPanel, needArea } from "./MatchesPanel";
 import { RequestAccessModal } from "./RequestAccessModal";
 import { useShortlist } from "./shortlist";
@@ -101,12 +102,20 @@ function NeedTimeline({ need }: { need: NeedRead }) {
   return (
     <Timeline
       items={[...timeline.data].reverse().map((entry) => {
+        // Events named by what was done (submitted, returned, ...) have their own words; the others
+        // (matched, fulfilled, expired) are named by the status they led to, in its one label.
         const key = `needs.timeline.${entry.action.replace("need.", "")}`;
+        const status = entry.status as NeedStatus | null;
+        const label = i18n.exists(key)
+          ? t(key as "needs.timeline.created")
+          : status && NEED_STATUSES.includes(status)
+            ? t(`needs.statuses.${status}`)
+            : entry.action;
         return {
           key: entry.seq,
           children: (
             <div>
-              <Typography.Text strong>{i18n.exists(key) ? t(key as "needs.timeline.created") : entry.action}</Typography.Text>{" "}
+              <Typography.Text strong>{label}</Typography.Text>{" "}
               <Typography.Text type="secondary">
                 {formatDateTime(entry.occurred_at)} · {ownerName(entry.actor_organisation_id)}
               </Typography.Text>

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { formatDateTime } from "../../shared/format";
 import type { NeedRead } from "./api";
 import type { NeedFilters } from "./filters";
-import { NeedStatusTag } from "./labels";
+import { NeedStatusTag } from "./NeedStatusTag";
 
 export function NeedsTable({
   items,

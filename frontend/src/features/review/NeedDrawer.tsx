@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../shared/format";
 import { collection, pointFeature } from "../map/style";
 import { useNeedTimeline, type Need } from "./api";
-import { NeedStatusTag } from "./NeedStatusTag";
+import { NeedStatusTag } from "../needs/NeedStatusTag";
 
 const MapView = lazy(() => import("../map/MapView").then((module) => ({ default: module.MapView })));
 
@@ -45,7 +45,7 @@ function NeedHistory({ need }: { need: Need }) {
         children: (
           <div>
             <Typography.Text strong>
-              {entry.status ? t(`review.needStatus.${entry.status as Need["status"]}`, entry.status) : entry.action}
+              {entry.status ? t(`needs.statuses.${entry.status as Need["status"]}`, entry.status) : entry.action}
             </Typography.Text>{" "}
             <Typography.Text type="secondary">{formatDateTime(entry.occurred_at)}</Typography.Text>
             {entry.reason ? <div>{entry.reason}</div> : null}

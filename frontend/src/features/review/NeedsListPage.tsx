@@ -20,7 +20,7 @@ import {
   type WantedKind,
 } from "./api";
 import { NeedDrawer, NeedTitleButton } from "./NeedDrawer";
-import { NeedStatusTag } from "./NeedStatusTag";
+import { NeedStatusTag } from "../needs/NeedStatusTag";
 
 const PAGE_SIZE = 20;
 
@@ -95,7 +95,7 @@ export default function NeedsListPage() {
           placeholder={t("review.list.statusDefault")}
           value={filters.status}
           onChange={(status) => update({ status })}
-          options={NEED_STATUSES.map((value) => ({ value, label: t(`review.needStatus.${value}`) }))}
+          options={NEED_STATUSES.map((value) => ({ value, label: t(`needs.statuses.${value}`) }))}
           style={{ minWidth: 220 }}
           maxTagCount="responsive"
         />

@@ -10,7 +10,7 @@ import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
 import { useSession } from "../accounts/session";
 import { useRegionsByCode } from "../regions/api";
-import { statsCsvUrl, useNeedStats, type NeedStats, type Series } from "./api";
+import { statsCsvUrl, useNeedStats, type NeedStats, type NeedStatus, type Series } from "./api";
 
 type Translate = ReturnType<typeof useTranslation>["t"];
 const BLUE = "#0958d9";
@@ -128,7 +128,7 @@ function Charts({ stats }: { stats: NeedStats }) {
       <Col xs={24} lg={12}>
         <BarCard
           title={t("review.stats.byStatus")}
-          points={pointsOf(stats.by_status, (key, fallback) => t(`review.needStatus.${key as "submitted"}`, fallback))}
+          points={pointsOf(stats.by_status, (key, fallback) => t(`needs.statuses.${key as NeedStatus}`, fallback))}
         />
       </Col>
       <Col xs={24} lg={12}>

@@ -1,0 +1,43 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { renderWithProviders, useLanguage } from "../../test/render";
+import { NEED_STATUSES, type NeedStatus } from "./filters";
+import { NeedStatusTag } from "./NeedStatusTag";
+
+// One label per status on every screen (needs lists, need detail, the regulator's drawer and list).
+const LABELS: Record<"zh-CN" | "en", Record<NeedStatus, string>> = {
+  "zh-CN": {
+    draft: "草稿",
+    submitted: "待审核",
+    returned: "已退回",
+    published: "已发布",
+    matched: "已匹配",
+    fulfilled: "已满足",
+    withdrawn: "已撤回",
+    expired: "已过期",
+  },
+  en: {
+    draft: "Draft",
+    submitted: "Submitted",
+    returned: "Returned",
+    published: "Published",
+    matched: "Matched",
+    fulfilled: "Fulfilled",
+    withdrawn: "Withdrawn",
+    expired: "Expired",
+  },
+};
+
+describe("need status tag", () => {
+  it.each(["zh-CN", "en"] as const)("names every status in %s", async (language) => {
+    await useLanguage(language);
+    renderWithProviders(
+      <>
+        {NEED_STATUSES.map((status) => (
+          <NeedStatusTag key={status} status={status} />
+        ))}
+      </>,
+    );
+    for (const status of NEED_STATUSES) expect(screen.getByText(LABELS[language][status])).toHaveClass("ant-tag");
+  });
+});
