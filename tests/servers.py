@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from infrashare.core.search import free_port
+from infrashare.core.search import MeilisearchProcess, free_port
 
 PG_BIN = Path(os.environ.get("INFRASHARE_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -146,3 +146,24 @@ class LiveServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=30)
+
+
+def seeded_server(
+    template: Path,
+    meilisearch: MeilisearchProcess,
+    directory: Path,
+    env: dict[str, str] | None = None,
+    arguments: list[str] | None = None,
+) -> LiveServer:
+    """A server (not started yet) on its own copy of the seeded SQLite template in ``directory``,
+    using the test session's Meilisearch; ``env`` adds to or overrides its settings."""
+    database = directory / "infrashare.db"
+    shutil.copyfile(template, database)
+    base = {
+        "INFRASHARE_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "INFRASHARE_MEILI_URL": meilisearch.url,
+        "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
+        "INFRASHARE_VAR_DIR": str(directory / "var"),
+        "INFRASHARE_LOG_LEVEL": "WARNING",
+    }
+    return LiveServer(env=base | (env or {}), arguments=arguments or [])

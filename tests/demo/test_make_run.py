@@ -3,7 +3,6 @@ each only when missing, and a last line that says where to go."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import Settings
 from infrashare.demo.models import DemoSeedRun
 from infrashare.demo.seed import seed_demo_if_changed
-from tests.servers import LiveServer
+from tests.servers import seeded_server
 
 
 def test_a_new_database_is_behind_and_the_migrated_one_is_current(tmp_path: Path, database_url: str) -> None:
@@ -36,19 +35,8 @@ def test_the_seed_loads_again_only_when_its_version_is_missing(settings: Setting
 def test_a_warm_start_serves_at_once_and_its_last_line_says_where_to_go(
     sqlite_template: Path, meilisearch: MeilisearchProcess, tmp_path: Path
 ) -> None:
-    database = tmp_path / "infrashare.db"
-    shutil.copyfile(sqlite_template, database)
     log = tmp_path / "serve.log"
-    server = LiveServer(
-        env={
-            "INFRASHARE_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-            "INFRASHARE_MEILI_URL": meilisearch.url,
-            "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
-            "INFRASHARE_VAR_DIR": str(tmp_path / "var"),
-            "INFRASHARE_LOG_LEVEL": "WARNING",
-        },
-        arguments=["--demo"],
-    ).start(log=log)
+    server = seeded_server(sqlite_template, meilisearch, tmp_path, arguments=["--demo"]).start(log=log)
     try:
         assert httpx.get(f"{server.url}/health").status_code == 200
         lines = log.read_text().splitlines()

@@ -17,11 +17,16 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import PROJECT_ROOT
-from tests.servers import LiveServer
+from tests.servers import LiveServer, seeded_server
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+# A live server that serves the built web UI, as `make run` does.
+WEB_UI_SERVER = {
+    "INFRASHARE_FRONTEND_DIST": str(FRONTEND_DIST),
+    "INFRASHARE_PUBLIC_BASE_URL": "http://127.0.0.1",
+}
 # Playwright's actions and assertions wait until their condition holds; this ceiling only catches
 # one that never will (its defaults, 30 s for actions and 5 s for assertions, can run out on a
 # loaded machine while the page is merely slow).
@@ -36,19 +41,7 @@ def live_server(
     if not (FRONTEND_DIST / "index.html").exists():
         pytest.fail("the web UI is not built: run `make install` (or `cd frontend && npm run build`)")
     directory = tmp_path_factory.mktemp("live-server")
-    database = directory / "infrashare.db"
-    shutil.copyfile(sqlite_template, database)
-    server = LiveServer(
-        env={
-            "INFRASHARE_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-            "INFRASHARE_MEILI_URL": meilisearch.url,
-            "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
-            "INFRASHARE_VAR_DIR": str(directory / "var"),
-            "INFRASHARE_FRONTEND_DIST": str(FRONTEND_DIST),
-            "INFRASHARE_PUBLIC_BASE_URL": "http://127.0.0.1",
-            "INFRASHARE_LOG_LEVEL": "WARNING",
-        }
-    )
+    server = seeded_server(sqlite_template, meilisearch, directory, env=WEB_UI_SERVER)
     server.start(log=directory / "serve.log")
     try:
         yield server

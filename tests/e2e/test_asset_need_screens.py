@@ -55,8 +55,13 @@ def wait_for_search_index(page: Page) -> None:
 
 
 def choose(page: Page, select_id: str, option: str) -> None:
-    page.locator(".ant-select").filter(has=page.locator(f"#{select_id}")).click()
-    page.locator(".ant-select-dropdown:visible").get_by_text(option, exact=True).click()
+    """Picks an option once the dropdown has finished opening: a click during antd's slide-up
+    motion can be lost on a loaded machine (seen once: the select stayed empty)."""
+    select = page.locator(".ant-select").filter(has=page.locator(f"#{select_id}"))
+    select.click()
+    opened = page.locator('.ant-select-dropdown:visible:not([class*="slide-up-"])')
+    opened.get_by_text(option, exact=True).click()
+    expect(select.locator(".ant-select-selection-item")).to_have_text(option)
 
 
 def settled(page: Page) -> None:

@@ -25,8 +25,8 @@ from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import PROJECT_ROOT
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import ARTIFACTS, FRONTEND_DIST, WAIT_CEILING_MS
-from tests.servers import LiveServer
+from tests.e2e.conftest import ARTIFACTS, FRONTEND_DIST, WAIT_CEILING_MS, WEB_UI_SERVER
+from tests.servers import LiveServer, seeded_server
 from tests.waiting import eventually_sync
 
 pytestmark = pytest.mark.browser
@@ -132,20 +132,8 @@ def fresh_server(
     """A server of its own: a copy of the seeded template, its own search indexes (rebuilt at start)."""
     if not (FRONTEND_DIST / "index.html").exists():
         pytest.fail("the web UI is not built: run `make install` (or `cd frontend && npm run build`)")
-    database = tmp_path / "infrashare.db"
-    shutil.copyfile(sqlite_template, database)
-    server = LiveServer(
-        env={
-            "INFRASHARE_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-            "INFRASHARE_MEILI_URL": meilisearch.url,
-            "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
-            "INFRASHARE_MEILI_INDEX_PREFIX": f"story{uuid.uuid4().hex[:8]}_",
-            "INFRASHARE_VAR_DIR": str(tmp_path / "var"),
-            "INFRASHARE_FRONTEND_DIST": str(FRONTEND_DIST),
-            "INFRASHARE_PUBLIC_BASE_URL": "http://127.0.0.1",
-            "INFRASHARE_LOG_LEVEL": "WARNING",
-        }
-    )
+    own_indexes = {"INFRASHARE_MEILI_INDEX_PREFIX": f"story{uuid.uuid4().hex[:8]}_"}
+    server = seeded_server(sqlite_template, meilisearch, tmp_path, env=WEB_UI_SERVER | own_indexes)
     server.start(log=tmp_path / "serve.log")
     try:
         yield server
