@@ -46,7 +46,10 @@ async def _signed_in(base_url: str, email: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(
         base_url=base_url,
         timeout=httpx.Timeout(180),
-        limits=httpx.Limits(max_connections=REQUESTS, max_keepalive_connections=REQUESTS),
+        # Idle connections are dropped well before uvicorn's 5 s keep-alive ends them: at equal
+        # timeouts a request could go out on a connection the server was closing (ReadError,
+        # seen under two parallel make test runs).
+        limits=httpx.Limits(max_connections=REQUESTS, max_keepalive_connections=REQUESTS, keepalive_expiry=1),
     )
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
     assert response.status_code == 200, response.text

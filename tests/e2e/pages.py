@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 TOWER_ADMIN = "admin@tower.example"
 TOWER_ORGANISATION = "中国铁塔深圳分公司（演示）"
@@ -13,6 +13,12 @@ def fail_on_page_errors(page: Page) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+def opened_dropdown(page: Page, component: str) -> Locator:
+    """An antd select's or cascader's dropdown once its opening motion has ended: a click during
+    the slide-up motion can be lost on a loaded machine (seen under two parallel make test runs)."""
+    return page.locator(f'.ant-{component}-dropdown:visible:not([class*="slide-up-"])')
 
 
 def fill_sign_in_form(page: Page, email: str, password: str) -> None:

@@ -14,7 +14,7 @@ from infrashare.core.settings import PROJECT_ROOT
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import Screenshot
-from tests.e2e.pages import TOWER_ADMIN, fail_on_page_errors, sign_in
+from tests.e2e.pages import TOWER_ADMIN, fail_on_page_errors, opened_dropdown, sign_in
 from tests.waiting import eventually_sync
 
 pytestmark = pytest.mark.browser
@@ -55,12 +55,10 @@ def wait_for_search_index(page: Page) -> None:
 
 
 def choose(page: Page, select_id: str, option: str) -> None:
-    """Picks an option once the dropdown has finished opening: a click during antd's slide-up
-    motion can be lost on a loaded machine (seen once: the select stayed empty)."""
+    """Picks an option of a select, and checks the select took it."""
     select = page.locator(".ant-select").filter(has=page.locator(f"#{select_id}"))
     select.click()
-    opened = page.locator('.ant-select-dropdown:visible:not([class*="slide-up-"])')
-    opened.get_by_text(option, exact=True).click()
+    opened_dropdown(page, "select").get_by_text(option, exact=True).click()
     expect(select.locator(".ant-select-selection-item")).to_have_text(option)
 
 

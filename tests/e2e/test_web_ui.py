@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import Screenshot
-from tests.e2e.pages import TOWER_ADMIN, fail_on_page_errors, sign_in
+from tests.e2e.pages import TOWER_ADMIN, fail_on_page_errors, opened_dropdown, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -158,7 +158,7 @@ def test_the_platform_admin_adds_a_district_to_a_regulators_jurisdiction(
     expect(dialog).to_contain_text("南山区")
 
     dialog.get_by_role("combobox").click()
-    menus = page.locator(".ant-cascader-dropdown:visible")
+    menus = opened_dropdown(page, "cascader")
     menus.get_by_text("广东省 (440000)").click()
     menus.get_by_text("深圳市 (440300)").click()
     menus.get_by_text("福田区 (440304)").click()
