@@ -10,7 +10,8 @@ import { StatusTag } from "../../shared/StatusTag";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useRegionsByCode } from "../regions/api";
-import { INDUSTRIES, ORGANISATION_KINDS, useCreateOrganisation, useOrganisations, useSetJurisdiction } from "./api";
+import { useCreateOrganisation, useOrganisations, useSetJurisdiction } from "./api";
+import { industryValues, organisationKindValues } from "../../api/schema";
 
 type OrganisationRead = Schemas["OrganisationRead"];
 type OrganisationCreate = Schemas["OrganisationCreate"];
@@ -56,10 +57,10 @@ function CreateOrganisationModal({ open, onClose }: { open: boolean; onClose: ()
           <Input />
         </Form.Item>
         <Form.Item label={t("organisations.kind")} name="kind">
-          <Select options={ORGANISATION_KINDS.map((kind) => ({ value: kind, label: t(`organisationKinds.${kind}`) }))} />
+          <Select options={organisationKindValues.map((kind) => ({ value: kind, label: t(`organisationKinds.${kind}`) }))} />
         </Form.Item>
         <Form.Item label={t("organisations.industry")} name="industry">
-          <Select options={INDUSTRIES.map((industry) => ({ value: industry, label: t(`industries.${industry}`) }))} />
+          <Select options={industryValues.map((industry) => ({ value: industry, label: t(`industries.${industry}`) }))} />
         </Form.Item>
       </Form>
     </Modal>
@@ -173,7 +174,7 @@ export default function OrganisationsPage() {
             title: t("organisations.kind"),
             dataIndex: "kind",
             render: (kind: OrganisationRead["kind"]) => t(`organisationKinds.${kind}`),
-            filters: ORGANISATION_KINDS.map((kind) => ({ text: t(`organisationKinds.${kind}`), value: kind })),
+            filters: organisationKindValues.map((kind) => ({ text: t(`organisationKinds.${kind}`), value: kind })),
             onFilter: (value, organisation) => organisation.kind === value,
           },
           {

@@ -5,8 +5,9 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AddonNumber } from "../../shared/AddonNumber";
 import { ProblemAlert, applyProblemToForm } from "../../shared/problems";
-import { REJECTION_REASONS, useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
+import { useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
 import { unitName } from "./units";
+import { rejectionReasonValues } from "../../api/schema";
 
 /** How each verb asks for its input: a confirmation, a reason (optional or required), or its own form. */
 export const ACTION_FORMS: Record<RequestAction, "confirm" | "optionalReason" | "requiredReason" | "reject" | "counter" | "terminate" | "system"> = {
@@ -145,7 +146,7 @@ function ActionModal({
             label={t("agreements.reasonCode")}
             rules={[{ required: true, message: t("agreements.reasonCodeRequired") }]}
           >
-            <Select options={REJECTION_REASONS.map((value) => ({ value, label: t(`agreements.rejectionReasons.${value}`) }))} />
+            <Select options={rejectionReasonValues.map((value) => ({ value, label: t(`agreements.rejectionReasons.${value}`) }))} />
           </Form.Item>
         ) : null}
         {kind === "terminate" ? (

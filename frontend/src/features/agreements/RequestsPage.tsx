@@ -5,10 +5,11 @@ import { Link, useSearchParams } from "react-router";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
-import { REQUEST_STATUSES, sideOf, useRequests, type Box, type RequestStatus, type SharingRequest } from "./api";
+import { sideOf, useRequests, type Box, type RequestStatus, type SharingRequest } from "./api";
 import { RequestDeadline } from "./Deadline";
 import { RequestStatusTag } from "./RequestStatusTag";
 import { unitsText } from "./units";
+import { requestStatusValues } from "../../api/schema";
 
 const PAGE_SIZE = 20;
 
@@ -17,7 +18,7 @@ function isBox(value: string | null): value is Box {
 }
 
 function isStatus(value: string): value is RequestStatus {
-  return (REQUEST_STATUSES as readonly string[]).includes(value);
+  return (requestStatusValues as readonly string[]).includes(value);
 }
 
 /** Box, statuses and page from the address bar, so a filtered list can be shared. */
@@ -159,7 +160,7 @@ export default function RequestsPage() {
             placeholder={t("agreements.filterStatus")}
             value={status}
             onChange={(next) => update({ status: next })}
-            options={REQUEST_STATUSES.map((value) => ({ value, label: t(`agreements.status.${value}`) }))}
+            options={requestStatusValues.map((value) => ({ value, label: t(`agreements.status.${value}`) }))}
             style={{ minWidth: 220, maxWidth: 420 }}
             maxTagCount="responsive"
           />

@@ -14,16 +14,14 @@ import { FormRadioGroup, FormSelect } from "./controls";
 import { applyProblemToFields } from "./formErrors";
 import { GeometryPicker, type PickedGeometry } from "./GeometryPicker";
 import {
-  ASSET_KINDS,
-  ASSET_STATUSES,
   ATTRIBUTE_FIELDS,
   CAPACITY_UNITS,
   GEOMETRY_TYPES,
-  VISIBILITIES,
   type AssetKind,
   type AttributeField,
 } from "./kinds";
 import { useAttributeValue } from "./labels";
+import { assetKindValues, assetStatusValues, visibilityValues } from "../../api/schema";
 
 function AttributeInput({ field }: { field: AttributeField }) {
   const { t } = useTranslation();
@@ -135,7 +133,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={12}>
                 <Form.Item name="kind" label={t("assets.kind")} rules={[{ required: true }]} extra={asset ? t("assets.form.kindFixed") : undefined}>
-                  <FormSelect disabled={!!asset} options={ASSET_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
+                  <FormSelect disabled={!!asset} options={assetKindValues.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
@@ -150,7 +148,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={8}>
                 <Form.Item name="status" label={t("assets.fields.status")} rules={[{ required: true }]}>
-                  <FormSelect options={ASSET_STATUSES.filter((value) => value !== "retired").map((value) => ({ value, label: t(`assets.statuses.${value}`) }))} />
+                  <FormSelect options={assetStatusValues.filter((value) => value !== "retired").map((value) => ({ value, label: t(`assets.statuses.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={8}>
@@ -164,7 +162,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
               </Col>
               <Col xs={24} sm={8}>
                 <Form.Item name="visibility" label={t("assets.fields.visibility")}>
-                  <FormSelect options={VISIBILITIES.map((value) => ({ value, label: t(`assets.visibilities.${value}`) }))} />
+                  <FormSelect options={visibilityValues.map((value) => ({ value, label: t(`assets.visibilities.${value}`) }))} />
                 </Form.Item>
               </Col>
             </Row>

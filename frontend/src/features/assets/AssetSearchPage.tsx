@@ -38,8 +38,9 @@ import {
   withChange,
   type AssetFilters,
 } from "./filters";
-import { ASSET_KINDS, ASSET_STATUSES, isAssetKind, isAssetStatus } from "./kinds";
+import { isAssetKind, isAssetStatus } from "./kinds";
 import { AssetStatusTag, formatDistance, useCapacityText, useOrganisationNames } from "./labels";
+import { assetKindValues, assetStatusValues } from "../../api/schema";
 
 const MAX_PAGES = 500;
 
@@ -201,14 +202,14 @@ export default function AssetSearchPage() {
           <FacetGroup
             id="facet-kind"
             title={t("assets.kind")}
-            values={facetValues(facets.kind, filters.kind, (v) => (isAssetKind(v) ? t(`assets.kinds.${v}`) : v), ASSET_KINDS)}
+            values={facetValues(facets.kind, filters.kind, (v) => (isAssetKind(v) ? t(`assets.kinds.${v}`) : v), assetKindValues)}
             selected={filters.kind}
             onChange={(kind) => change({ kind: kind.filter(isAssetKind) })}
           />
           <FacetGroup
             id="facet-status"
             title={t("assets.status")}
-            values={facetValues(facets.status, filters.status, (v) => (isAssetStatus(v) ? t(`assets.statuses.${v}`) : v), ASSET_STATUSES)}
+            values={facetValues(facets.status, filters.status, (v) => (isAssetStatus(v) ? t(`assets.statuses.${v}`) : v), assetStatusValues)}
             selected={filters.status}
             onChange={(status) => change({ status: status.filter(isAssetStatus) })}
           />

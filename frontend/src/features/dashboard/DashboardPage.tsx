@@ -10,9 +10,10 @@ import { RequestStatusTag } from "../agreements/RequestStatusTag";
 import { MapView } from "../map/MapView";
 import { collection, pointFeature, type PointCollection } from "../map/style";
 import { useRegionChildren, type Region } from "../regions/api";
-import { ASSET_STATUSES, NEED_STATUSES, useAssetStatusCounts, useNeedCounts } from "./api";
+import { useAssetStatusCounts, useNeedCounts } from "./api";
 import { NotificationsCard } from "./Notifications";
 import { unitsText } from "../agreements/units";
+import { assetStatusValues, needStatusValues } from "../../api/schema";
 
 /** Shenzhen: the demo city, and where the first assets will be. */
 export const SHENZHEN_CODE = "440300";
@@ -61,7 +62,7 @@ function AssetsCard({ organisationId }: { organisationId: string }) {
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("dashboard.noAssets")} />
       ) : (
         <CountGrid
-          items={ASSET_STATUSES.map((status) => ({
+          items={assetStatusValues.map((status) => ({
             key: status,
             label: t(`dashboard.assetStatus.${status}`),
             value: counts.data?.byStatus[status] ?? 0,
@@ -76,7 +77,7 @@ function AssetsCard({ organisationId }: { organisationId: string }) {
 function NeedsCard({ organisationId }: { organisationId: string }) {
   const { t } = useTranslation();
   const counts = useNeedCounts(organisationId);
-  const shown = NEED_STATUSES.filter((status) => ["draft", "submitted", "returned", "published", "matched", "fulfilled"].includes(status));
+  const shown = needStatusValues.filter((status) => ["draft", "submitted", "returned", "published", "matched", "fulfilled"].includes(status));
   return (
     <Card size="small" title={t("dashboard.cards.myNeeds")} loading={counts.isPending} id="card-needs" style={{ height: "100%" }}>
       {counts.data && counts.data.total === 0 ? (

@@ -12,13 +12,15 @@ import { useOrganisationNames } from "../assets/labels";
 import { MapView } from "../map/MapView";
 import { useMatches, useNeed, useNeedTimeline, useNeedVerb, type Match, type NeedRead, type NeedVerb } from "./api";
 import { percent } from "./explain";
-import { NEED_STATUSES, type NeedStatus } from "./filters";
+import { needStatusValues, needs_lifecycle_ActionValues } from "../../api/schema";
+import type { NeedStatus } from "./filters";
 import { NeedStatusTag } from "./NeedStatusTag";
 import { MatchesPanel, needArea } from "./MatchesPanel";
 import { RequestAccessModal } from "./RequestAccessModal";
 import { useShortlist } from "./shortlist";
 
-const VERBS: readonly NeedVerb[] = ["submit", "resubmit", "publish", "return", "withdraw", "match", "fulfil"];
+/** The verbs a person uses, in the lifecycle's order (editing has its own button; expiry is the clock's). */
+const VERBS = needs_lifecycle_ActionValues.filter((action): action is NeedVerb => action !== "edit" && action !== "expire");
 const REASONED: readonly NeedVerb[] = ["return", "withdraw"];
 const MATCHABLE = ["published", "matched"];
 
@@ -108,7 +110,7 @@ function NeedTimeline({ need }: { need: NeedRead }) {
         const status = entry.status as NeedStatus | null;
         const label = i18n.exists(key)
           ? t(key as "needs.timeline.created")
-          : status && NEED_STATUSES.includes(status)
+          : status && needStatusValues.includes(status)
             ? t(`needs.statuses.${status}`)
             : entry.action;
         return {

@@ -15,7 +15,8 @@ import { useRegionChildren } from "../regions/api";
 import { nearestRegion } from "../regions/nearest";
 import { RegionSelect } from "../regions/RegionSelect";
 import { performNeedVerb, useCreateNeed, useNeed, useUpdateNeed, type NeedCreate, type NeedRead } from "./api";
-import { NEED_MODES, NEED_PURPOSES, WANTED_KINDS, type NeedMode, type NeedPurpose, type WantedKind } from "./filters";
+import { type NeedMode, type NeedPurpose, type WantedKind } from "./filters";
+import { assetKindValues, needModeValues, needPurposeValues } from "../../api/schema";
 
 export interface NeedFormValues {
   title: string;
@@ -189,17 +190,17 @@ function NeedForm({ need }: { need?: NeedRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={12}>
                 <Form.Item label={t("needs.fields.purpose")} name="purpose" rules={[{ required: true }]}>
-                  <FormSelect options={NEED_PURPOSES.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))} />
+                  <FormSelect options={needPurposeValues.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
                 <Form.Item label={t("needs.fields.mode")} name="mode" rules={[{ required: true }]}>
-                  <FormRadioGroup options={NEED_MODES.map((value) => ({ value, label: t(`needs.modes.${value}`) }))} />
+                  <FormRadioGroup options={needModeValues.map((value) => ({ value, label: t(`needs.modes.${value}`) }))} />
                 </Form.Item>
               </Col>
             </Row>
             <Form.Item label={t("needs.fields.wanted_kinds")} name="wanted_kinds" rules={[{ required: true, type: "array", min: 1 }]}>
-              <FormCheckboxGroup options={WANTED_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
+              <FormCheckboxGroup options={assetKindValues.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
             </Form.Item>
             <Row gutter={12}>
               <Col xs={24} sm={12}>

@@ -1,7 +1,8 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { renderWithProviders, useLanguage } from "../../test/render";
-import { NEED_STATUSES, type NeedStatus } from "./filters";
+import { needStatusValues } from "../../api/schema";
+import type { NeedStatus } from "./filters";
 import { NeedStatusTag } from "./NeedStatusTag";
 
 // One label per status on every screen (needs lists, need detail, the regulator's drawer and list).
@@ -33,11 +34,11 @@ describe("need status tag", () => {
     await useLanguage(language);
     renderWithProviders(
       <>
-        {NEED_STATUSES.map((status) => (
+        {needStatusValues.map((status) => (
           <NeedStatusTag key={status} status={status} />
         ))}
       </>,
     );
-    for (const status of NEED_STATUSES) expect(screen.getByText(LABELS[language][status])).toHaveClass("ant-tag");
+    for (const status of needStatusValues) expect(screen.getByText(LABELS[language][status])).toHaveClass("ant-tag");
   });
 });

@@ -4,8 +4,9 @@ import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../shared/format";
 import { collection, pointFeature } from "../map/style";
-import { useNeedTimeline, type Need } from "./api";
+import { useNeedTimeline } from "../needs/api";
 import { NeedStatusTag } from "../needs/NeedStatusTag";
+import type { Need } from "./api";
 
 const MapView = lazy(() => import("../map/MapView").then((module) => ({ default: module.MapView })));
 

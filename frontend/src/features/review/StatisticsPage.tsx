@@ -10,7 +10,8 @@ import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
 import { useSession } from "../accounts/session";
 import { useRegionsByCode } from "../regions/api";
-import { statsCsvUrl, useNeedStats, type NeedStats, type NeedStatus, type Series } from "./api";
+import type { NeedStatus } from "../needs/filters";
+import { statsCsvUrl, useNeedStats, type NeedStats, type Series } from "./api";
 
 type Translate = ReturnType<typeof useTranslation>["t"];
 const BLUE = "#0958d9";

@@ -4,8 +4,7 @@ import { useTranslation } from "react-i18next";
 import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useEventTypes, useSubscribe, type SubscriptionCreated } from "./api";
-
-const ASSET_KINDS = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"] as const;
+import { assetKindValues } from "../../api/schema";
 
 interface SubscribeValues {
   url: string;
@@ -122,7 +121,7 @@ export function SubscribeModal({
             mode="multiple"
             allowClear
             aria-label={t("webhooks.assetKinds")}
-            options={ASSET_KINDS.map((kind) => ({ value: kind, label: t(`agreements.assetKinds.${kind}`) }))}
+            options={assetKindValues.map((kind) => ({ value: kind, label: t(`agreements.assetKinds.${kind}`) }))}
           />
         </Form.Item>
       </Form>
