@@ -13,18 +13,18 @@ export interface UrlFilterCodec<F> {
 
 export interface UrlFilters<F> {
   filters: F;
-  /** A filter changed by the user: the list starts again on page 1. */
+  /** A filter changed by the user: a paged list starts again on page 1. */
   change: (patch: Partial<F>) => void;
   /** Exactly these filters (paging, clearing). */
   replace: (filters: F) => void;
 }
 
-export function useUrlFilters<F extends { page: number }>(codec: UrlFilterCodec<F>): UrlFilters<F> {
+export function useUrlFilters<F extends object>(codec: UrlFilterCodec<F>): UrlFilters<F> {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => codec.parse(params), [codec, params]);
   return {
     filters,
-    change: (patch) => setParams(codec.toParams({ ...filters, page: 1, ...patch })),
+    change: (patch) => setParams(codec.toParams({ ...filters, ...("page" in filters ? { page: 1 } : {}), ...patch })),
     replace: (next) => setParams(codec.toParams(next)),
   };
 }

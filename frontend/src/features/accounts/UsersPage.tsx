@@ -8,7 +8,8 @@ import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
 import { StatusTag } from "../../shared/StatusTag";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
 import { ROLES_BY_KIND, useCreateUser, useOrganisation, useSetUserActive, useUsers } from "./api";
 import { useSession } from "./session";
 

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { ErrorState, Loading } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
+import { applyProblemToForm } from "../../shared/formProblems";
 import { ProblemAlert } from "../../shared/problems";
 import { useRegionChildren } from "../regions/api";
 import { nearestRegion } from "../regions/nearest";
@@ -11,7 +12,6 @@ import { RegionSelect } from "../regions/RegionSelect";
 import { useAsset, useCreateAsset, useUpdateAsset, type AssetRead } from "./api";
 import { createBody, formValuesOf, knownFields, parseNumbers, rewriteField, updateBody, type AssetFormValues } from "./assetForm";
 import { FormRadioGroup, FormSelect } from "./controls";
-import { applyProblemToFields } from "./formErrors";
 import { GeometryPicker, type PickedGeometry } from "./GeometryPicker";
 import {
   ATTRIBUTE_FIELDS,
@@ -91,7 +91,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
   const save = (values: AssetFormValues) => {
     setUnplaced([]);
     const onError = (error: unknown) =>
-      setUnplaced(applyProblemToFields(form, error, knownFields(values.kind), rewriteField).map((item) => `${item.field}: ${item.message}`));
+      setUnplaced(applyProblemToForm(form, error, { fields: knownFields(values.kind), rewrite: rewriteField }).map((item) => `${item.field}: ${item.message}`));
     const onSuccess = (saved: AssetRead) => {
       void message.success(t(asset ? "assets.form.updated" : "assets.form.created", { name: saved.name }));
       navigate(`/assets/${saved.id}`);

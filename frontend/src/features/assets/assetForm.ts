@@ -2,7 +2,7 @@
 import dayjs, { type Dayjs } from "dayjs";
 import type { PickedGeometry } from "./GeometryPicker";
 import type { AssetCreate, AssetRead, AssetUpdate } from "./api";
-import type { FieldPath } from "./formErrors";
+import type { FieldPath } from "../../shared/formProblems";
 import { ATTRIBUTE_FIELDS, GEOMETRY_TYPES, type AssetKind, type AssetStatus, type Visibility } from "./kinds";
 import { assetKindValues } from "../../api/schema";
 

@@ -8,7 +8,7 @@ import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
 import { ProblemAlert } from "../../shared/problems";
 import { FormCheckboxGroup, FormRadioGroup, FormSelect } from "../assets/controls";
-import { applyProblemToFields, type FieldPath } from "../assets/formErrors";
+import { applyProblemToForm, type FieldPath } from "../../shared/formProblems";
 import { GeometryPicker, type PickedGeometry } from "../assets/GeometryPicker";
 import { circlePolygon, corridorFeature } from "../map/geometry";
 import { useRegionChildren } from "../regions/api";
@@ -145,7 +145,7 @@ function NeedForm({ need }: { need?: NeedRead }) {
     try {
       saved = need ? await update.mutateAsync(body) : await create.mutateAsync(body);
     } catch (problem) {
-      setUnplaced(applyProblemToFields(form, problem, FIELDS).map((item) => `${item.field}: ${item.message}`));
+      setUnplaced(applyProblemToForm(form, problem, { fields: FIELDS }).map((item) => `${item.field}: ${item.message}`));
       return;
     }
     if (thenSubmit) {

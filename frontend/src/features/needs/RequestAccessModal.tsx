@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ProblemAlert } from "../../shared/problems";
-import { applyProblemToFields } from "../assets/formErrors";
+import { applyProblemToForm } from "../../shared/formProblems";
 import { isCapacityUnit } from "../assets/kinds";
 import { useCreateRequest, type RequestRead } from "./api";
 
@@ -112,7 +112,7 @@ export function RequestAccessModal({
                 onCreated?.(request);
                 close();
               },
-              onError: (error) => applyProblemToFields(form, error, FIELDS),
+              onError: (error) => applyProblemToForm(form, error, { fields: FIELDS }),
             },
           )
         }

@@ -1,6 +1,7 @@
 import { Checkbox, Form, Input, Modal, Radio, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
 import { useRegisterClient, useSupportedScopes, type ClientWithSecret } from "./api";
 import { ScopeLabel } from "./ScopeLabel";
 

@@ -8,7 +8,8 @@ import { ProblemError } from "../../api/problem";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
 import { useBulkPublish, usePublishNeed, useReturnNeed, useReviewQueue, type Need } from "./api";
 import { NeedDrawer, NeedTitleButton } from "./NeedDrawer";
 

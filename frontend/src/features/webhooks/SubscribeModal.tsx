@@ -1,7 +1,8 @@
 // Subscribe a URL to events, optionally only in some regions and for some asset kinds.
 import { Checkbox, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useEventTypes, useSubscribe, type SubscriptionCreated } from "./api";
 import { assetKindValues } from "../../api/schema";
