@@ -74,7 +74,7 @@ export function RequestTable({
             <Space direction="vertical" size={0}>
               <Link to={`/requests/${request.id}`}>{request.asset.name}</Link>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t(`agreements.assetKinds.${request.asset.kind}`)} · {request.asset.region_code}
+                {t(`assets.kinds.${request.asset.kind}`)} · {request.asset.region_code}
               </Typography.Text>
             </Space>
           ),

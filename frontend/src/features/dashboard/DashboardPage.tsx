@@ -64,7 +64,7 @@ function AssetsCard({ organisationId }: { organisationId: string }) {
         <CountGrid
           items={assetStatusValues.map((status) => ({
             key: status,
-            label: t(`dashboard.assetStatus.${status}`),
+            label: t(`assets.statuses.${status}`),
             value: counts.data?.byStatus[status] ?? 0,
             to: `/assets?status=${status}`,
           }))}

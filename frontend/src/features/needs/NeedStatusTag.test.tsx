@@ -42,3 +42,27 @@ describe("need status tag", () => {
     for (const status of needStatusValues) expect(screen.getByText(LABELS[language][status])).toHaveClass("ant-tag");
   });
 });
+
+describe("need status colours", () => {
+  // Good: on the list or met; bad: sent back to its organisation; neutral: in progress or closed.
+  const GOOD = "rgb(19, 82, 0)";
+  const BAD = "rgb(168, 7, 26)";
+  it.each([
+    ["published", GOOD],
+    ["matched", GOOD],
+    ["fulfilled", GOOD],
+    ["returned", BAD],
+  ] as const)("%s is drawn %s", async (status, colour) => {
+    await useLanguage("en");
+    renderWithProviders(<NeedStatusTag status={status} />);
+    expect(screen.getByText(LABELS.en[status])).toHaveStyle({ color: colour });
+  });
+
+  it.each(["draft", "submitted", "withdrawn", "expired"] as const)("%s is neutral", async (status) => {
+    await useLanguage("en");
+    renderWithProviders(<NeedStatusTag status={status} />);
+    const tag = screen.getByText(LABELS.en[status]);
+    expect(tag).not.toHaveStyle({ color: GOOD });
+    expect(tag).not.toHaveStyle({ color: BAD });
+  });
+});

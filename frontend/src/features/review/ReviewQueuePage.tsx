@@ -239,7 +239,7 @@ export default function ReviewQueuePage() {
             render: (_, need) => (
               <Space size={[0, 4]} wrap>
                 {need.wanted_kinds.map((kind) => (
-                  <Tag key={kind}>{t(`agreements.assetKinds.${kind}`)}</Tag>
+                  <Tag key={kind}>{t(`assets.kinds.${kind}`)}</Tag>
                 ))}
                 <span>× {need.quantity}</span>
               </Space>

@@ -154,7 +154,7 @@ function Charts({ stats }: { stats: NeedStats }) {
       <Col xs={24} lg={12}>
         <BarCard
           title={t("review.stats.byKind")}
-          points={pointsOf(stats.by_kind, (key, fallback) => t(`agreements.assetKinds.${key as "tower"}`, fallback))}
+          points={pointsOf(stats.by_kind, (key, fallback) => t(`assets.kinds.${key as "tower"}`, fallback))}
         />
       </Col>
       <Col xs={24} lg={12}>
@@ -195,7 +195,7 @@ export default function StatisticsPage() {
         extra={
           <>
             <Select<string>
-              aria-label={t("review.list.region")}
+              aria-label={t("needs.fields.region_code")}
               allowClear
               placeholder={t("review.stats.wholeJurisdiction")}
               value={region}

@@ -100,7 +100,7 @@ export function SubscribeModal({
           mode="multiple"
           allowClear
           aria-label={t("webhooks.assetKinds")}
-          options={assetKindValues.map((kind) => ({ value: kind, label: t(`agreements.assetKinds.${kind}`) }))}
+          options={assetKindValues.map((kind) => ({ value: kind, label: t(`assets.kinds.${kind}`) }))}
         />
       </Form.Item>
     </CreateInModal>
