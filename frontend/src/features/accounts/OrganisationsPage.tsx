@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
+import { industryValues, organisationKindValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
 import { StatusTag } from "../../shared/StatusTag";
@@ -12,7 +13,6 @@ import { ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useRegionsByCode } from "../regions/api";
 import { useCreateOrganisation, useOrganisations, useSetJurisdiction } from "./api";
-import { industryValues, organisationKindValues } from "../../api/schema";
 
 type OrganisationRead = Schemas["OrganisationRead"];
 type OrganisationCreate = Schemas["OrganisationCreate"];

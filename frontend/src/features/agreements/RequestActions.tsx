@@ -3,12 +3,12 @@ import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, S
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { rejectionReasonValues } from "../../api/schema";
 import { AddonNumber } from "../../shared/AddonNumber";
 import { applyProblemToForm } from "../../shared/formProblems";
 import { ProblemAlert } from "../../shared/problems";
 import { useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
 import { unitName } from "./units";
-import { rejectionReasonValues } from "../../api/schema";
 
 /** How each verb asks for its input: a confirmation, a reason (optional or required), or its own form. */
 export const ACTION_FORMS: Record<RequestAction, "confirm" | "optionalReason" | "requiredReason" | "reject" | "counter" | "terminate" | "system"> = {

@@ -2,6 +2,7 @@ import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, Input
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { assetKindValues, assetStatusValues, visibilityValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
 import { applyProblemToForm } from "../../shared/formProblems";
@@ -21,7 +22,6 @@ import {
   type AttributeField,
 } from "./kinds";
 import { useAttributeValue } from "./labels";
-import { assetKindValues, assetStatusValues, visibilityValues } from "../../api/schema";
 
 function AttributeInput({ field }: { field: AttributeField }) {
   const { t } = useTranslation();

@@ -20,6 +20,7 @@ import {
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
+import { assetKindValues, assetStatusValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
@@ -40,7 +41,6 @@ import {
 } from "./filters";
 import { isAssetKind, isAssetStatus } from "./kinds";
 import { AssetStatusTag, formatDistance, useCapacityText, useOrganisationNames } from "./labels";
-import { assetKindValues, assetStatusValues } from "../../api/schema";
 
 const MAX_PAGES = 500;
 

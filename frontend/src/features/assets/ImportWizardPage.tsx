@@ -4,11 +4,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ProblemError } from "../../api/problem";
+import { assetKindValues } from "../../api/schema";
 import { PageHeader } from "../../shared/PageHeader";
 import { ProblemAlert } from "../../shared/problems";
 import { useSession } from "../accounts/session";
 import { formatOf, isFinished, templateHref, useImportJob, useStartImport, type ImportJob, type UploadFormat } from "./api";
-import { assetKindValues } from "../../api/schema";
 
 export interface RowError {
   row: number;

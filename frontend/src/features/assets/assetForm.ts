@@ -1,10 +1,10 @@
 // Between the asset form's values and the API's bodies.
 import dayjs, { type Dayjs } from "dayjs";
+import { assetKindValues } from "../../api/schema";
+import type { FieldPath } from "../../shared/formProblems";
 import type { PickedGeometry } from "./GeometryPicker";
 import type { AssetCreate, AssetRead, AssetUpdate } from "./api";
-import type { FieldPath } from "../../shared/formProblems";
 import { ATTRIBUTE_FIELDS, GEOMETRY_TYPES, type AssetKind, type AssetStatus, type Visibility } from "./kinds";
-import { assetKindValues } from "../../api/schema";
 
 export interface AssetFormValues {
   kind: AssetKind;

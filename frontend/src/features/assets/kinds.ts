@@ -1,6 +1,15 @@
 // What the asset registry knows per kind: geometry, capacity unit, and the attribute fields.
 import type { Schemas } from "../../api/client";
-import { assetKindValues, assetStatusValues, cableAttributesFibre_typeValues, ductAttributesMaterialValues, machineRoomAttributesCoolingValues, poleAttributesStructure_typeValues, reservedSpaceAttributesHost_structureValues, towerAttributesStructure_typeValues } from "../../api/schema";
+import {
+  assetKindValues,
+  assetStatusValues,
+  cableAttributesFibre_typeValues,
+  ductAttributesMaterialValues,
+  machineRoomAttributesCoolingValues,
+  poleAttributesStructure_typeValues,
+  reservedSpaceAttributesHost_structureValues,
+  towerAttributesStructure_typeValues,
+} from "../../api/schema";
 
 export type AssetKind = Schemas["AssetKind"];
 export type AssetStatus = Schemas["AssetStatus"];

@@ -2,6 +2,7 @@ import { Card, Col, Empty, List, Row, Space, Statistic, Typography } from "antd"
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { assetStatusValues, needStatusValues } from "../../api/schema";
 import { PageHeader } from "../../shared/PageHeader";
 import { useSession } from "../accounts/session";
 import { OPEN_STATUSES, useRequests, type SharingRequest } from "../agreements/api";
@@ -13,7 +14,6 @@ import { useRegionChildren, type Region } from "../regions/api";
 import { useAssetStatusCounts, useNeedCounts } from "./api";
 import { NotificationsCard } from "./Notifications";
 import { unitsText } from "../agreements/units";
-import { assetStatusValues, needStatusValues } from "../../api/schema";
 
 /** Shenzhen: the demo city, and where the first assets will be. */
 export const SHENZHEN_CODE = "440300";

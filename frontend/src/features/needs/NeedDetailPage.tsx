@@ -3,6 +3,7 @@ import { App, Button, Card, Col, Descriptions, Empty, Form, Input, List, Modal, 
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
+import { needStatusValues, needs_lifecycle_ActionValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
@@ -12,7 +13,6 @@ import { useOrganisationNames } from "../assets/labels";
 import { MapView } from "../map/MapView";
 import { useMatches, useNeed, useNeedTimeline, useNeedVerb, type Match, type NeedRead, type NeedVerb } from "./api";
 import { percent } from "./explain";
-import { needStatusValues, needs_lifecycle_ActionValues } from "../../api/schema";
 import type { NeedStatus } from "./filters";
 import { NeedStatusTag } from "./NeedStatusTag";
 import { MatchesPanel, needArea } from "./MatchesPanel";

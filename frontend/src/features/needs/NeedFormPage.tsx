@@ -3,20 +3,20 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { assetKindValues, needModeValues, needPurposeValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
+import { applyProblemToForm, type FieldPath } from "../../shared/formProblems";
 import { ProblemAlert } from "../../shared/problems";
 import { FormCheckboxGroup, FormRadioGroup, FormSelect } from "../assets/controls";
-import { applyProblemToForm, type FieldPath } from "../../shared/formProblems";
 import { GeometryPicker, type PickedGeometry } from "../assets/GeometryPicker";
 import { circlePolygon, corridorFeature } from "../map/geometry";
 import { useRegionChildren } from "../regions/api";
 import { nearestRegion } from "../regions/nearest";
 import { RegionSelect } from "../regions/RegionSelect";
 import { performNeedVerb, useCreateNeed, useNeed, useUpdateNeed, type NeedCreate, type NeedRead } from "./api";
-import { type NeedMode, type NeedPurpose, type WantedKind } from "./filters";
-import { assetKindValues, needModeValues, needPurposeValues } from "../../api/schema";
+import type { NeedMode, NeedPurpose, WantedKind } from "./filters";
 
 export interface NeedFormValues {
   title: string;

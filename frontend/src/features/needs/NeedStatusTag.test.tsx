@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { renderWithProviders, useLanguage } from "../../test/render";
 import { needStatusValues } from "../../api/schema";
+import { renderWithProviders, useLanguage } from "../../test/render";
 import type { NeedStatus } from "./filters";
 import { NeedStatusTag } from "./NeedStatusTag";
 

@@ -1,10 +1,10 @@
 // Subscribe a URL to events, optionally only in some regions and for some asset kinds.
 import { Checkbox, Form, Input, Select, Space, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { assetKindValues } from "../../api/schema";
 import { CreateInModal } from "../../shared/CreateInModal";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useEventTypes, useSubscribe, type SubscriptionCreated } from "./api";
-import { assetKindValues } from "../../api/schema";
 
 interface SubscribeValues {
   url: string;
