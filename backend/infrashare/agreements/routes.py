@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
@@ -233,7 +233,7 @@ class SharingRequestController(Controller):
             )
         }
         html = render_document(view, events, names, now)
-        return Response(html, media_type="text/html; charset=utf-8")
+        return Response(html, media_type=MediaType.HTML)
 
     async def _verb(
         self,
