@@ -33,7 +33,7 @@ from infrashare.agreements.routes import (
 from infrashare.assets.imports import REGISTRY as IMPORT_JOBS
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
-from infrashare.core.contract import ClosedBodies, document_contract
+from infrashare.core.contract import ClosedBodies, allow_every_method, document_contract
 from infrashare.core.db import open_database, provide_db_session, utc_now
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
@@ -231,7 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
-        before_send=[add_request_id_header, forget_principals_after_writes],
+        before_send=[add_request_id_header, forget_principals_after_writes, allow_every_method],
         openapi_config=_openapi(),
         lifespan=[lifespan],
         # The clock routes read (sharing-request deadlines, expiry); tests replace it.

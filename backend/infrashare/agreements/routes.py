@@ -42,6 +42,7 @@ from infrashare.agreements.schemas import (
 )
 from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
+from infrashare.core.contract import problems
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth.scopes import requires
@@ -122,7 +123,13 @@ class SharingRequestController(Controller):
     path = "/api/v1/sharing-requests"
     tags = ["agreements"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Ask an asset's owner for capacity units", **WRITE)
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Ask an asset's owner for capacity units",
+        responses=problems(404, 409),
+        **WRITE,
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],

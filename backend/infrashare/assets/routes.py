@@ -29,7 +29,7 @@ from infrashare.assets.schemas import (
 )
 from infrashare.assets.visibility import viewer_for
 from infrashare.audit.schemas import EventRead
-from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, also_answering
+from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, also_answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.oauth.scopes import requires
@@ -150,6 +150,7 @@ class AssetController(Controller):
     @patch(
         "/{asset_id:uuid}",
         summary="Change an asset; needs its version (body or If-Match), 409 if stale",
+        responses=problems(428),
         **WRITE,
     )
     async def update_asset(
@@ -168,6 +169,7 @@ class AssetController(Controller):
         "/{asset_id:uuid}/retire",
         status_code=HTTP_200_OK,
         summary="Retire an asset (needs its version)",
+        responses=problems(428),
         **WRITE,
     )
     async def retire_asset(

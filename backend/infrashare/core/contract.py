@@ -3,7 +3,7 @@
 Handlers declare only what is theirs (a scope with ``oauth.scopes.requires``, a domain status such
 as 409 with ``problems(409)``); ``document_contract`` adds what follows from how a handler is built:
 a caller (``principal``) means 401/403/429 and the session (with CSRF for writes) or a bearer token;
-a path parameter means 404; any input means 400/422. Every error is one ``Problem`` schema sent as
+a path parameter means 404, and 409 for a write; any input means 400/422. Every error is one ``Problem`` schema sent as
 ``application/problem+json`` by ``core.errors``.
 """
 
@@ -19,6 +19,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from litestar.routes import HTTPRoute
+from litestar.types import Message, Scope
 from litestar.typing import FieldDefinition
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -98,6 +99,8 @@ def _statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> set[int]:
         statuses |= {401, 403, 429}
     if route.path_parameters:
         statuses.add(404)
+        if not set(handler.http_methods) <= SAFE_METHODS:
+            statuses.add(409)  # a write on something that exists meets its current state
     if route.path_parameters or _inputs(handler, route.path_parameters):
         statuses |= {400, 422}
     return statuses
@@ -157,3 +160,24 @@ class ClosedBodies(PydanticSchemaPlugin):
         if closed:
             schema.additional_properties = False
         return schema
+
+
+async def allow_every_method(message: Message, scope: Scope) -> None:
+    """`Allow` lists every method of the path. Litestar's OPTIONS answer keeps the methods of the
+    first route object built for a path, which misses handlers registered for it later."""
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+        return
+    headers = list(message.get("headers") or [])
+    if not any(name.lower() == b"allow" for name, _ in headers):
+        return
+    methods = _methods_of(scope["app"], scope.get("path_template", ""))
+    if methods:
+        kept = [(name, value) for name, value in headers if name.lower() != b"allow"]
+        message["headers"] = [*kept, (b"allow", ", ".join(sorted(methods)).encode())]
+
+
+def _methods_of(app: Litestar, path_template: str) -> set[str]:
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and route.path_format == path_template:
+            return {method for handler in route.route_handlers for method in handler.http_methods}
+    return set()

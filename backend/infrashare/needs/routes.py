@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts.models import Industry
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
-from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.needs import exports, queries, service, workflow
@@ -252,6 +252,7 @@ class NeedController(Controller):
         "/bulk-publish",
         status_code=HTTP_200_OK,
         summary="Publish several submitted needs: all or nothing (regulators)",
+        responses=problems(409),
         description="If any need cannot be published, none is; the problem's errors name each one as ids[i].",
         **WRITE,
     )
