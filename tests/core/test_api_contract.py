@@ -103,6 +103,6 @@ def test_every_operation_answers_as_documented(server: LiveServer, mode: str) ->
     # Signing out would end the run's own session half-way; a token cannot call people-only operations.
     excluded = _operation_ids(server.url, "/api/v1/auth/logout", people_only=mode == "token")
     command += [argument for name in excluded for argument in ("--exclude-operation-id", name)]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=1500, check=False)
+    run = subprocess.run(command, cwd=ARTIFACTS, capture_output=True, text=True, timeout=1500, check=False)
     report.write_text(run.stdout + run.stderr, encoding="utf-8")
     assert run.returncode == 0, f"schemathesis found failures (report: {report}):\n{run.stdout[-6000:]}"
