@@ -12,12 +12,12 @@ from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
 from infrashare.needs.lifecycle import Action
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
+from infrashare.regions.schemas import RegionCode
 
 Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
 Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
 Position = tuple[Lon, Lat]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 MAX_RADIUS_M = 50_000

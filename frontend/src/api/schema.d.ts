@@ -1718,7 +1718,7 @@ export interface components {
         ImportErrorItem: {
             column: string;
             message: string;
-            /** @description 1-based data row (CSV: the header is row 0) or feature index + 1 */
+            /** @description The row as a spreadsheet shows it (CSV: the header is row 1, the first data row 2), or feature index + 1 */
             row: number;
         };
         /** ImportJobRead */
