@@ -29,15 +29,13 @@ entering any final state (``rejected``, ``withdrawn``, ``terminated``, ``expired
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from infrashare.agreements.models import RequestStatus, SharingRequest
-from infrashare.core.errors import Conflict, PermissionDenied
+from infrashare.core.lifecycle import Guard, Lifecycle, Rule
 
 
-class Action(enum.StrEnum):
+class RequestAction(enum.StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     COUNTER = "counter"
@@ -62,14 +60,6 @@ class Party(enum.StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
-class Guard:
-    """A condition on the request beyond its state (deadlines, who rejected); named for the 409."""
-
-    name: str
-    holds: Callable[[SharingRequest, datetime], bool]
-
-
 def _owner_overdue(request: SharingRequest, now: datetime) -> bool:
     return now > request.owner_due_at
 
@@ -87,23 +77,16 @@ REVIEW_OVERDUE = Guard("the regulator's review is overdue", _review_overdue)
 OWNER_REJECTION = Guard("the owner rejected it and it was never disputed", _owner_rejection_never_disputed)
 
 
-@dataclass(frozen=True)
-class Rule:
-    to: RequestStatus
-    parties: frozenset[Party]
-    needs_reason: bool = False
-    guard: Guard | None = None
-
-
 S = RequestStatus
-A = Action
+A = RequestAction
+RequestRule = Rule[RequestStatus, Party, SharingRequest]
 REQUESTER = frozenset({Party.REQUESTER})
 OWNER = frozenset({Party.OWNER})
 REGULATOR = frozenset({Party.REGULATOR})
 SYSTEM = frozenset({Party.SYSTEM})
 EITHER_SIDE = frozenset({Party.REQUESTER, Party.OWNER})
 
-TRANSITIONS: dict[tuple[RequestStatus, Action], Rule] = {
+TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestRule] = {
     (S.REQUESTED, A.ACCEPT): Rule(S.ACCEPTED, OWNER),
     (S.REQUESTED, A.REJECT): Rule(S.REJECTED, OWNER, needs_reason=True),
     (S.REQUESTED, A.COUNTER): Rule(S.COUNTERED, OWNER),
@@ -122,6 +105,9 @@ TRANSITIONS: dict[tuple[RequestStatus, Action], Rule] = {
     (S.ACTIVE, A.TERMINATE): Rule(S.TERMINATED, EITHER_SIDE, needs_reason=True),
     (S.ACTIVE, A.EXPIRE): Rule(S.EXPIRED, SYSTEM),
 }
+LIFECYCLE: Lifecycle[RequestStatus, RequestAction, Party, SharingRequest] = Lifecycle(
+    "sharing request", TRANSITIONS, short_noun="request"
+)
 
 FINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.EXPIRED})
 # Entering these states needs the units held (reserved now unless already held).
@@ -142,42 +128,3 @@ def capacity_effect(request: SharingRequest, to: RequestStatus) -> str | None:
     if to in RELEASES_CAPACITY and request.reserved_units > 0:
         return "release"
     return None
-
-
-class IllegalTransition(Conflict):
-    """The action does not apply to the request now; the problem lists what does."""
-
-    slug, title = "illegal-transition", "Not possible in this state"
-
-
-def allowed_actions(
-    request: SharingRequest, parties: frozenset[Party], now: datetime, *, system: bool = False
-) -> list[Action]:
-    """What these parties may do now, in the table's order (system steps only when asked)."""
-    return [
-        action
-        for (state, action), rule in TRANSITIONS.items()
-        if state == request.status
-        and rule.parties & parties
-        and (system or Party.SYSTEM not in rule.parties)
-        and (rule.guard is None or rule.guard.holds(request, now))
-    ]
-
-
-def decide(request: SharingRequest, action: Action, parties: frozenset[Party], now: datetime) -> Rule:
-    """The rule for this move, or the typed error: 409 when the state (or a guard) forbids it,
-    403 when the caller is not a party allowed to make it."""
-    state = request.status
-    rule = TRANSITIONS.get((state, action))
-    if rule is None or (rule.guard is not None and not rule.guard.holds(request, now)):
-        why = f" ({rule.guard.name} is not the case)" if rule and rule.guard else ""
-        raise IllegalTransition(
-            f"Cannot {action.value} a sharing request that is {state.value}{why}.",
-            current_status=state.value,
-            action=action.value,
-            allowed_actions=[a.value for a in allowed_actions(request, parties, now)],
-        )
-    if not rule.parties & parties:
-        who = " or ".join(sorted(p.value for p in rule.parties))
-        raise PermissionDenied(f"Only the {who} may {action.value} this request.", action=action.value)
-    return rule
