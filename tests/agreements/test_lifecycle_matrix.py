@@ -8,7 +8,6 @@ units plus the units its requests hold always equal its total.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +22,6 @@ from infrashare.agreements.service import create_request, load_request
 from infrashare.assets.models import Asset
 from infrashare.assets.schemas import AssetCreate
 from infrashare.assets.service import create_asset
-from infrashare.core.db import open_database
 from infrashare.core.errors import DomainError
 from infrashare.core.settings import Settings
 from tests.agreements.helpers import futian_tower, request_body
@@ -80,15 +78,6 @@ def expected_outcome(state: RequestStatus, action: RequestAction, actor: str) ->
         return "409"
     next_state, allowed = EXPECTED[(state, action)]
     return next_state.value if actor in allowed else "403"
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncSession]:
-    database = open_database(database_url)
-    async with database.writer() as session:
-        yield session
-        await session.rollback()
-    await database.dispose()
 
 
 async def _request_in_state(db: AsyncSession, state: RequestStatus, now: datetime) -> uuid.UUID:

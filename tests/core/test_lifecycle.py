@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -18,7 +17,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from infrashare.audit.models import Event
 from infrashare.audit.service import SYSTEM, Actor
 from infrashare.core import lifecycle
-from infrashare.core.db import open_database
 from infrashare.core.errors import InvalidInput, PermissionDenied
 from infrashare.core.lifecycle import (
     Author,
@@ -63,21 +61,20 @@ class Door:
     colour: str = "green"
 
 
-S, A = DoorState, DoorAction
-KEEPER, VISITOR, SYSTEM_PARTY = frozenset({Who.KEEPER}), frozenset({Who.VISITOR}), frozenset({Who.SYSTEM})
-ANYONE = frozenset({Who.KEEPER, Who.VISITOR})
+S, A, W = DoorState, DoorAction, Who
 HOLD_OVER: Guard[Door] = Guard("the lock's hold time is over", lambda door, now: now >= door.locked_until)
 DOOR: Lifecycle[DoorState, DoorAction, Who, Door] = Lifecycle(
     "front door",
     {
-        (S.CLOSED, A.OPEN): Rule(S.OPEN, ANYONE),
-        (S.CLOSED, A.LOCK): Rule(S.LOCKED, KEEPER, needs_reason=True),
-        (S.OPEN, A.CLOSE): Rule(S.CLOSED, ANYONE | SYSTEM_PARTY),
-        (S.LOCKED, A.UNLOCK): Rule(S.CLOSED, KEEPER, guard=HOLD_OVER),
-        (S.LOCKED, A.FORCE): Rule(S.CLOSED, SYSTEM_PARTY),
+        (S.CLOSED, A.OPEN): Rule(S.OPEN, W.KEEPER, W.VISITOR),
+        (S.CLOSED, A.LOCK): Rule(S.LOCKED, W.KEEPER, needs_reason=True),
+        (S.OPEN, A.CLOSE): Rule(S.CLOSED, W.KEEPER, W.VISITOR, W.SYSTEM),
+        (S.LOCKED, A.UNLOCK): Rule(S.CLOSED, W.KEEPER, guard=HOLD_OVER),
+        (S.LOCKED, A.FORCE): Rule(S.CLOSED, W.SYSTEM),
     },
     short_noun="door",
 )
+KEEPER, VISITOR, SYSTEM_PARTY = frozenset({W.KEEPER}), frozenset({W.VISITOR}), frozenset({W.SYSTEM})
 
 
 # --- decide and allowed actions -------------------------------------------------------------
@@ -85,7 +82,13 @@ DOOR: Lifecycle[DoorState, DoorAction, Who, Door] = Lifecycle(
 
 def test_decide_gives_the_rule_of_an_allowed_move() -> None:
     rule = DOOR.decide(Door(S.CLOSED), A.LOCK, KEEPER)
-    assert rule.to == S.LOCKED and rule.needs_reason
+    assert rule.to == S.LOCKED and rule.parties == {W.KEEPER} and rule.needs_reason and rule.guard is None
+    assert DOOR.decide(Door(S.OPEN), A.CLOSE, VISITOR).parties == {W.KEEPER, W.VISITOR, W.SYSTEM}
+
+
+def test_a_rule_names_at_least_one_party() -> None:
+    with pytest.raises(ValueError, match="at least one party"):
+        Rule(S.OPEN)
 
 
 def test_a_move_the_state_does_not_allow_is_a_409_naming_what_the_caller_may_do() -> None:
@@ -323,15 +326,6 @@ async def test_a_stale_version_is_a_409_changed_meanwhile_and_records_nothing(
     assert caught.value.status == 409 and caught.value.slug == "changed-meanwhile"
     assert caught.value.detail == "The door was changed meanwhile; reload and retry."
     assert events == []
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncSession]:
-    database = open_database(database_url)
-    async with database.writer() as session:
-        yield session
-        await session.rollback()
-    await database.dispose()
 
 
 async def test_finish_appends_to_the_real_event_log(db: AsyncSession) -> None:

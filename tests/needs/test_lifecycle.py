@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -74,15 +73,6 @@ def expected_outcome(state: NeedStatus, action: NeedAction, actor: str) -> str:
         return "409"
     next_state, allowed = EXPECTED[(state, action)]
     return next_state.value if actor in allowed else "403"
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncSession]:
-    database = open_database(database_url)
-    async with database.writer() as session:
-        yield session
-        await session.rollback()
-    await database.dispose()
 
 
 async def _need_in_state(db: AsyncSession, state: NeedStatus) -> uuid.UUID:

@@ -60,6 +60,9 @@ class Party(enum.StrEnum):
     SYSTEM = "system"
 
 
+RequestRule = Rule[RequestStatus, Party, SharingRequest]
+
+
 def _owner_overdue(request: SharingRequest, now: datetime) -> bool:
     return now > request.owner_due_at
 
@@ -77,33 +80,26 @@ REVIEW_OVERDUE = Guard("the regulator's review is overdue", _review_overdue)
 OWNER_REJECTION = Guard("the owner rejected it and it was never disputed", _owner_rejection_never_disputed)
 
 
-S = RequestStatus
-A = RequestAction
-RequestRule = Rule[RequestStatus, Party, SharingRequest]
-REQUESTER = frozenset({Party.REQUESTER})
-OWNER = frozenset({Party.OWNER})
-REGULATOR = frozenset({Party.REGULATOR})
-SYSTEM = frozenset({Party.SYSTEM})
-EITHER_SIDE = frozenset({Party.REQUESTER, Party.OWNER})
+S, A, P = RequestStatus, RequestAction, Party
 
 TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestRule] = {
-    (S.REQUESTED, A.ACCEPT): Rule(S.ACCEPTED, OWNER),
-    (S.REQUESTED, A.REJECT): Rule(S.REJECTED, OWNER, needs_reason=True),
-    (S.REQUESTED, A.COUNTER): Rule(S.COUNTERED, OWNER),
-    (S.REQUESTED, A.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
-    (S.REQUESTED, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=OWNER_OVERDUE),
-    (S.COUNTERED, A.ACCEPT_COUNTER): Rule(S.ACCEPTED, REQUESTER),
-    (S.COUNTERED, A.REJECT_COUNTER): Rule(S.REJECTED, REQUESTER),
-    (S.ACCEPTED, A.REFER): Rule(S.REGULATOR_REVIEW, SYSTEM),
-    (S.ACCEPTED, A.ACTIVATE): Rule(S.ACTIVE, SYSTEM),
-    (S.REGULATOR_REVIEW, A.APPROVE): Rule(S.ACTIVE, REGULATOR),
-    (S.REGULATOR_REVIEW, A.REFUSE): Rule(S.REJECTED, REGULATOR, needs_reason=True),
-    (S.REGULATOR_REVIEW, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=REVIEW_OVERDUE),
-    (S.REJECTED, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=OWNER_REJECTION),
-    (S.DISPUTED, A.UPHOLD): Rule(S.REJECTED, REGULATOR, needs_reason=True),
-    (S.DISPUTED, A.ORDER_ACCEPTANCE): Rule(S.ACTIVE, REGULATOR, needs_reason=True),
-    (S.ACTIVE, A.TERMINATE): Rule(S.TERMINATED, EITHER_SIDE, needs_reason=True),
-    (S.ACTIVE, A.EXPIRE): Rule(S.EXPIRED, SYSTEM),
+    (S.REQUESTED, A.ACCEPT): Rule(S.ACCEPTED, P.OWNER),
+    (S.REQUESTED, A.REJECT): Rule(S.REJECTED, P.OWNER, needs_reason=True),
+    (S.REQUESTED, A.COUNTER): Rule(S.COUNTERED, P.OWNER),
+    (S.REQUESTED, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
+    (S.REQUESTED, A.ESCALATE): Rule(S.DISPUTED, P.REQUESTER, needs_reason=True, guard=OWNER_OVERDUE),
+    (S.COUNTERED, A.ACCEPT_COUNTER): Rule(S.ACCEPTED, P.REQUESTER),
+    (S.COUNTERED, A.REJECT_COUNTER): Rule(S.REJECTED, P.REQUESTER),
+    (S.ACCEPTED, A.REFER): Rule(S.REGULATOR_REVIEW, P.SYSTEM),
+    (S.ACCEPTED, A.ACTIVATE): Rule(S.ACTIVE, P.SYSTEM),
+    (S.REGULATOR_REVIEW, A.APPROVE): Rule(S.ACTIVE, P.REGULATOR),
+    (S.REGULATOR_REVIEW, A.REFUSE): Rule(S.REJECTED, P.REGULATOR, needs_reason=True),
+    (S.REGULATOR_REVIEW, A.ESCALATE): Rule(S.DISPUTED, P.REQUESTER, needs_reason=True, guard=REVIEW_OVERDUE),
+    (S.REJECTED, A.ESCALATE): Rule(S.DISPUTED, P.REQUESTER, needs_reason=True, guard=OWNER_REJECTION),
+    (S.DISPUTED, A.UPHOLD): Rule(S.REJECTED, P.REGULATOR, needs_reason=True),
+    (S.DISPUTED, A.ORDER_ACCEPTANCE): Rule(S.ACTIVE, P.REGULATOR, needs_reason=True),
+    (S.ACTIVE, A.TERMINATE): Rule(S.TERMINATED, P.REQUESTER, P.OWNER, needs_reason=True),
+    (S.ACTIVE, A.EXPIRE): Rule(S.EXPIRED, P.SYSTEM),
 }
 LIFECYCLE: Lifecycle[RequestStatus, RequestAction, Party, SharingRequest] = Lifecycle(
     "sharing request", TRANSITIONS, short_noun="request"

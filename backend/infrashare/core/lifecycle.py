@@ -90,12 +90,26 @@ class Guard(Generic[T]):
     holds: Callable[[T, datetime], bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Rule(Generic[S, P, T]):
+    """The move's next state ``to`` and the ``parties`` who may make it, as in
+    ``Rule(S.ACTIVE, Party.REQUESTER, Party.OWNER, needs_reason=True)``."""
+
     to: S
     parties: frozenset[P]
-    needs_reason: bool = False
-    guard: Guard[T] | None = None
+    needs_reason: bool
+    guard: Guard[T] | None
+
+    def __init__(self, to: S, *parties: P, needs_reason: bool = False, guard: Guard[T] | None = None) -> None:
+        if not parties:
+            raise ValueError("a rule names at least one party who may make the move")
+        for name, value in (
+            ("to", to),
+            ("parties", frozenset(parties)),
+            ("needs_reason", needs_reason),
+            ("guard", guard),
+        ):
+            object.__setattr__(self, name, value)
 
 
 class Lifecycle(Generic[S, A, P, T]):
