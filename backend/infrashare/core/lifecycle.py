@@ -103,13 +103,10 @@ class Rule(Generic[S, P, T]):
     def __init__(self, to: S, *parties: P, needs_reason: bool = False, guard: Guard[T] | None = None) -> None:
         if not parties:
             raise ValueError("a rule names at least one party who may make the move")
-        for name, value in (
-            ("to", to),
-            ("parties", frozenset(parties)),
-            ("needs_reason", needs_reason),
-            ("guard", guard),
-        ):
-            object.__setattr__(self, name, value)
+        object.__setattr__(self, "to", to)
+        object.__setattr__(self, "parties", frozenset(parties))
+        object.__setattr__(self, "needs_reason", needs_reason)
+        object.__setattr__(self, "guard", guard)
 
 
 class Lifecycle(Generic[S, A, P, T]):
