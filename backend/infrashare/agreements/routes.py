@@ -20,7 +20,7 @@ from infrashare.accounts.models import Organisation
 from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.agreements import notifications, rules, service, workflow
 from infrashare.agreements.documents import render_document
-from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
     AssetSummary,

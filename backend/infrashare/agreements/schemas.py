@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
 from infrashare.regions.schemas import RegionCode
@@ -116,7 +116,7 @@ class RequestRead(BaseModel):
     last_reason: str | None
     created_at: datetime
     version: int
-    allowed_actions: list[Action]
+    allowed_actions: list[RequestAction]
 
 
 class RequestPage(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
-from infrashare.needs.lifecycle import Action
+from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.regions.schemas import RegionCode
 
@@ -118,7 +118,7 @@ class NeedRead(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
-    allowed_actions: list[Action] = Field(description="What the caller may do with this need now")
+    allowed_actions: list[NeedAction] = Field(description="What the caller may do with this need now")
 
 
 class NeedPage(BaseModel):

@@ -1808,6 +1808,11 @@ export interface components {
             /** @description The person; null for a machine (client credentials) token. */
             user: components["schemas"]["UserRead"] | null;
         };
+        /**
+         * NeedAction
+         * @enum {string}
+         */
+        NeedAction: "edit" | "submit" | "resubmit" | "publish" | "return" | "withdraw" | "match" | "fulfil" | "expire";
         /** NeedCreate */
         NeedCreate: {
             /** @default  */
@@ -1860,7 +1865,7 @@ export interface components {
         /** NeedRead */
         NeedRead: {
             /** @description What the caller may do with this need now */
-            allowed_actions: components["schemas"]["needs_lifecycle_Action"][];
+            allowed_actions: components["schemas"]["NeedAction"][];
             /** @description min lon, min lat, max lon, max lat */
             bbox: [
                 number,
@@ -2130,6 +2135,11 @@ export interface components {
          * @enum {string}
          */
         RejectionReason: "no_capacity" | "technical_incompatibility" | "safety" | "own_use_planned" | "terms_unacceptable" | "term_unacceptable" | "regulatory" | "other";
+        /**
+         * RequestAction
+         * @enum {string}
+         */
+        RequestAction: "accept" | "reject" | "counter" | "withdraw" | "accept_counter" | "reject_counter" | "refer" | "activate" | "approve" | "refuse" | "escalate" | "uphold" | "order_acceptance" | "terminate" | "expire";
         /** RequestCreate */
         RequestCreate: {
             annual_fee_cny?: number | null;
@@ -2160,7 +2170,7 @@ export interface components {
         RequestRead: {
             accepted_at: string | null;
             activated_at: string | null;
-            allowed_actions: components["schemas"]["agreements_lifecycle_Action"][];
+            allowed_actions: components["schemas"]["RequestAction"][];
             annual_fee_cny: number | null;
             answered_at: string | null;
             asset: components["schemas"]["AssetSummary"];
@@ -2381,11 +2391,6 @@ export interface components {
          * @enum {string}
          */
         Visibility: "public" | "operators" | "regulators";
-        /**
-         * Action
-         * @enum {string}
-         */
-        agreements_lifecycle_Action: "accept" | "reject" | "counter" | "withdraw" | "accept_counter" | "reject_counter" | "refer" | "activate" | "approve" | "refuse" | "escalate" | "uphold" | "order_acceptance" | "terminate" | "expire";
         /** OptionalReason */
         agreements_schemas_OptionalReason: {
             reason?: string | null;
@@ -2421,11 +2426,6 @@ export interface components {
             /** @constant */
             type: "Point";
         };
-        /**
-         * Action
-         * @enum {string}
-         */
-        needs_lifecycle_Action: "edit" | "submit" | "resubmit" | "publish" | "return" | "withdraw" | "match" | "fulfil" | "expire";
         /** LineStringGeometry */
         needs_schemas_LineStringGeometry: {
             coordinates: [
