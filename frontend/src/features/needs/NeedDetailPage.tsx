@@ -3,7 +3,7 @@ import { App, Button, Card, Col, Descriptions, Empty, Form, Input, List, Modal, 
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
-import { needStatusValues, needs_lifecycle_ActionValues } from "../../api/schema";
+import { needActionValues, needStatusValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
@@ -20,7 +20,7 @@ import { RequestAccessModal } from "./RequestAccessModal";
 import { useShortlist } from "./shortlist";
 
 /** The verbs a person uses, in the lifecycle's order (editing has its own button; expiry is the clock's). */
-const VERBS = needs_lifecycle_ActionValues.filter((action): action is NeedVerb => action !== "edit" && action !== "expire");
+const VERBS = needActionValues.filter((action): action is NeedVerb => action !== "edit" && action !== "expire");
 const REASONED: readonly NeedVerb[] = ["return", "withdraw"];
 const MATCHABLE = ["published", "matched"];
 
