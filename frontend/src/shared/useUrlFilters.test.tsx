@@ -2,7 +2,7 @@ import { act, renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter, useLocation } from "react-router";
 import { describe, expect, it } from "vitest";
-import { dateParam, oneOf, positiveParam, regionParam, toSearchParams, useUrlFilters, type UrlFilterCodec } from "./useUrlFilters";
+import { dateParam, oneOf, picked, positiveParam, regionParam, toSearchParams, useUrlFilters, words, type UrlFilterCodec } from "./useUrlFilters";
 
 interface Filters {
   colour: ("red" | "blue")[];
@@ -65,5 +65,9 @@ describe("address bar readers", () => {
     expect(positiveParam("-2", 7)).toBe(7);
     expect(positiveParam("12", 7)).toBe(12);
     expect(toSearchParams({ a: ["x", "y"], b: undefined, c: 3, d: true }).toString()).toBe("a=x&a=y&c=3&d=true");
+    expect(picked([])).toBeUndefined();
+    expect(picked(["tower"])).toEqual(["tower"]);
+    expect(words("  ")).toBeUndefined();
+    expect(words(" 铁塔 ")).toBe("铁塔");
   });
 });

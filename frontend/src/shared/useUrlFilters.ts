@@ -53,6 +53,16 @@ export function positiveParam(value: string | null, fallback: number): number {
   return value && /^\d+$/.test(value) && Number(value) > 0 ? Number(value) : fallback;
 }
 
+/** A list filter for a query: nothing when no value is picked. */
+export function picked<T>(values: T[]): T[] | undefined {
+  return values.length ? values : undefined;
+}
+
+/** Typed words for a query: nothing when only spaces. */
+export function words(text: string): string | undefined {
+  return text.trim() || undefined;
+}
+
 /** A query string from named values: lists repeat their name, undefined values are left out. */
 export function toSearchParams(query: Record<string, string | readonly string[] | number | boolean | undefined>): URLSearchParams {
   const params = new URLSearchParams();

@@ -1,6 +1,6 @@
 // The asset search's filters, kept in the address bar so a search can be shared as a link.
 import { pathsApiV1SearchAssetsGetParametersQuerySortValues } from "../../api/schema";
-import { dateParam, oneOf, regionParam, type UrlFilterCodec } from "../../shared/useUrlFilters";
+import { dateParam, oneOf, picked, regionParam, words, type UrlFilterCodec } from "../../shared/useUrlFilters";
 import type { AssetKind, AssetStatus } from "./kinds";
 import { isAssetKind, isAssetStatus } from "./kinds";
 
@@ -89,10 +89,10 @@ export function filtersToParams(filters: AssetFilters): URLSearchParams {
 /** The search API's query for these filters. */
 export function searchQuery(filters: AssetFilters) {
   return {
-    q: filters.q.trim() || undefined,
-    kind: filters.kind.length ? filters.kind : undefined,
-    status: filters.status.length ? filters.status : undefined,
-    industry: filters.industry.length ? filters.industry : undefined,
+    q: words(filters.q),
+    kind: picked(filters.kind),
+    status: picked(filters.status),
+    industry: picked(filters.industry),
     region: filters.region,
     owner: filters.owner,
     min_free: filters.minFree,

@@ -1,7 +1,7 @@
 // The needs list's filters, kept in the address bar (shareable), and the export links.
 import type { Schemas } from "../../api/client";
 import { assetKindValues, industryValues, needModeValues, needPurposeValues, needStatusValues } from "../../api/schema";
-import { dateParam, oneOf, positiveParam, regionParam, toSearchParams, type UrlFilterCodec } from "../../shared/useUrlFilters";
+import { dateParam, oneOf, picked, positiveParam, regionParam, toSearchParams, words, type UrlFilterCodec } from "../../shared/useUrlFilters";
 
 export type NeedStatus = Schemas["NeedStatus"];
 export type NeedPurpose = Schemas["NeedPurpose"];
@@ -59,13 +59,13 @@ export function parseNeedFilters(params: URLSearchParams): NeedFilters {
 /** The filters as the API's query (also the address bar's, which uses the same names). */
 export function needQuery(filters: NeedFilters) {
   return {
-    q: filters.q.trim() || undefined,
+    q: words(filters.q),
     region: filters.region,
-    industry: filters.industry.length ? filters.industry : undefined,
-    kind: filters.kind.length ? filters.kind : undefined,
-    purpose: filters.purpose.length ? filters.purpose : undefined,
-    mode: filters.mode.length ? filters.mode : undefined,
-    status: filters.status.length ? filters.status : undefined,
+    industry: picked(filters.industry),
+    kind: picked(filters.kind),
+    purpose: picked(filters.purpose),
+    mode: picked(filters.mode),
+    status: picked(filters.status),
     organisation_id: filters.organisationId,
     published_since: filters.publishedSince,
     published_until: filters.publishedUntil,
