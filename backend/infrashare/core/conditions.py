@@ -84,7 +84,7 @@ class SqlField(ABC):
         raise TypeError(f"{type(self).__name__} is not a flag")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # SQL expressions overload ==
 class Plain(SqlField):
     """A column: equal to a value, one of some values (a boolean column as a flag)."""
 
@@ -100,7 +100,7 @@ class Plain(SqlField):
         return self.column.is_(true())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # SQL expressions overload ==
 class Predicate(SqlField):
     """A boolean expression standing for a flag of the index (``published_at IS NOT NULL``
     for ``published = true``)."""
@@ -114,7 +114,7 @@ class Predicate(SqlField):
         return self.clause
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # SQL expressions overload ==
 class Tree(SqlField):
     """A key into a table of nodes with materialised paths (``/a/b/c/``): "below node X" is the
     keys whose node's path starts with X's path, one indexed predicate on the nodes' paths."""
@@ -133,7 +133,7 @@ class Tree(SqlField):
         return self.key.in_(nodes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # SQL expressions overload ==
 class Related(SqlField):
     """``key`` is among the rows ``rows(value)`` selects (e.g. the assets an organisation holds
     units of): the index stores the values on the document, the database in another table."""
