@@ -24,7 +24,10 @@ from infrashare.core.conditions import (
 metadata = MetaData()
 things = Table("things", metadata, Column("id", String), Column("owner", String), Column("place", String))
 places = Table("places", metadata, Column("code", String), Column("path", String))
-COLUMNS: Columns = {"owner": things.c.owner, "place_codes": Tree(things.c.place, places.c.code, places.c.path)}
+COLUMNS: Columns = {
+    "owner": things.c.owner,
+    "place_codes": Tree(things.c.place, places.c.code, places.c.path),
+}
 
 
 def sql(condition: object, dialect: object) -> str:

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from infrashare.accounts.models import Organisation
 from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.agreements import notifications, rules, service, workflow
 from infrashare.agreements.documents import render_document
-from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
     AssetSummary,
@@ -42,6 +42,7 @@ from infrashare.agreements.schemas import (
 )
 from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
+from infrashare.core.contract import problems
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth.scopes import requires
@@ -122,7 +123,13 @@ class SharingRequestController(Controller):
     path = "/api/v1/sharing-requests"
     tags = ["agreements"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Ask an asset's owner for capacity units", **WRITE)
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Ask an asset's owner for capacity units",
+        responses=problems(404, 409),
+        **WRITE,
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -233,7 +240,7 @@ class SharingRequestController(Controller):
             )
         }
         html = render_document(view, events, names, now)
-        return Response(html, media_type="text/html; charset=utf-8")
+        return Response(html, media_type=MediaType.HTML)
 
     async def _verb(
         self,

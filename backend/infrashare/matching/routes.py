@@ -30,12 +30,13 @@ from infrashare.matching.service import matches_for_need, planned_works
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.routes import need_read
 from infrashare.oauth.scopes import requires
+from infrashare.regions.schemas import REGION_CODE_PATTERN
 from infrashare.regions.service import area_of
 
 Many = Annotated[list[str] | None, QueryParameter(description="Repeat the parameter for several values")]
 Text = Annotated[str, QueryParameter(max_length=200, description="Words; Chinese or English")]
 Region = Annotated[
-    str | None, QueryParameter(pattern=r"^\d{6}(\d{3})?$", description="Division code, descendants included")
+    str | None, QueryParameter(pattern=REGION_CODE_PATTERN, description="Division code, descendants included")
 ]
 Box = Annotated[str | None, QueryParameter(description="min_lon,min_lat,max_lon,max_lat")]
 Near = Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")]

@@ -4,7 +4,7 @@ import { api, data, type Schemas } from "../../api/client";
 
 export type SharingRequest = Schemas["RequestRead"];
 export type RequestStatus = Schemas["RequestStatus"];
-export type RequestAction = Schemas["agreements_lifecycle_Action"];
+export type RequestAction = Schemas["RequestAction"];
 export type RejectionReason = Schemas["RejectionReason"];
 export type TimelineEntry = Schemas["agreements_schemas_TimelineEntry"];
 export type Counter = Schemas["Counter"];
