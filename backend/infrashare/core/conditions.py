@@ -16,6 +16,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any as AnyValue
 
 from sqlalchemy import Boolean, ColumnElement, Select, and_, false, literal, not_, or_, select, true
@@ -33,6 +34,8 @@ def quoted(value: Value) -> str:
     """A value as a Meilisearch filter literal: strings in double quotes, backslash-escaped."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Enum):
+        value = value.value
     if isinstance(value, int | float):
         return repr(value)
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
