@@ -28,17 +28,17 @@ from infrashare.agreements.schemas import (
     ExpiryResult,
     NotificationPage,
     NotificationRead,
-    OptionalReason,
     PartyRead,
     Rejection,
     RequestCreate,
     RequestPage,
     RequestRead,
+    RequestReason,
+    RequestTimelineEntry,
     RequiredReason,
     RuleCreate,
     RuleRead,
     Termination,
-    TimelineEntry,
 )
 from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
@@ -196,12 +196,12 @@ class SharingRequestController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
-    ) -> list[TimelineEntry]:
+    ) -> list[RequestTimelineEntry]:
         await service.load_request(db_session, principal, request_id, clock(request))
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         remarks = await _remarks(db_session, request_id)
         return [
-            TimelineEntry(
+            RequestTimelineEntry(
                 seq=event.seq,
                 occurred_at=event.occurred_at,
                 action=event.action,
@@ -324,7 +324,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(request, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
@@ -358,7 +358,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(
@@ -378,7 +378,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(request, db_session, principal, settings, request_id, Action.APPROVE, reason)

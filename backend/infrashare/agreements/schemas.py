@@ -59,7 +59,7 @@ class RequiredReason(BaseModel):
     reason: Reason
 
 
-class OptionalReason(BaseModel):
+class RequestReason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason | None = None
@@ -126,7 +126,7 @@ class RequestPage(BaseModel):
     page_size: int
 
 
-class TimelineEntry(BaseModel):
+class RequestTimelineEntry(BaseModel):
     seq: int
     occurred_at: datetime
     action: str

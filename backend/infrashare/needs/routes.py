@@ -27,10 +27,10 @@ from infrashare.needs.schemas import (
     NeedCreate,
     NeedPage,
     NeedRead,
+    NeedReason,
+    NeedTimelineEntry,
     NeedUpdate,
-    OptionalReason,
     ReturnBody,
-    TimelineEntry,
 )
 from infrashare.needs.service import NeedView
 from infrashare.oauth.scopes import requires
@@ -289,10 +289,10 @@ class NeedController(Controller):
     )
     async def timeline(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
-    ) -> list[TimelineEntry]:
+    ) -> list[NeedTimelineEntry]:
         events = await service.timeline(db_session, principal, need_id)
         return [
-            TimelineEntry(
+            NeedTimelineEntry(
                 seq=event.seq,
                 occurred_at=event.occurred_at,
                 action=event.action,
@@ -358,7 +358,7 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[NeedReason | None] = None,
     ) -> NeedRead:
         reason = data.reason if data else None
         return need_read(await workflow.withdraw_need(db_session, principal, need_id, reason))

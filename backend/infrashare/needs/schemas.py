@@ -132,7 +132,7 @@ class ReturnBody(BaseModel):
     reason: Reason
 
 
-class OptionalReason(BaseModel):
+class NeedReason(BaseModel):
     reason: Reason | None = None
 
 
@@ -144,7 +144,7 @@ class BulkPublishResult(BaseModel):
     published: list[uuid.UUID]
 
 
-class TimelineEntry(BaseModel):
+class NeedTimelineEntry(BaseModel):
     seq: int
     occurred_at: datetime
     action: str

@@ -1916,6 +1916,10 @@ export interface components {
             updated_at: string;
             wanted_kinds: components["schemas"]["AssetKind"][];
         };
+        /** NeedReason */
+        NeedReason: {
+            reason?: string | null;
+        };
         /** NeedSearchResult */
         NeedSearchResult: {
             /** @description True when Meilisearch was unreachable and the database answered (no facets, simple text match) */
@@ -1977,6 +1981,18 @@ export interface components {
          * @enum {string}
          */
         NeedStatus: "draft" | "submitted" | "returned" | "published" | "matched" | "fulfilled" | "withdrawn" | "expired";
+        /** NeedTimelineEntry */
+        NeedTimelineEntry: {
+            action: string;
+            actor_organisation_id: string | null;
+            actor_user_id: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            reason: string | null;
+            seq: number;
+            /** @description The need's status after this event */
+            status: string | null;
+        };
         /** NeedUpdate */
         NeedUpdate: {
             contact_email?: string | "" | null;
@@ -2208,11 +2224,28 @@ export interface components {
             units: number;
             version: number;
         };
+        /** RequestReason */
+        RequestReason: {
+            reason?: string | null;
+        };
         /**
          * RequestStatus
          * @enum {string}
          */
         RequestStatus: "requested" | "countered" | "accepted" | "regulator_review" | "active" | "disputed" | "rejected" | "withdrawn" | "terminated" | "expired";
+        /** RequestTimelineEntry */
+        RequestTimelineEntry: {
+            action: string;
+            actor_organisation_id: string | null;
+            actor_user_id: string | null;
+            hash: string;
+            /** Format: date-time */
+            occurred_at: string;
+            reason: string | null;
+            reason_code: string | null;
+            seq: number;
+            status: string | null;
+        };
         /** RequiredReason */
         RequiredReason: {
             reason: string;
@@ -2391,23 +2424,6 @@ export interface components {
          * @enum {string}
          */
         Visibility: "public" | "operators" | "regulators";
-        /** OptionalReason */
-        agreements_schemas_OptionalReason: {
-            reason?: string | null;
-        };
-        /** TimelineEntry */
-        agreements_schemas_TimelineEntry: {
-            action: string;
-            actor_organisation_id: string | null;
-            actor_user_id: string | null;
-            hash: string;
-            /** Format: date-time */
-            occurred_at: string;
-            reason: string | null;
-            reason_code: string | null;
-            seq: number;
-            status: string | null;
-        };
         /** LineStringGeometry */
         assets_schemas_LineStringGeometry: {
             coordinates: [
@@ -2435,10 +2451,6 @@ export interface components {
             /** @constant */
             type: "LineString";
         };
-        /** OptionalReason */
-        needs_schemas_OptionalReason: {
-            reason?: string | null;
-        };
         /** PointGeometry */
         needs_schemas_PointGeometry: {
             coordinates: [
@@ -2447,18 +2459,6 @@ export interface components {
             ];
             /** @constant */
             type: "Point";
-        };
-        /** TimelineEntry */
-        needs_schemas_TimelineEntry: {
-            action: string;
-            actor_organisation_id: string | null;
-            actor_user_id: string | null;
-            /** Format: date-time */
-            occurred_at: string;
-            reason: string | null;
-            seq: number;
-            /** @description The need's status after this event */
-            status: string | null;
         };
     };
     responses: never;
@@ -5143,7 +5143,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["needs_schemas_TimelineEntry"][];
+                    "application/json": components["schemas"]["NeedTimelineEntry"][];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -5213,7 +5213,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["needs_schemas_OptionalReason"] | null;
+                "application/json": components["schemas"]["NeedReason"] | null;
             };
         };
         responses: {
@@ -7361,7 +7361,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["agreements_schemas_OptionalReason"] | null;
+                "application/json": components["schemas"]["RequestReason"] | null;
             };
         };
         responses: {
@@ -7971,7 +7971,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["agreements_schemas_OptionalReason"] | null;
+                "application/json": components["schemas"]["RequestReason"] | null;
             };
         };
         responses: {
@@ -8155,7 +8155,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["agreements_schemas_TimelineEntry"][];
+                    "application/json": components["schemas"]["RequestTimelineEntry"][];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -8314,7 +8314,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["agreements_schemas_OptionalReason"] | null;
+                "application/json": components["schemas"]["RequestReason"] | null;
             };
         };
         responses: {

@@ -12,7 +12,7 @@ export type Match = Schemas["Match"];
 export type ScoreFactor = Schemas["ScoreFactor"];
 export type RequestCreate = Schemas["RequestCreate"];
 export type RequestRead = Schemas["RequestRead"];
-export type NeedTimelineEntry = Schemas["needs_schemas_TimelineEntry"];
+export type NeedTimelineEntry = Schemas["NeedTimelineEntry"];
 
 export const needKeys = {
   all: ["needs"] as const,
