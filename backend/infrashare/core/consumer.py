@@ -100,7 +100,7 @@ class Consumer:
     # --- the loop ------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Claims, handles and settles one batch; returns how many messages it settled."""
+        """Claims, handles and settles one batch; returns how many messages it got done."""
         if not await self._any_due():
             return 0
         messages = await self.claim()
@@ -121,7 +121,7 @@ class Consumer:
             errors = {message.id: repr(exc) for message in handled}
         errors |= {m.id: abandoned[m.id] for m in messages if m not in handled}
         await self.settle(messages, errors)
-        return len(messages)
+        return len(messages) - len(errors)
 
     async def _any_due(self) -> bool:
         """A look with a reader first: an idle consumer must not take the write lock every tick."""
