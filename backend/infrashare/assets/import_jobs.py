@@ -176,7 +176,7 @@ class ImportRunner(Consumer):
                 await session.commit()
 
     async def close(self) -> None:
-        self.checkers.discard()
+        await asyncio.to_thread(self.checkers.discard)
 
     async def _refresh_statistics(self, rows_written: int) -> None:
         """After a large import PostgreSQL's planner still sees the table as it was until

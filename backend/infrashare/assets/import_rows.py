@@ -294,16 +294,11 @@ class RowCheckers:
         return self._pool
 
     def discard(self) -> None:
-        """Stops the processes now, a slice in hand or not (the server is stopping)."""
-        if self._pool is None:
-            return
-        processes = list((self._pool._processes or {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = None
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=10)
+        """Stops the processes once the slice each has in hand is done (the server is stopping;
+        should it be killed instead, each process sees its parent gone and exits)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 async def checked_slices(

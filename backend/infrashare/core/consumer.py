@@ -226,21 +226,23 @@ class Consumer:
         """Runs batches until ``stop`` is set; an error in one batch is logged, never fatal."""
         if stop is not None:
             self.stop = stop
-        await self.prepare()
-        with news_of_commits(self.topics) as news:
-            while not self.stop.is_set():
-                news.clear()  # what commits while this batch runs is taken next, without a pause
-                if not self.ready():
-                    await pause(self.stop, 0.1)
-                    continue
-                try:
-                    busy = await self.run_once()
-                except Exception:  # a dropped connection, a bug in one batch: the loop goes on
-                    logger.exception("batch failed", consumer=self.name)
-                    busy = 0
-                if not busy:
-                    await pause(self.stop, self.idle_seconds, news)
-        await self.close()
+        try:
+            await self.prepare()
+            with news_of_commits(self.topics) as news:
+                while not self.stop.is_set():
+                    news.clear()  # what commits while this batch runs is taken next, without a pause
+                    if not self.ready():
+                        await pause(self.stop, 0.1)
+                        continue
+                    try:
+                        busy = await self.run_once()
+                    except Exception:  # a dropped connection, a bug in one batch: the loop goes on
+                        logger.exception("batch failed", consumer=self.name)
+                        busy = 0
+                    if not busy:
+                        await pause(self.stop, self.idle_seconds, news)
+        finally:
+            await self.close()
 
     async def prepare(self) -> None:
         """Before the first batch (the indexer creates its indexes)."""
