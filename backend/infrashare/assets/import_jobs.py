@@ -55,6 +55,7 @@ from infrashare.core.outbox import OutboxMessage
 logger = structlog.get_logger("infrashare.assets.import_jobs")
 MAX_ATTEMPTS = 2  # one more try after a process died under the job, then it is failed
 ANALYZE_AFTER_ROWS = 10_000
+PROGRESS_SECONDS = 1.0  # how often a running job's progress is written (and its lease renewed)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 GAVE_UP = "The import stopped {attempts} time(s) with the process running it; nothing was written. ({error})"
 
@@ -91,9 +92,12 @@ class ImportRunner(Consumer):
         job_id = uuid.UUID(message.key)
         async with self.database.reader() as session:
             job = await session.get(AssetImportJob, job_id, options=[undefer(AssetImportJob.upload)])
-        if job is None or job.finished_at is not None or job.upload is None:
+        if job is None or job.finished_at is not None:
             return
-        progress = Progress(rows_total=job.rows_total)
+        if job.upload is None:
+            await self._reject_file(job_id, message, "The file of this import was not kept; upload it again.")
+            return
+        progress = Progress(ImportStatus.VALIDATING, rows_total=job.rows_total)
         keeper = Keeper(self, message, job_id, progress)
         await keeper.save()
         async with keeper.running():
@@ -194,7 +198,7 @@ class ImportRunner(Consumer):
 
 @dataclass
 class Keeper:
-    """Writes a running job's progress and renews its lease, now and every third of the lease."""
+    """Writes a running job's progress and renews its lease, every second (at most a third of the lease)."""
 
     runner: ImportRunner
     message: Message
@@ -227,7 +231,7 @@ class Keeper:
 
     async def _keep(self) -> None:
         while True:
-            await asyncio.sleep(max(0.2, self.runner.lease.total_seconds() / 3))
+            await asyncio.sleep(min(PROGRESS_SECONDS, self.runner.lease.total_seconds() / 3))
             if self.writing and self.runner.database.is_sqlite:
                 continue
             try:
