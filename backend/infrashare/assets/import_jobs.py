@@ -111,8 +111,9 @@ class ImportRunner(Consumer):
             values, errors = await check_records(
                 records, job.format == "geojson", regions, progress, self.checkers, self.stop
             )
-            progress.status = ImportStatus.WRITING
-            await keeper.save()
+            if not errors:
+                progress.status = ImportStatus.WRITING
+                await keeper.save()
             keeper.writing = True
             await self._settle_job(job_id, message, _actor(message), values, errors, progress)
         await self._refresh_statistics(progress.rows_written)
