@@ -12,13 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from infrashare.assets.import_jobs import MAX_ATTEMPTS, ImportRunner
 from infrashare.assets.models import Asset, AssetImportJob
 from infrashare.core.db import Database, open_database
+from infrashare.core.outbox import OutboxMessage
 from infrashare.core.search import MeilisearchProcess
 from infrashare.demo.seed import DEMO_PASSWORD
 from tests.servers import LiveServer
+from tests.sessions import Client, sign_in
 from tests.waiting import eventually
 
 ROWS = 20_000
@@ -27,9 +30,11 @@ WATER = "admin@water.example"
 
 def poles_csv(count: int, prefix: str = "KILL") -> bytes:
     """``count`` valid smart poles along Shenzhen's Shennan Avenue."""
-    lines = ["external_id,kind,name,status,region_code,lon,lat,capacity_total,capacity_free,height_m"]
+    lines = [
+        "external_id,kind,name,status,region_code,lon,lat,capacity_total,capacity_free,height_m,structure_type"
+    ]
     lines += [
-        f"{prefix}-{n:06d},pole,深南大道杆 {n},available,440304,{113.9 + n * 0.000005:.6f},22.54,2,1,12"
+        f"{prefix}-{n:06d},pole,深南大道杆 {n},available,440304,{113.9 + n * 0.000005:.6f},22.54,2,1,12,smart_pole"
         for n in range(count)
     ]
     return ("\n".join(lines) + "\n").encode()
@@ -180,7 +185,7 @@ async def test_an_import_survives_sigterm_and_kill_9_with_all_or_none_of_its_row
     await _no_orphans(checkers)
     rows_after_kill = await _water_assets(database)
     assert rows_after_kill in (0, ROWS), rows_after_kill
-    assert rows_after_kill == ROWS or writing["status"] == "writing"
+    assert rows_after_kill == ROWS or writing["status"] == "writing", writing["detail"]
 
     # A third server (a second process to the one that took the upload) finishes the story.
     third = servers.start()
@@ -197,5 +202,30 @@ async def test_an_import_survives_sigterm_and_kill_9_with_all_or_none_of_its_row
     rows = await _water_assets(database)
     if ended["status"] == "succeeded":
         assert rows == ROWS and ended["created_count"] == ROWS
-    else:
-        assert rows == 0 and "nothing was written" in ended["detail"]
+    else:  # given up after its process died twice, not rejected
+        assert rows == 0 and ended["error_count"] == 0 and "nothing was written" in ended["detail"]
+
+
+async def test_a_job_whose_process_died_twice_is_failed_with_nothing_written(
+    client: Client, database: Database
+) -> None:
+    """No worker runs in this app: the job is queued until one claims it; two claims die."""
+    await sign_in(client, WATER)
+    queued = await client.post(
+        "/api/v1/assets/imports",
+        content=poles_csv(50),
+        headers={"Content-Type": "text/csv"},
+        params={"background": "true"},
+    )
+    assert queued.status_code == 202, queued.text
+    job_id = queued.json()["id"]
+    assert (await client.get(f"/api/v1/assets/imports/{job_id}")).json()["status"] == "queued"
+    for _ in range(MAX_ATTEMPTS):
+        assert [m.key for m in await ImportRunner(database).claim()] == [job_id]  # and its process dies
+        async with database.writer() as session:  # its lease runs out
+            await session.execute(update(OutboxMessage).values(available_at=OutboxMessage.created_at))
+            await session.commit()
+    assert await ImportRunner(database).run_once() == 0  # given up, not run a third time
+    job = (await client.get(f"/api/v1/assets/imports/{job_id}")).json()
+    assert job["status"] == "failed" and "nothing was written" in job["detail"], job
+    assert job["rows_written"] == 0 and await _water_assets(database) == 0
