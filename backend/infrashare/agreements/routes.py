@@ -128,7 +128,6 @@ class SharingRequestController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        settings: AppSettings,
         status: Annotated[list[RequestStatus] | None, QueryParameter()] = None,
         side: Annotated[
             str | None, QueryParameter(pattern="^(requester|owner)$", description="Only as requester / owner")
