@@ -1,7 +1,7 @@
 """Add the file, attempts and lease of asset import jobs: any worker process runs a queued job.
 
 Revision ID: 0016_import_job_leases
-Revises: 0014_demo_seed_runs
+Revises: 0015_region_paths
 Create Date: 2026-12-05 08:01:00+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from infrashare.core.db import UTCDateTime
 
 revision: str = "0016_import_job_leases"
-down_revision: str | None = "0014_demo_seed_runs"
+down_revision: str | None = "0015_region_paths"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from infrashare.assets.models import AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.regions.schemas import RegionCode
 
 MAX_VERTICES = 10_000
 Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude, degrees")]
@@ -175,7 +176,7 @@ class AssetCreate(BaseModel):
     name: Text200
     description: str = Field(default="", max_length=5000)
     geometry: Geometry
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+    region_code: RegionCode
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
     status: AssetStatus = AssetStatus.AVAILABLE
     ready_date: date | None = Field(default=None, description="Required when status is planned")
@@ -199,7 +200,7 @@ class AssetUpdate(BaseModel):
     name: Text200 | None = None
     description: str | None = Field(default=None, max_length=5000)
     geometry: Geometry | None = None
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")] | None = None
+    region_code: RegionCode | None = None
     address: str | None = Field(default=None, max_length=300)
     status: AssetStatus | None = None
     ready_date: date | None = None
@@ -253,7 +254,9 @@ class AssetPage(BaseModel):
 
 
 class ImportErrorItem(BaseModel):
-    row: int = Field(description="1-based data row (CSV: the header is row 0) or feature index + 1")
+    row: int = Field(
+        description="The row as a spreadsheet shows it (CSV: the header is row 1, the first data row 2), or feature index + 1"
+    )
     column: str
     message: str
 

@@ -10,14 +10,14 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
-from infrashare.needs.lifecycle import Action
+from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
+from infrashare.regions.schemas import RegionCode
 
 Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
 Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
 Position = tuple[Lon, Lat]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 MAX_RADIUS_M = 50_000
@@ -118,7 +118,7 @@ class NeedRead(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
-    allowed_actions: list[Action] = Field(description="What the caller may do with this need now")
+    allowed_actions: list[NeedAction] = Field(description="What the caller may do with this need now")
 
 
 class NeedPage(BaseModel):
@@ -132,7 +132,7 @@ class ReturnBody(BaseModel):
     reason: Reason
 
 
-class OptionalReason(BaseModel):
+class NeedReason(BaseModel):
     reason: Reason | None = None
 
 
@@ -144,7 +144,7 @@ class BulkPublishResult(BaseModel):
     published: list[uuid.UUID]
 
 
-class TimelineEntry(BaseModel):
+class NeedTimelineEntry(BaseModel):
     seq: int
     occurred_at: datetime
     action: str
