@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import mimetypes
-from collections.abc import AsyncGenerator, Coroutine
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, MediaType, Response, get
@@ -30,19 +29,15 @@ from infrashare.agreements.routes import (
     NotificationController,
     SharingRequestController,
 )
-from infrashare.assets.imports import REGISTRY as IMPORT_JOBS
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
 from infrashare.core.contract import ClosedBodies, allow_every_method, document_contract
 from infrashare.core.db import open_database, provide_db_session, utc_now
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
-from infrashare.core.indexing import Indexer
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
-from infrashare.indexes import SEARCH_INDEXES
-from infrashare.matching.reverse import ReverseMatcher
 from infrashare.matching.routes import (
     list_planned_works,
     need_matches,
@@ -54,8 +49,8 @@ from infrashare.oauth.routes import ClientController, OAuthController, metadata
 from infrashare.oauth.scopes import SCOPES
 from infrashare.regions.routes import RegionController, search_regions
 from infrashare.stats.routes import StatsController
-from infrashare.webhooks.delivery import WebhookSender
 from infrashare.webhooks.routes import WebhookController
+from infrashare.worker import background_work, run_until_stopped
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OAuthController,
@@ -178,24 +173,6 @@ def openapi_json(settings: Settings) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _background_jobs(
-    app: Litestar, settings: Settings, stop: asyncio.Event
-) -> list[tuple[str, Coroutine[Any, Any, None]]]:
-    """The embedded default drains the outbox in-process; production runs `infrashare worker`."""
-    if not settings.run_worker:
-        return []
-    jobs = [("webhooks", WebhookSender(app.state.db).run(stop))]
-    busy = None
-    if app.state.search is not None:
-        indexer = Indexer(
-            app.state.db, app.state.search, SEARCH_INDEXES, rebuild_empty=settings.search_rebuild_empty
-        )
-        jobs.append(("indexer", indexer.run(stop)))
-        busy = indexer.busy
-    jobs.append(("reverse-matching", ReverseMatcher(app.state.db, search_busy=busy).run(stop)))
-    return jobs
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -204,21 +181,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.db = open_database(settings.resolved_database_url)
         app.state.search = search_client(settings)
-        IMPORT_JOBS.checkers.workers = settings.import_workers
         stop = asyncio.Event()
-        workers = [asyncio.create_task(job, name=name) for name, job in _background_jobs(app, settings, stop)]
+        work = (
+            background_work(app.state.db, settings, app.state.search, stop, lambda: app.state.clock())
+            if settings.run_worker
+            else {}
+        )
+        # The embedded default does the background work in-process; production runs `infrashare worker`.
+        worker = asyncio.create_task(run_until_stopped(work, stop), name="worker")
         try:
             yield
         finally:
-            stop.set()
-            # Let a batch in flight finish; a long rebuild is abandoned (it restarts next time).
-            _, unfinished = await asyncio.wait(workers, timeout=5) if workers else (set(), set())
-            for worker in unfinished:
-                worker.cancel()
-            await asyncio.gather(*unfinished, return_exceptions=True)
+            stop.set()  # a batch in flight may finish; longer work is handed back
+            await worker
             if app.state.search is not None:
                 await app.state.search.aclose()
-            IMPORT_JOBS.checkers.discard()
             await app.state.db.dispose()
 
     app = Litestar(

@@ -197,12 +197,10 @@ def _search_or_exit(settings: Settings) -> None:
 
 @main.command()
 def worker() -> None:
-    """Drain the outbox until stopped: search indexing, reverse matching, webhooks (its own service in production)."""
-    from infrashare.core.indexing import Indexer
+    """Run the background work until stopped: search indexing, webhooks, reverse matching, asset
+    imports, expiry (its own service in production)."""
     from infrashare.core.search import search_client
-    from infrashare.indexes import SEARCH_INDEXES
-    from infrashare.matching.reverse import ReverseMatcher
-    from infrashare.webhooks.delivery import WebhookSender
+    from infrashare.worker import background_work, run_until_stopped
 
     settings = get_settings()
     _search_or_exit(settings)
@@ -213,16 +211,11 @@ def worker() -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         database, client = open_database(settings.resolved_database_url), search_client(settings)
-        assert client is not None
-        indexer = Indexer(database, client, SEARCH_INDEXES)
         try:
-            await asyncio.gather(
-                indexer.run(stop),
-                WebhookSender(database).run(stop),
-                ReverseMatcher(database, search_busy=indexer.busy).run(stop),
-            )
+            await run_until_stopped(background_work(database, settings, client, stop), stop)
         finally:
-            await client.aclose()
+            if client is not None:
+                await client.aclose()
             await database.dispose()
 
     asyncio.run(run())

@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
+from infrashare.core.db import open_database
+from infrashare.core.settings import Settings
+from infrashare.worker import expire_due
 from tests.agreements.helpers import (
     NANSHAN_REGULATOR,
     OTHER_OPERATOR,
@@ -268,8 +271,8 @@ def _expire_cli(database_url: str, today: date) -> subprocess.CompletedProcess[s
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
-async def test_agreements_expire_after_their_end_date_by_cli_and_before_lists(
-    client: Client, clock: Clock, database_url: str
+async def test_agreements_expire_after_their_end_date_by_cli_and_on_the_workers_schedule(
+    client: Client, clock: Clock, database_url: str, settings: Settings
 ) -> None:
     actors = Actors(client)
     await actors.use(OWNER)
@@ -293,6 +296,13 @@ async def test_agreements_expire_after_their_end_date_by_cli_and_before_lists(
     assert await free_units(client, asset["id"]) == 4
 
     clock.now = datetime.combine(end + timedelta(days=11), datetime.min.time(), UTC)
+    listed = (await client.get("/api/v1/sharing-requests", params={"status": "expired"})).json()
+    assert {item["id"] for item in listed["items"]} == {short["id"]}  # a read writes nothing
+    database = open_database(database_url)
+    try:
+        assert (await expire_due(database, settings, clock.now)).agreements == 1
+    finally:
+        await database.dispose()
     listed = (await client.get("/api/v1/sharing-requests", params={"status": "expired"})).json()
     assert {item["id"] for item in listed["items"]} == {short["id"], longer["id"]}
     assert await free_units(client, asset["id"]) == 6

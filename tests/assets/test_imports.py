@@ -301,8 +301,11 @@ async def _settled(client: Client, location: str) -> dict[str, Any]:
 
 @pytest.fixture
 def settings(settings: Any) -> Any:
-    """Large uploads are checked in a worker process, slice by slice, while earlier slices are written."""
-    return settings.model_copy(update={"import_workers": 1})
+    """Background imports run on the app's worker; large uploads are checked in a checker
+    process, slice by slice."""
+    return settings.model_copy(
+        update={"import_workers": 1, "run_worker": True, "worker_tasks": ["asset-imports"]}
+    )
 
 
 async def test_an_error_in_the_last_slice_undoes_the_slices_already_written(

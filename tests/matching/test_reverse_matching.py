@@ -177,9 +177,9 @@ async def test_an_import_is_matched_in_batches_not_row_by_row(settings: Settings
         assert imported.status_code == 200, imported.text
         matcher = ReverseMatcher(database, batch_size=500)
         with StatementCounter(database) as statements:
-            assert await matcher.match_once() == 400
+            assert await matcher.run_once() == 400
         assert statements.count <= 15  # a handful per batch of 400 assets, not one per asset
-        assert await matcher.match_once() == 0
+        assert await matcher.run_once() == 0
         async with database.reader() as session:
             query = select(func.count()).where(MatchNotice.need_id == uuid.UUID(need["id"]))
             assert await session.scalar(query) == 40
@@ -195,7 +195,7 @@ async def test_matching_waits_while_the_indexer_is_busy_then_catches_up(settings
         )
         busy, stop = asyncio.Event(), asyncio.Event()
         busy.set()
-        running = asyncio.create_task(ReverseMatcher(database, search_busy=busy).run(stop, idle_seconds=0.05))
+        running = asyncio.create_task(ReverseMatcher(database, search_busy=busy, idle_seconds=0.05).run(stop))
         try:
             await asyncio.sleep(1.0)
             await actors.use(MOBILE)

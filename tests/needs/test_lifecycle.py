@@ -15,13 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.cli import main as cli
 from infrashare.core.db import open_database
 from infrashare.core.errors import DomainError
-from infrashare.core.settings import get_settings
+from infrashare.core.settings import Settings, get_settings
 from infrashare.needs import service, workflow
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import Need, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate
+from infrashare.worker import expire_on_schedule
 from tests.needs.helpers import FUTIAN, Actors, act, need_body, post_need, principal_for, utc_today
 from tests.sessions import Client
+from tests.waiting import eventually
 
 S = NeedStatus
 A = NeedAction
@@ -276,7 +278,9 @@ def test_the_expire_command(database_url: str, monkeypatch: pytest.MonkeyPatch) 
     assert asyncio.run(status_of(need_id)) == S.EXPIRED
 
 
-async def test_lists_expire_overdue_needs_before_showing_them(client: Client, database_url: str) -> None:
+async def test_the_worker_expires_overdue_needs_on_its_schedule_not_the_lists(
+    client: Client, database_url: str, settings: Settings
+) -> None:
     actors = Actors(client)
     await actors.use("engineer@mobile.example")
     need = await post_need(client, title="逾期需求")
@@ -284,17 +288,33 @@ async def test_lists_expire_overdue_needs_before_showing_them(client: Client, da
     await actors.use("reviewer@sz-ca.example")
     await act(client, need["id"], "publish")
     database = open_database(database_url)
-    async with database.writer() as db:  # the needed-by date passes
-        await db.execute(
-            update(Need)
-            .where(Need.id == uuid.UUID(need["id"]))
-            .values(needed_by=utc_today() - timedelta(days=1))
+    stop = asyncio.Event()
+    try:
+        async with database.writer() as db:  # the needed-by date passes
+            await db.execute(
+                update(Need)
+                .where(Need.id == uuid.UUID(need["id"]))
+                .values(needed_by=utc_today() - timedelta(days=1))
+            )
+            await db.commit()
+        listed = (await client.get("/api/v1/needs", params={"q": "逾期需求"})).json()
+        assert [item["id"] for item in listed["items"]] == [need["id"]]  # a read writes nothing
+        every_second = settings.model_copy(update={"expiry_every_minutes": 1 / 60})
+        schedule = asyncio.create_task(expire_on_schedule(database, every_second, stop))
+
+        async def status() -> str:
+            found: str = (await client.get(f"/api/v1/needs/{need['id']}")).json()["status"]
+            return found
+
+        assert (
+            await eventually(status, lambda found: found == "expired", "the worker expires it") == "expired"
         )
-        await db.commit()
-    await database.dispose()
-    assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["status"] == "expired"
-    listed = (await client.get("/api/v1/needs", params={"q": "逾期需求"})).json()
-    assert listed["items"] == []
+        listed = (await client.get("/api/v1/needs", params={"q": "逾期需求"})).json()
+        assert listed["items"] == []
+    finally:
+        stop.set()
+        await schedule
+        await database.dispose()
 
 
 async def test_withdrawing_with_or_without_a_reason(client: Client) -> None:

@@ -105,7 +105,7 @@ async def test_meilisearch_killed_during_a_burst_of_writes_and_the_index_equals_
     stop = asyncio.Event()
     try:
         await reindex(database, engine, ASSETS_INDEX)  # the demo city, before the burst
-        draining = asyncio.create_task(Indexer(database, engine, [ASSETS_INDEX]).run(stop, idle_seconds=0.05))
+        draining = asyncio.create_task(Indexer(database, engine, [ASSETS_INDEX], idle_seconds=0.05).run(stop))
         await _burst(database, private_meilisearch)
         await _settled(database, within_seconds=120)  # back-off after the outage is at most a few tries
         stop.set()

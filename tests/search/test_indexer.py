@@ -87,7 +87,7 @@ async def test_outbox_survives_a_meilisearch_outage_and_the_index_converges(
             await session.execute(update(Region).where(Region.code == "440305").values(name="南山新区"))
             mark_changed(session, REGIONS_INDEX, "440305")
             await session.commit()
-        assert await indexer.drain_once() == 0  # Meilisearch is down: nothing settled ...
+        assert await indexer.run_once() == 0  # Meilisearch is down: nothing settled ...
         async with database.reader() as session:
             message = (
                 await session.scalars(OutboxMessage.__table__.select().where(OutboxMessage.key == "440305"))
@@ -99,7 +99,7 @@ async def test_outbox_survives_a_meilisearch_outage_and_the_index_converges(
             await session.commit()
 
         private_meilisearch.start()
-        assert await indexer.drain_once() == 1
+        assert await indexer.run_once() == 1
         result = await client.index("regions").search("南山新区")
         assert [hit["code"] for hit in result.hits][:1] == ["440305"]
         async with database.reader() as session:
@@ -120,12 +120,12 @@ async def test_a_commit_in_this_process_wakes_the_idle_indexer(
     database = open_database(database_url)
     engine = SearchEngine(AsyncClient(private_meilisearch.url, private_meilisearch.master_key))
     stop = asyncio.Event()
-    indexer = Indexer(database, engine, [REGIONS_INDEX])
+    indexer = Indexer(database, engine, [REGIONS_INDEX], idle_seconds=120)
     await reindex(database, engine, REGIONS_INDEX)
     async with database.writer() as session:  # the rebuild covered whatever was pending
         await session.execute(update(OutboxMessage).values(done_at=OutboxMessage.created_at))
         await session.commit()
-    running = asyncio.create_task(indexer.run(stop, idle_seconds=120))
+    running = asyncio.create_task(indexer.run(stop))
     try:
         # Once started, the task marks the index warming until it is ready.
         await asyncio.sleep(0.1)
@@ -162,7 +162,7 @@ async def test_failed_attempts_are_recorded_with_back_off(
         async with database.writer() as session:
             mark_changed(session, REGIONS_INDEX, "440304")
             await session.commit()
-        await Indexer(database, SearchEngine(client), [REGIONS_INDEX]).drain_once()
+        await Indexer(database, SearchEngine(client), [REGIONS_INDEX]).run_once()
         async with database.reader() as session:
             query = OutboxMessage.__table__.select().where(OutboxMessage.done_at.is_(None))
             row = (await session.execute(query)).mappings().one()

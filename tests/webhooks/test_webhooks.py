@@ -133,7 +133,7 @@ async def test_published_need_events_respect_region_and_kind_filters(
                 )
                 await session.commit()
             sender = WebhookSender(database)
-            await sender.send_once()
+            await sender.run_once()
             await sender.http.aclose()
         finally:
             await database.dispose()

@@ -43,7 +43,7 @@ from infrashare.agreements.schemas import (
 from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
 from infrashare.core.contract import problems
-from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.db import DbSession, utc_now
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth.scopes import requires
 
@@ -107,18 +107,6 @@ def _page(views: list[RequestView], total: int, page: int, page_size: int) -> Re
     return RequestPage(items=[request_read(v) for v in views], total=total, page=page, page_size=page_size)
 
 
-async def expire_lazily(request: Request[Any, Any, Any], db: AsyncSession, settings: Settings) -> None:
-    """Before a list is read: expire due agreements in their own unit of work, then read afresh."""
-    now = clock(request)
-    if not await workflow.due_exists(db, now.date()):
-        return
-    database: Database = request.app.state.db
-    async with database.writer() as writer:
-        await workflow.expire_due_agreements(writer, now.date(), settings, now)
-        await writer.commit()
-    await db.rollback()  # end the read snapshot taken before the expiry (SQLite WAL)
-
-
 class SharingRequestController(Controller):
     path = "/api/v1/sharing-requests"
     tags = ["agreements"]
@@ -147,7 +135,6 @@ class SharingRequestController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        settings: AppSettings,
         status: Annotated[list[RequestStatus] | None, QueryParameter()] = None,
         side: Annotated[
             str | None, QueryParameter(pattern="^(requester|owner)$", description="Only as requester / owner")
@@ -155,7 +142,6 @@ class SharingRequestController(Controller):
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> RequestPage:
-        await expire_lazily(request, db_session, settings)
         views, total = await service.list_requests(
             db_session,
             principal,

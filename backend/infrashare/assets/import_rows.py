@@ -1,8 +1,8 @@
 """Reading an upload's rows (CSV or a GeoJSON FeatureCollection) and checking them.
 
 Checking needs no database: the regions a slice refers to are passed in, so large uploads are
-checked slice by slice in worker processes (``RowCheckers``) while ``imports.py`` writes the
-slices already checked.
+checked slice by slice in worker processes (``RowCheckers``), with the job's progress recorded
+after each slice.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import io
 import json
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -258,11 +260,23 @@ def repeated_external_ids(records: list[Record]) -> list[FieldError]:
     return errors
 
 
+def _watch_parent(parent: int) -> None:
+    """Runs in each checker process: exits once the server that started it is gone (a kill -9
+    gives it no chance to stop its children, which would otherwise run on without a parent)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 @dataclass
 class RowCheckers:
     """Worker processes that validate slices of large uploads (validation is pure Python and
-    CPU-bound; this process meanwhile writes the slices already checked). ``workers`` 0 checks
-    in this process; None picks one fewer than the CPUs, at most 4."""
+    CPU-bound). ``workers`` 0 checks in this process; None picks one fewer than the CPUs, at
+    most 4."""
 
     workers: int | None = None
     _pool: ProcessPoolExecutor | None = None
@@ -271,12 +285,19 @@ class RowCheckers:
         count = self.workers if self.workers is not None else min(4, (os.cpu_count() or 1) - 1)
         if self._pool is None and count > 0:
             # spawn, not fork: the server has threads (database drivers) a fork would copy mid-lock.
-            self._pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     def discard(self) -> None:
+        """Stops the processes once the slice each has in hand is done (the server is stopping;
+        should it be killed instead, each process sees its parent gone and exits)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
 

@@ -5,9 +5,11 @@ full report (row, column, message). Otherwise rows are upserted by ``external_id
 transaction (``upsert.py``), each created or changed asset with its own event, so
 ``GET /assets/{id}/history`` is complete.
 
-Small uploads run inside the request. Large ones run as a job in an asyncio task on the
-server, so a client that disconnects does not stop them; the job row records the outcome
-and ``live_progress`` the rows validated and written while it runs.
+Small uploads run inside the request. Large ones are durable jobs: the row keeps the file, an
+outbox message announces it, and any worker process (``infrashare worker`` or the one inside
+``serve``) claims and runs it (``import_jobs.py``), recording its progress on the row, so
+every replica reads the same state. A job whose process died is taken up again or failed,
+never left queued; either way its rows are written in one transaction, all or none.
 """
 
 from __future__ import annotations
@@ -15,16 +17,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.principal import Principal
 from infrashare.assets.import_rows import (
+    SLICE,
     Record,
     RowCheckers,
     checked_slices,
@@ -34,14 +35,15 @@ from infrashare.assets.import_rows import (
 )
 from infrashare.assets.models import AssetImportJob, ImportStatus
 from infrashare.assets.schemas import ImportJobRead
-from infrashare.assets.service import region_points, require_writer
+from infrashare.assets.service import RegionPoint, region_points, require_writer
 from infrashare.assets.upsert import AssetUpsert
 from infrashare.audit.service import Actor
-from infrashare.core.db import Database, utc_now
+from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound
+from infrashare.core.outbox import enqueue
 
 SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
-ANALYZE_AFTER_ROWS = 10_000
+IMPORT_TOPIC = "asset.import"
 logger = structlog.get_logger("infrashare.assets.imports")
 
 
@@ -59,20 +61,8 @@ class Progress:
     rows_written: int = 0
 
 
-@dataclass
-class Registry:
-    """Jobs running in this process: their tasks (kept referenced) and live progress."""
-
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    progress: dict[uuid.UUID, Progress] = field(default_factory=dict)
-    checkers: RowCheckers = field(default_factory=RowCheckers)
-
-
-REGISTRY = Registry()
-
-
-def live_progress(job_id: uuid.UUID) -> Progress | None:
-    return REGISTRY.progress.get(job_id)
+class Interrupted(Exception):
+    """The worker is stopping: the job is handed back, nothing written."""
 
 
 def new_job(
@@ -87,44 +77,43 @@ def new_job(
         content_digest=hashlib.sha256(payload).hexdigest(),
         status=ImportStatus.QUEUED,
         rows_total=rows,
+        attempts=0,
     )
 
 
-async def run_import(
-    db: AsyncSession,
-    job: AssetImportJob,
-    actor: Actor,
+async def check_records(
     records: list[Record],
+    geojson: bool,
+    regions: dict[str, RegionPoint],
     progress: Progress,
     checkers: RowCheckers | None = None,
-) -> None:
-    """Validates every record and writes all or nothing; the outcome is recorded on ``job``.
-
-    Checked slices are written as they come, inside a savepoint: the first error stops the
-    writing, the remaining rows are still checked for the full report, and the savepoint is
-    rolled back. Only the job row survives a rejected upload.
-    """
+    stop: asyncio.Event | None = None,
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """Every record checked (the full report, however many fail): the column values of the
+    good rows, and the errors of the others."""
     progress.status, progress.rows_total = ImportStatus.VALIDATING, len(records)
-    geojson = job.format == "geojson"
-    regions = await region_points(db, {str(r.cells.get("region_code", "")) for r in records})
-    repeats = repeated_external_ids(records)
-    errors: list[FieldError] = []
-    upsert = AssetUpsert(db, actor, job.organisation_id, f"bulk import {job.id}")
-    savepoint = await db.begin_nested()
+    values: list[dict[str, Any]] = []
+    errors = repeated_external_ids(records)
     async for checked in checked_slices(records, geojson, regions, checkers):
+        if stop is not None and stop.is_set():
+            raise Interrupted
+        values += checked.values
         errors += checked.errors
         progress.rows_validated += checked.rows
-        if not errors and not repeats:
-            await upsert.write(checked.values)
-            progress.rows_written = upsert.outcome.rows
-    if errors or repeats:
-        await savepoint.rollback()
-        _reject(job, sorted([*errors, *repeats], key=lambda error: error.row or 0))
-        return
+    return values, sorted(errors, key=lambda error: error.row or 0)
+
+
+async def write_records(
+    db: AsyncSession, job: AssetImportJob, actor: Actor, values: list[dict[str, Any]], progress: Progress
+) -> None:
+    """Upserts checked rows in ``db``'s transaction and records the outcome on ``job``."""
     progress.status = ImportStatus.WRITING
+    upsert = AssetUpsert(db, actor, job.organisation_id, f"bulk import {job.id}")
+    for start in range(0, len(values), SLICE):
+        await upsert.write(values[start : start + SLICE])
+        progress.rows_written = upsert.outcome.rows
     outcome = await upsert.finish()
-    await savepoint.commit()
-    job.rows_validated = len(records)
+    job.rows_validated = job.rows_total
     job.status, job.finished_at = ImportStatus.SUCCEEDED, utc_now()
     job.rows_written = outcome.created + outcome.updated
     job.created_count, job.updated_count, job.unchanged_count = (
@@ -133,14 +122,32 @@ async def run_import(
         outcome.unchanged,
     )
     job.detail = f"{outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged."
+    job.upload, job.claimed_by, job.lease_until = None, None, None
     await db.flush()
 
 
-def _reject(job: AssetImportJob, errors: list[FieldError]) -> None:
+async def run_import(db: AsyncSession, job: AssetImportJob, actor: Actor, records: list[Record]) -> None:
+    """A small upload, in the request's unit of work: all rows checked, then all written, or
+    none and the report on ``job``."""
+    progress = Progress()
+    regions = await region_points(db, region_codes(records))
+    values, errors = await check_records(records, job.format == "geojson", regions, progress)
+    if errors:
+        reject(job, errors)
+        return
+    await write_records(db, job, actor, values, progress)
+
+
+def region_codes(records: list[Record]) -> set[str]:
+    return {str(record.cells.get("region_code", "")) for record in records}
+
+
+def reject(job: AssetImportJob, errors: list[FieldError]) -> None:
     job.rows_validated = job.rows_total
     job.status, job.error_count, job.finished_at = ImportStatus.FAILED, len(errors), utc_now()
     job.errors = {"items": [_error_item(error) for error in errors]}
     job.detail = f"{len(errors)} problem(s) found; nothing was written."
+    job.upload, job.claimed_by, job.lease_until = None, None, None
 
 
 def _error_item(error: FieldError) -> dict[str, Any]:
@@ -153,74 +160,18 @@ def rejected(job: AssetImportJob) -> ImportRejected:
     return ImportRejected(job.detail or "The upload has errors.", errors=errors, job_id=str(job.id))
 
 
-def start_background(database: Database, job_id: uuid.UUID, actor: Actor, records: list[Record]) -> None:
-    """Runs the job in a task of this server process; it outlives the request that started it."""
-    progress = REGISTRY.progress.setdefault(job_id, Progress(rows_total=len(records)))
-    task = asyncio.create_task(_run_job(database, job_id, actor, records, progress))
-    REGISTRY.tasks.add(task)
-    task.add_done_callback(REGISTRY.tasks.discard)
-
-
-async def _run_job(
-    database: Database, job_id: uuid.UUID, actor: Actor, records: list[Record], progress: Progress
-) -> None:
-    try:
-        async with database.writer() as db:  # waits until the request that queued the job commits
-            job = await _wait_for_job(db, job_id)
-            await run_import(db, job, actor, records, progress, REGISTRY.checkers)
-            await db.commit()
-        await _refresh_statistics(database, job.rows_written or 0)
-    except Exception as exc:
-        logger.exception("asset import failed", job_id=str(job_id))
-        await _mark_failed(
-            database, job_id, f"The import failed and wrote nothing: {type(exc).__name__}: {exc}"
-        )
-        progress.status = ImportStatus.FAILED
-    finally:
-        REGISTRY.progress.pop(job_id, None)  # the job row now holds the outcome
-
-
-async def _refresh_statistics(database: Database, rows_written: int) -> None:
-    """After a large import PostgreSQL's planner still sees the table as it was until autovacuum
-    gets to it; an immediate re-import or filtered list would be planned for a small table."""
-    if database.is_sqlite or rows_written < ANALYZE_AFTER_ROWS:
-        return
-    try:
-        async with database.writer() as db:
-            await db.execute(text("ANALYZE assets, events, outbox"))
-            await db.commit()
-    except SQLAlchemyError:  # statistics are an optimisation; autovacuum will get there
-        logger.warning("could not refresh planner statistics after an import", exc_info=True)
-
-
-async def _wait_for_job(db: AsyncSession, job_id: uuid.UUID) -> AssetImportJob:
-    for _ in range(600):
-        job = await db.get(AssetImportJob, job_id)
-        if job is not None:
-            return job
-        await db.rollback()
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the job row never appeared")
-
-
-async def _mark_failed(database: Database, job_id: uuid.UUID, detail: str) -> None:
-    async with database.writer() as db:
-        job = await db.get(AssetImportJob, job_id)
-        if job is not None:
-            job.status, job.detail, job.finished_at = ImportStatus.FAILED, detail[:2000], utc_now()
-            await db.commit()
-
-
 async def submit_import(
     db: AsyncSession,
-    database: Database,
     principal: Principal,
     payload: bytes,
     fmt: str,
     filename: str | None,
     background: bool | None,
 ) -> tuple[AssetImportJob, bool]:
-    """Parses the upload and runs it now (small) or as a background job; True when queued."""
+    """Parses the upload and runs it now (small) or queues it as a job; True when queued.
+
+    A queued job keeps the file in its row and leaves an outbox message in the same unit of
+    work: whichever worker process claims it runs it (``import_jobs.py``)."""
     require_writer(principal)
     records = parse_upload(payload, fmt)
     if not records:
@@ -229,9 +180,20 @@ async def submit_import(
     db.add(job)
     await db.flush()
     if background or (background is None and len(records) > SYNC_MAX_ROWS):
-        start_background(database, job.id, principal.actor, records)
+        job.upload = payload
+        actor = principal.actor
+        enqueue(
+            db,
+            IMPORT_TOPIC,
+            job.id,
+            {
+                "user_id": str(actor.user_id) if actor.user_id else None,
+                "organisation_id": str(actor.organisation_id) if actor.organisation_id else None,
+                "client_id": actor.client_id,
+            },
+        )
         return job, True
-    await run_import(db, job, principal.actor, records, Progress())
+    await run_import(db, job, principal.actor, records)
     if job.status == ImportStatus.FAILED:
         raise rejected(job)
     return job, False
@@ -245,16 +207,9 @@ async def get_job(db: AsyncSession, principal: Principal, job_id: uuid.UUID) -> 
 
 
 def job_read(job: AssetImportJob) -> ImportJobRead:
-    """The job as stored, overlaid with live counters while it runs in this process."""
+    """The job as stored: its progress is written by whichever process runs it."""
     data: dict[str, Any] = {
         name: getattr(job, name) for name in ImportJobRead.model_fields if name != "errors"
     }
     data["errors"] = (job.errors or {}).get("items", [])
-    live = live_progress(job.id)
-    if live is not None and job.finished_at is None:
-        data |= {
-            "status": live.status,
-            "rows_validated": live.rows_validated,
-            "rows_written": live.rows_written,
-        }
     return ImportJobRead.model_validate(data)

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infrashare.core.db import Base, Timestamps, UUIDPrimaryKey
@@ -119,3 +119,9 @@ class AssetImportJob(UUIDPrimaryKey, Timestamps, Base):
     errors: Mapped[dict[str, Any] | None]
     detail: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None]
+    # A background job's file, kept until it finishes, so any worker process can run it.
+    upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The process running it ("host:pid") and until when it holds it: past that, another takes it.
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    lease_until: Mapped[datetime | None]

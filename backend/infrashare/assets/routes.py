@@ -273,9 +273,7 @@ class AssetController(Controller):
         payload = await request.body()
         content_type = request.content_type[0]
         fmt = format or ("csv" if content_type in {"text/csv", "application/csv"} else "geojson")
-        job, queued = await imports.submit_import(
-            db_session, request.app.state.db, principal, payload, fmt, filename, background
-        )
+        job, queued = await imports.submit_import(db_session, principal, payload, fmt, filename, background)
         if queued:
             location = f"/api/v1/assets/imports/{job.id}"
             return Response(

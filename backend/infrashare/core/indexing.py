@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import structlog
@@ -22,16 +22,9 @@ from meilisearch_python_sdk.models.settings import MeilisearchSettings
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.core.db import Database, utc_now
-from infrashare.core.outbox import (
-    OutboxMessage,
-    claim_keys,
-    enqueue,
-    enqueue_many,
-    mark_done,
-    news_of_commits,
-    retry_ids_later,
-)
+from infrashare.core.consumer import Consumer, Message, pause
+from infrashare.core.db import Database
+from infrashare.core.outbox import OutboxMessage, enqueue, enqueue_many
 from infrashare.core.search import IndexWarming, SearchEngine
 
 logger = structlog.get_logger("infrashare.indexer")
@@ -132,62 +125,54 @@ async def ensure_index(engine: SearchEngine, index: SearchIndex, uid: str | None
 
 
 @dataclass
-class Indexer:
-    database: Database
+class Indexer(Consumer):
+    """Drains the search indexes' topics into Meilisearch, for ever: a failed push is retried
+    with back-off until Meilisearch takes it, since the index must converge."""
+
     engine: SearchEngine
     indexes: Sequence[SearchIndex]
     # Each Meilisearch write has a fixed cost (~0.3 s per task here, whatever its size): few large
     # batches make a burst searchable much sooner than many small ones (10,000 changes: 7.5 s in
-    # batches of 2,000, 3.4 s in batches of 5,000).
-    batch_size: int = 5000
-    pipeline: int = 4  # batches claimed at once and added to Meilisearch in one task
+    # batches of 2,000, 3.4 s in batches of 5,000). A batch of 20,000 keys is loaded from the
+    # database 5,000 at a time and added to Meilisearch in one task.
+    load_size: int = 5000
+    batch_size: int = field(default=20_000, kw_only=True)
+    idle_seconds: float = field(default=0.3, kw_only=True)
     rebuild_empty: bool = True
     # Set while a batch is in flight, so work sharing these CPUs (reverse matching) can wait.
     busy: asyncio.Event = field(default_factory=asyncio.Event)
+    name: ClassVar[str] = "indexer"
 
-    async def drain_once(self) -> int:
-        """Handles one batch per index; returns how many outbox messages it settled."""
-        handled = 0
-        for index in self.indexes:
-            self.busy.set()
-            try:
-                handled += await self._drain(index)
-            finally:
-                self.busy.clear()
-        return handled
+    def __post_init__(self) -> None:
+        self.topics = tuple(index.topic for index in self.indexes)
 
-    async def _drain(self, index: SearchIndex) -> int:
-        if self.database.is_sqlite:
-            return await self._drain_unlocked(index)
-        # Look first with a reader: an idle indexer must not take the write lock every tick.
-        async with self.database.reader() as peek:
-            if not await claim_keys(peek, [index.topic], 1, utc_now()):
-                return 0
-        async with self.database.writer() as session:
-            now = utc_now()
-            claimed = await claim_keys(session, [index.topic], self.batch_size * self.pipeline, now)
-            if not claimed:
-                return 0
-            ids = [message_id for message_id, _ in claimed]
-            try:
-                await wait_for(self.engine, await self._send(session, index, [key for _, key in claimed]))
-            except SEARCH_FAILURES as exc:
-                logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
-                await retry_ids_later(session, ids, repr(exc), now)
-                await session.commit()
-                return 0
-            await mark_done(session, ids, utc_now())
-            await session.commit()
-            return len(ids)
+    async def handle(self, messages: list[Message]) -> dict[int, str]:
+        errors: dict[int, str] = {}
+        self.busy.set()
+        try:
+            for index in self.indexes:
+                mine = [message for message in messages if message.topic == index.topic]
+                if not mine:
+                    continue
+                try:
+                    async with self.database.reader() as reader:
+                        tasks = await self._send(reader, index, [message.key for message in mine])
+                    await wait_for(self.engine, tasks)
+                except SEARCH_FAILURES as exc:
+                    logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
+                    errors |= {message.id: repr(exc) for message in mine}
+        finally:
+            self.busy.clear()
+        return errors
 
     async def _send(self, session: AsyncSession, index: SearchIndex, changed: list[str]) -> list[int]:
-        """Queues the documents of these keys, ``batch_size`` keys per read from the database."""
+        """Queues the documents of these keys, ``load_size`` keys per read from the database."""
         keys = list(dict.fromkeys(changed))
         chunks = [
-            await index.load(session, keys[start : start + self.batch_size])
-            for start in range(0, len(keys), self.batch_size)
+            await index.load(session, keys[start : start + self.load_size])
+            for start in range(0, len(keys), self.load_size)
         ]
-        # One addition for the whole drain: Meilisearch starts on a task as soon as it arrives, so
+        # One addition for the whole batch: Meilisearch starts on a task as soon as it arrives, so
         # several would be several batches, each with its fixed cost.
         everything = {key: docs for documents in chunks for key, docs in documents.items()}
         tasks = await add(self.engine, index, index.uid, everything)
@@ -195,46 +180,8 @@ class Indexer:
             tasks += await remove_stale(self.engine, index, index.uid, documents)
         return tasks
 
-    async def _drain_unlocked(self, index: SearchIndex) -> int:
-        """SQLite has one writer at a time: holding its lock while Meilisearch indexes would stall
-        every write of the app. So the batch and its documents are read in a read snapshot, pushed,
-        and only then settled in a short write. (PostgreSQL keeps the row locks, so several
-        indexers can share the outbox; on SQLite a second indexer would only repeat a push, which
-        is harmless: documents are always rebuilt from the rows.)"""
-        now, ids = utc_now(), []
-        try:
-            async with self.database.reader() as reader:
-                claimed = await claim_keys(reader, [index.topic], self.batch_size * self.pipeline, now)
-                if not claimed:
-                    return 0
-                ids = [message_id for message_id, _ in claimed]
-                tasks = await self._send(reader, index, [key for _, key in claimed])
-            await wait_for(self.engine, tasks)
-        except SEARCH_FAILURES as exc:
-            logger.warning("search index update failed; will retry", index=index.uid, error=repr(exc))
-            async with self.database.writer() as session:
-                await retry_ids_later(session, ids, repr(exc), now)
-                await session.commit()
-            return 0
-        async with self.database.writer() as session:
-            await mark_done(session, ids, utc_now())
-            await session.commit()
-        return len(ids)
-
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.3) -> None:
-        """Drains until ``stop`` is set; errors are logged and retried, never fatal."""
-        await self._prepare(stop)
-        with news_of_commits() as news:
-            while not stop.is_set():
-                news.clear()  # what commits while this batch runs is drained next, without a pause
-                try:
-                    busy = await self.drain_once()
-                # The loop must survive anything: a dropped DB connection, a bug in one batch.
-                except Exception:
-                    logger.exception("indexer batch failed")
-                    busy = 0
-                if not busy:
-                    await pause(stop, idle_seconds, news)
+    async def prepare(self) -> None:
+        await self._prepare(self.stop)
 
     async def _prepare(self, stop: asyncio.Event) -> None:
         """Creates missing indexes; an empty one (new, or its data lost) is rebuilt from the database.
@@ -272,16 +219,6 @@ async def lacks_fields(engine: SearchEngine, index: SearchIndex) -> bool:
         return True
     declared = {str(name) for name in index.settings.filterable_attributes or []}
     return bool(declared - {str(name) for name in live.filterable_attributes or []})
-
-
-async def pause(stop: asyncio.Event, seconds: float, news: asyncio.Event | None = None) -> None:
-    """Sleeps ``seconds`` or until ``stop`` (or ``news``) is set, whichever comes first."""
-    waits = [asyncio.ensure_future(event.wait()) for event in (stop, news) if event is not None]
-    try:
-        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
 
 
 async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) -> int:

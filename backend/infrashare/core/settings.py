@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     # The embedded default drains the outbox (search index, webhooks) inside the app;
     # production sets this false and runs `infrashare worker` as its own service.
     run_worker: bool = True
+    # The background work a worker runs (names in worker.py: indexer, webhooks, reverse-matching,
+    # asset-imports, expiry); empty: all of it.
+    worker_tasks: list[str] = []
+    # How often a worker expires needs past their needed-by date and agreements past their end.
+    expiry_every_minutes: float = 60
+    # How long a worker holds an asset import without renewing it (it renews every third of
+    # it): after a process died under a job, another takes it up this long after its last beat.
+    import_lease_seconds: float = 60
     # An empty search index (new, or its data lost) is rebuilt from the database at start.
     search_rebuild_empty: bool = True
     # Processes that validate large asset imports while the server writes; unset: one fewer

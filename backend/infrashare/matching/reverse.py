@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 import structlog
 from sqlalchemy import ColumnElement, exists, func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -36,9 +37,8 @@ from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import to_read
 from infrashare.assets.visibility import Viewer, grant_holders, present
-from infrashare.core.db import Database, utc_now
-from infrashare.core.indexing import pause
-from infrashare.core.outbox import OutboxMessage, claim, mark_done, retry_later
+from infrashare.core.consumer import Consumer, Message
+from infrashare.core.db import utc_now
 from infrashare.matching.coverings import METRES_PER_DEGREE
 from infrashare.matching.geometry import geometry_distance_m
 from infrashare.matching.models import MatchNotice
@@ -260,59 +260,39 @@ async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> 
 
 
 @dataclass
-class ReverseMatcher:
-    """Drains ``matching.asset`` messages; in the app (embedded default) or in `infrashare worker`."""
+class ReverseMatcher(Consumer):
+    """Drains ``matching.asset`` messages; in the app (embedded default) or in `infrashare worker`.
 
-    database: Database
-    batch_size: int = 500
+    A batch's notices, notifications and webhook deliveries commit together; a batch handled
+    twice (its process died before settling) announces nothing twice: ``match_notices`` holds
+    every pair already announced."""
+
+    topics: tuple[str, ...] = field(default=(MATCHING_TOPIC,), kw_only=True)
+    batch_size: int = field(default=500, kw_only=True)
     # The indexer's ``busy``: search freshness comes first, since both compete for the same CPUs
     # and a notification seconds later costs nobody. Deferred at most MAX_DEFER at a time.
     search_busy: asyncio.Event | None = None
+    deferred_since: float | None = field(default=None, init=False)
+    name: ClassVar[str] = "reverse-matching"
 
-    async def match_once(self) -> int:
-        """Handles one batch; returns how many outbox messages it settled."""
-        async with self.database.reader() as peek:
-            if not await claim(peek, [MATCHING_TOPIC], 1, utc_now()):
-                return 0
+    def ready(self) -> bool:
+        if self.search_busy is None or not self.search_busy.is_set():
+            self.deferred_since = None
+            return True
+        now = time.monotonic()
+        self.deferred_since = self.deferred_since or now
+        if now - self.deferred_since < MAX_DEFER:
+            return False
+        self.deferred_since = None
+        return True
+
+    async def handle(self, messages: list[Message]) -> dict[int, str]:
+        keys = list(dict.fromkeys(message.key for message in messages))
         async with self.database.writer() as session:
             now = utc_now()
-            messages = await claim(session, [MATCHING_TOPIC], self.batch_size, now)
-            if not messages:
-                return 0
-            keys = list(dict.fromkeys(message.key for message in messages))
-            ids = [message.id for message in messages]
-            try:
-                matches = await find_new_matches(session, keys, now.date())
-                await announce(session, matches, now)
-                await mark_done(session, ids, utc_now())
-                await session.commit()
-            except SQLAlchemyError as exc:  # e.g. a notice another matcher wrote meanwhile
-                await session.rollback()
-                await self._retry_later(ids, repr(exc))
-                return 0
+            matches = await find_new_matches(session, keys, now.date())
+            await announce(session, matches, now)
+            await session.commit()
         if matches:
             logger.info("new matches announced", count=len(matches), assets=len(keys))
-        return len(messages)
-
-    async def _retry_later(self, ids: list[int], error: str) -> None:
-        logger.warning("reverse matching batch failed; will retry", error=error)
-        async with self.database.writer() as session:
-            messages = (await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))).all()
-            await retry_later(session, list(messages), error, utc_now())
-            await session.commit()
-
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
-        deferred = 0.0
-        while not stop.is_set():
-            if self.search_busy is not None and self.search_busy.is_set() and deferred < MAX_DEFER:
-                await pause(stop, 0.1)
-                deferred += 0.1
-                continue
-            deferred = 0.0
-            try:
-                busy = await self.match_once()
-            except Exception:  # a bad batch is claimed again later; the loop must go on
-                logger.exception("reverse matching batch failed")
-                busy = 0
-            if not busy:
-                await pause(stop, idle_seconds)
+        return {}

@@ -10,13 +10,12 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
-from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.db import DbSession, utc_now
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.needs import exports, queries, service, workflow
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
@@ -136,18 +135,6 @@ async def provide_filters(
     )
 
 
-async def expire_lazily(request: Request[Any, Any, Any], db: AsyncSession) -> None:
-    """Before a list is read: expire overdue needs in their own unit of work, then read afresh."""
-    today = utc_now().date()
-    if not await queries.overdue_exists(db, today):
-        return
-    database: Database = request.app.state.db
-    async with database.writer() as writer:
-        await workflow.expire_overdue_needs(writer, today)
-        await writer.commit()
-    await db.rollback()  # end the read snapshot taken before the expiry (SQLite WAL)
-
-
 def _download(content: bytes, media_type: str, extension: str) -> Response[bytes]:
     name = f"infrashare-needs-{utc_now():%Y%m%d-%H%M%S}.{extension}"
     return Response(
@@ -174,7 +161,6 @@ class NeedController(Controller):
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> NeedPage:
-        await expire_lazily(request, db_session)
         views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
         return _page(views, total, page, page_size)
 
@@ -191,7 +177,6 @@ class NeedController(Controller):
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[dict[str, Any]]:
-        await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
         return Response(queries.feature_collection(views, filters), media_type=GEOJSON_MEDIA_TYPE)
 
@@ -208,7 +193,6 @@ class NeedController(Controller):
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
-        await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
         return _download(exports.to_csv(views, filters, utc_now()), CSV_MEDIA_TYPE, "csv")
 
@@ -225,7 +209,6 @@ class NeedController(Controller):
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
-        await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
         return _download(exports.to_xlsx(views, filters, utc_now()), XLSX_MEDIA_TYPE, "xlsx")
 
@@ -238,7 +221,6 @@ class NeedController(Controller):
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> NeedPage:
-        await expire_lazily(request, db_session)
         views, total = await workflow.review_queue(db_session, principal, page, page_size)
         return _page(views, total, page, page_size)
 
@@ -269,7 +251,6 @@ class NeedController(Controller):
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
     ) -> NeedRead:
-        await expire_lazily(request, db_session)
         return need_read(await service.get_need(db_session, principal, need_id))
 
     @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)", **WRITE)

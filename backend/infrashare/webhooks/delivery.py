@@ -13,15 +13,14 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from typing import ClassVar
 
 import httpx
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.core.db import Database, utc_now
-from infrashare.core.indexing import pause
-from infrashare.core.outbox import OutboxMessage, claim, mark_done, retry_later
+from infrashare.core.consumer import Consumer, Message
+from infrashare.core.db import utc_now
 from infrashare.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from infrashare.webhooks.service import TOPIC
 
@@ -45,45 +44,41 @@ class SignedRequest:
 
 
 @dataclass
-class WebhookSender:
-    database: Database
+class WebhookSender(Consumer):
+    """Posts due deliveries side by side, with no transaction open (a slow receiver must not
+    hold SQLite's only write lock); a crash mid-batch leaves the lease to run out, and the
+    delivery is sent again. Each post is logged on its delivery; after ``MAX_ATTEMPTS`` it
+    is given up."""
+
     timeout_seconds: float = 10
-    batch_size: int = 20
-    lease: timedelta = timedelta(minutes=2)  # longer than a batch takes: its posts run side by side
+    topics: tuple[str, ...] = field(default=(TOPIC,), kw_only=True)
+    batch_size: int = field(default=20, kw_only=True)
+    max_attempts: int | None = field(default=MAX_ATTEMPTS, kw_only=True)
     http: httpx.AsyncClient = field(init=False)
+    name: ClassVar[str] = "webhooks"
 
     def __post_init__(self) -> None:
         self.http = httpx.AsyncClient(timeout=self.timeout_seconds, follow_redirects=False)
 
-    async def send_once(self) -> int:
-        """Attempts one batch of due deliveries; returns how many it attempted.
-
-        The batch is claimed and leased in one short transaction, posted with no transaction
-        open (a slow receiver must not hold SQLite's only write lock), then settled in another.
-        A crash in between leaves the lease to run out, and the delivery is sent again.
-        """
-        async with self.database.reader() as peek:
-            if not await claim(peek, [TOPIC], 1, utc_now()):
-                return 0
-        async with self.database.writer() as session:
-            now = utc_now()
-            messages = await claim(session, [TOPIC], self.batch_size, now)
+    async def handle(self, messages: list[Message]) -> dict[int, str]:
+        async with self.database.reader() as session:
             requests = [request for message in messages if (request := await self._prepare(session, message))]
-            for message in messages:
-                message.available_at = now + self.lease
-            await session.commit()
         outcomes = await asyncio.gather(*(self._post(request) for request in requests))
+        errors: dict[int, str] = {}
         async with self.database.writer() as session:
             for request, (status_code, error) in zip(requests, outcomes, strict=True):
-                await self._settle(session, request, status_code, error)
+                if not await self._record(session, request, status_code, error):
+                    errors[request.message_id] = error or f"HTTP {status_code}"
             await session.commit()
-        return len(messages)
+        return errors
 
-    async def _prepare(self, session: AsyncSession, message: OutboxMessage) -> SignedRequest | None:
+    async def _prepare(self, session: AsyncSession, message: Message) -> SignedRequest | None:
+        """The signed request, or None when there is nothing to send (gone, sent, unsubscribed)."""
         delivery = await session.get(WebhookDelivery, uuid.UUID(message.key))
         subscription = await session.get(WebhookSubscription, delivery.subscription_id) if delivery else None
-        if delivery is None or subscription is None or not subscription.is_active:
-            await mark_done(session, [message.id], utc_now())
+        if delivery is None or delivery.status != DeliveryStatus.PENDING:
+            return None
+        if subscription is None or not subscription.is_active:
             return None
         body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {
@@ -102,33 +97,24 @@ class WebhookSender:
             return None, repr(exc)[:2000]
         return response.status_code, None
 
-    async def _settle(
+    async def _record(
         self, session: AsyncSession, request: SignedRequest, status_code: int | None, error: str | None
-    ) -> None:
+    ) -> bool:
+        """Logs the attempt on its delivery; True when the receiver took it."""
         delivery = await session.get(WebhookDelivery, request.delivery_id)
-        message = await session.get(OutboxMessage, request.message_id)
-        if delivery is None or message is None:
-            return
+        succeeded = status_code is not None and 200 <= status_code < 300
+        if delivery is None:
+            return True
         delivery.attempts += 1
         delivery.last_status_code, delivery.last_error = status_code, error
-        if status_code is not None and 200 <= status_code < 300:
+        if succeeded:
             delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, utc_now()
-            await mark_done(session, [message.id], utc_now())
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = DeliveryStatus.GAVE_UP
-            await mark_done(session, [message.id], utc_now())
-        else:
-            await retry_later(session, [message], error or f"HTTP {status_code}", utc_now())
+        return succeeded
 
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
-        try:
-            while not stop.is_set():
-                try:
-                    busy = await self.send_once()
-                except Exception:  # never let one bad batch stop deliveries
-                    logger.exception("webhook batch failed")
-                    busy = 0
-                if not busy:
-                    await pause(stop, idle_seconds)
-        finally:
-            await self.http.aclose()
+    async def gave_up(self, session: AsyncSession, message: Message, error: str) -> None:
+        delivery = await session.get(WebhookDelivery, uuid.UUID(message.key))
+        if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+            delivery.status = DeliveryStatus.GAVE_UP
+
+    async def close(self) -> None:
+        await self.http.aclose()
