@@ -351,10 +351,3 @@ async def expire_due_agreements(
         reason = f"end date {view.request.end_date.isoformat()} passed"
         await apply_transition(db, None, view, RequestAction.EXPIRE, settings, now, reason=reason)
     return expired
-
-
-async def due_exists(db: AsyncSession, today: date) -> bool:
-    query = select(SharingRequest.id).where(
-        SharingRequest.status == S.ACTIVE, SharingRequest.end_date < today
-    )
-    return await db.scalar(query.limit(1)) is not None

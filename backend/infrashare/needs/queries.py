@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, nulls_last, select
+from sqlalchemy import ColumnElement, exists, nulls_last
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry, Organisation
 from infrashare.accounts.principal import Principal
 from infrashare.assets.models import AssetKind
 from infrashare.core.errors import FieldError, InvalidInput
-from infrashare.needs.lifecycle import EXPIRABLE
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.service import NeedView, page_of
 from infrashare.needs.visibility import SQL_FIELDS, visible_clause
@@ -163,9 +162,3 @@ def feature_collection(views: list[NeedView], filters: NeedFilters) -> dict[str,
         for view in views
     ]
     return {"type": "FeatureCollection", "features": features, "filters": filters.describe()}
-
-
-async def overdue_exists(db: AsyncSession, today: date) -> bool:
-    """Cheap check before a list: is there anything for ``expire_overdue_needs`` to do?"""
-    query = select(Need.id).where(Need.status.in_(EXPIRABLE), Need.needed_by < today).limit(1)
-    return (await db.scalar(query)) is not None
