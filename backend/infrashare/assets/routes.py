@@ -29,7 +29,7 @@ from infrashare.assets.schemas import (
 )
 from infrashare.assets.visibility import viewer_for
 from infrashare.audit.schemas import EventRead
-from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, also_answering, problems
+from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.oauth.scopes import requires
@@ -201,8 +201,7 @@ class AssetController(Controller):
     @get(
         "/export",
         summary="Export what you may see as CSV or GeoJSON (same masking as the API)",
-        media_type=CSV_MEDIA_TYPE,
-        operation_class=also_answering(GEOJSON_MEDIA_TYPE),
+        operation_class=answering(CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE),
         **READ,
     )
     async def export(

@@ -131,17 +131,19 @@ def document_contract(app: Litestar) -> None:
                 handler.security = _security(handler)
 
 
-def also_answering(*media_types: str) -> type[Operation]:
-    """`operation_class=` for an operation whose success body comes in other types too
-    (chosen by a parameter such as `format`)."""
+def answering(*media_types: str) -> type[Operation]:
+    """`operation_class=` for an operation whose success body comes in several types (chosen by a
+    parameter such as `format`). The handler must not name a `media_type` itself: a `Stream`'s
+    own type loses to the handler's in Litestar 2.25."""
 
     @dataclass
     class Answering(Operation):
         def __post_init__(self) -> None:
             for status, response in (self.responses or {}).items():
-                if status.startswith("2") and isinstance(response, OpenAPIResponse) and response.content:
-                    for media_type in media_types:
-                        response.content.setdefault(media_type, OpenAPIMediaType(schema=Schema()))
+                if status.startswith("2") and isinstance(response, OpenAPIResponse):
+                    response.content = {
+                        media_type: OpenAPIMediaType(schema=Schema()) for media_type in media_types
+                    }
 
     return Answering
 
