@@ -211,3 +211,11 @@ def test_one_geometry_schema_refuses_a_route_of_one_place() -> None:
         adapter.validate_python(line((113.9, 22.5), (113.9, 22.5)))
     with pytest.raises(ValidationError):
         adapter.validate_python(point(181.0, 22.5))
+
+
+def test_moving_a_position_by_metres() -> None:
+    start = (114.05, 22.54)
+    east = geo.moved(start, 300.0, 0.0)
+    north = geo.moved(start, 0.0, 300.0)
+    assert abs(great_circle_m(start, east) - 300) < 0.01 and east[1] == pytest.approx(start[1])
+    assert abs(great_circle_m(start, north) - 300) < 0.01 and north[0] == pytest.approx(start[0])

@@ -133,6 +133,13 @@ class Projection:
         return xy[0] / self.per_lon, xy[1] / self.per_lat
 
 
+def moved(position: Position, east_m: float, north_m: float) -> Position:
+    """The position so many metres east and north (on the local projection: for short moves)."""
+    projection = Projection.at(position[1])
+    x, y = projection.xy(position)
+    return projection.position((x + east_m, y + north_m))
+
+
 def segment_distance(p: XY, a: XY, b: XY) -> float:
     """Distance on the plane from ``p`` to the segment ``a``–``b``."""
     dx, dy = b[0] - a[0], b[1] - a[1]
