@@ -1435,7 +1435,7 @@ export interface components {
             description: string;
             /** @description The owner's own id; unique within the organisation */
             external_id?: string | null;
-            geometry: components["schemas"]["assets_schemas_PointGeometry"] | components["schemas"]["assets_schemas_LineStringGeometry"];
+            geometry: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"];
             kind: components["schemas"]["AssetKind"];
             name: string;
             /** @description Required when status is planned */
@@ -1545,7 +1545,7 @@ export interface components {
             } | null;
             description?: string | null;
             external_id?: string | null;
-            geometry?: components["schemas"]["assets_schemas_PointGeometry"] | components["schemas"]["assets_schemas_LineStringGeometry"] | null;
+            geometry?: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"] | null;
             name?: string | null;
             ready_date?: string | null;
             region_code?: string | null;
@@ -1756,6 +1756,15 @@ export interface components {
         JurisdictionUpdate: {
             region_codes: string[];
         };
+        /** LineStringGeometry */
+        LineStringGeometry: {
+            coordinates: [
+                number,
+                number
+            ][];
+            /** @constant */
+            type: "LineString";
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Format: email */
@@ -1820,7 +1829,7 @@ export interface components {
             corridor_m?: number | null;
             /** @default  */
             description: string;
-            geometry: components["schemas"]["needs_schemas_PointGeometry"] | components["schemas"]["needs_schemas_LineStringGeometry"];
+            geometry: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"];
             mode?: components["schemas"]["NeedMode"];
             /** Format: date */
             needed_by: string;
@@ -1979,7 +1988,7 @@ export interface components {
             contact_phone?: string | null;
             corridor_m?: number | null;
             description?: string | null;
-            geometry?: components["schemas"]["needs_schemas_PointGeometry"] | components["schemas"]["needs_schemas_LineStringGeometry"] | null;
+            geometry?: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"] | null;
             mode?: components["schemas"]["NeedMode"] | null;
             needed_by?: string | null;
             purpose?: components["schemas"]["NeedPurpose"] | null;
@@ -2049,6 +2058,15 @@ export interface components {
             interested_operators: number;
             /** @description Requests on it that are open, accepted or active */
             live_requests: number;
+        };
+        /** PointGeometry */
+        PointGeometry: {
+            coordinates: [
+                number,
+                number
+            ];
+            /** @constant */
+            type: "Point";
         };
         /** PoleAttributes */
         PoleAttributes: {
@@ -2370,50 +2388,14 @@ export interface components {
             seq: number;
             status: string | null;
         };
-        /** LineStringGeometry */
-        assets_schemas_LineStringGeometry: {
-            coordinates: [
-                number,
-                number
-            ][];
-            /** @constant */
-            type: "LineString";
-        };
-        /** PointGeometry */
-        assets_schemas_PointGeometry: {
-            coordinates: [
-                number,
-                number
-            ];
-            /** @constant */
-            type: "Point";
-        };
         /**
          * Action
          * @enum {string}
          */
         needs_lifecycle_Action: "edit" | "submit" | "resubmit" | "publish" | "return" | "withdraw" | "match" | "fulfil" | "expire";
-        /** LineStringGeometry */
-        needs_schemas_LineStringGeometry: {
-            coordinates: [
-                number,
-                number
-            ][];
-            /** @constant */
-            type: "LineString";
-        };
         /** OptionalReason */
         needs_schemas_OptionalReason: {
             reason?: string | null;
-        };
-        /** PointGeometry */
-        needs_schemas_PointGeometry: {
-            coordinates: [
-                number,
-                number
-            ];
-            /** @constant */
-            type: "Point";
         };
         /** TimelineEntry */
         needs_schemas_TimelineEntry: {
@@ -3146,7 +3128,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -3284,7 +3266,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -3342,7 +3324,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -3400,7 +3382,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -4559,12 +4541,12 @@ export interface operations {
                 power_guarantee?: boolean | null;
                 /** @description Ready on or before this date */
                 ready_by?: string | null;
-                /** @description min_lon,min_lat,max_lon,max_lat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description lon,lat — for radius and distance sort */
                 near?: string | null;
                 radius_m?: number | null;
-                /** @description lon,lat;lon,lat;lon,lat… */
+                /** @description lon,lat;lon,lat;lon,lat… (one ring) */
                 polygon?: string | null;
                 sort?: "relevance" | "distance" | "free_capacity";
                 page?: number;
@@ -4625,12 +4607,12 @@ export interface operations {
                 needed_by_from?: string | null;
                 /** @description Needed by on or before */
                 needed_by_to?: string | null;
-                /** @description min_lon,min_lat,max_lon,max_lat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description lon,lat — for radius and distance sort */
                 near?: string | null;
                 radius_m?: number | null;
-                /** @description lon,lat;lon,lat;lon,lat… */
+                /** @description lon,lat;lon,lat;lon,lat… (one ring) */
                 polygon?: string | null;
                 /** @description distance needs near; newest is by publication */
                 sort?: "relevance" | "distance" | "needed_by" | "newest";
