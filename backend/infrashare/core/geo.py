@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import numpy
 import shapely
 from litestar.params import QueryParameter
 from pydantic import BaseModel, Field, field_validator
@@ -176,14 +177,18 @@ class Ruler:
         return min(segment_distance(p, a, b) for a, b in itertools.pairwise(self.line))
 
 
+def _projected(geometry: dict[str, Any], projection: Projection) -> BaseGeometry:
+    """A Point or route as a shapely geometry in metres on the projection."""
+    scale = (projection.per_lon, projection.per_lat)
+    if geometry["type"] == "Point":
+        return shapely.Point(numpy.asarray(geometry["coordinates"][:2], dtype=float) * scale)
+    return shapely.LineString(numpy.asarray(geometry["coordinates"], dtype=float)[:, :2] * scale)
+
+
 def point_to_geometry_m(point: Position, geometry: dict[str, Any]) -> float:
     """Distance from a point to a Point or to the nearest part of a route, projected about the point."""
     projection = Projection.at(point[1])
-    p = projection.xy(point)
-    line = [projection.xy(vertex) for vertex in vertices(geometry)]
-    if len(line) == 1:
-        return math.hypot(p[0] - line[0][0], p[1] - line[0][1])
-    return min(segment_distance(p, a, b) for a, b in itertools.pairwise(line))
+    return float(shapely.Point(projection.xy(point)).distance(_projected(geometry, projection)))
 
 
 def geometry_distance_m(a: dict[str, Any], b: dict[str, Any]) -> float:
@@ -193,9 +198,7 @@ def geometry_distance_m(a: dict[str, Any], b: dict[str, Any]) -> float:
     if b["type"] == "Point":
         return point_to_geometry_m(vertices(b)[0], a)
     projection = Projection.at(vertices(a)[0][1])
-    line_a = shapely.LineString([projection.xy(vertex) for vertex in vertices(a)])
-    line_b = shapely.LineString([projection.xy(vertex) for vertex in vertices(b)])
-    return float(line_a.distance(line_b))
+    return float(_projected(a, projection).distance(_projected(b, projection)))
 
 
 def densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]:
@@ -205,9 +208,8 @@ def densified(geometry: dict[str, Any], step_m: float = 50.0) -> list[Position]:
         return line
     points: list[Position] = []
     for (lon1, lat1), (lon2, lat2) in itertools.pairwise(line):
-        projection = Projection.at(lat1)
-        a, b = projection.xy((lon1, lat1)), projection.xy((lon2, lat2))
-        steps = max(1, math.ceil(math.hypot(b[0] - a[0], b[1] - a[1]) / step_m))
+        east = (lon2 - lon1) * METRES_PER_DEGREE * math.cos(math.radians(lat1))  # projected about lat1
+        steps = max(1, math.ceil(math.hypot(east, (lat2 - lat1) * METRES_PER_DEGREE) / step_m))
         points.extend(
             (lon1 + (lon2 - lon1) * i / steps, lat1 + (lat2 - lat1) * i / steps) for i in range(steps)
         )
@@ -258,6 +260,10 @@ def ring_box(ring: Sequence[Position]) -> BBox | None:
 
 def to_shape(geometry: dict[str, Any]) -> BaseGeometry:
     """A GeoJSON geometry as a shapely one, in degrees."""
+    if geometry["type"] == "Point":
+        return shapely.Point(geometry["coordinates"][:2])
+    if geometry["type"] == "LineString":
+        return shapely.LineString(numpy.asarray(geometry["coordinates"], dtype=float)[:, :2])
     return shapely.geometry.shape(geometry)
 
 
