@@ -193,7 +193,10 @@ def test_wkt_and_upload_routes_read_and_write() -> None:
     assert geo.write_wkt(line((113.9, 22.5), (114.0, 22.6))) == "LINESTRING (113.9 22.5, 114 22.6)"
     with pytest.raises(ValueError, match="not WKT"):
         geo.read_wkt("LINESTRING (1 2,")
-    assert geo.split_route_text("LINESTRING (113.9 22.5, 114 22.6)") == [["113.9", "22.5"], ["114", "22.6"]]
+    assert geo.split_route_text("LINESTRING (113.9 22.5, 114 22.6)") == [[113.9, 22.5], [114.0, 22.6]]
+    assert geo.split_route_text("LINESTRING Z (113.9 22.5 3, 114 22.6 4)") == [[113.9, 22.5], [114.0, 22.6]]
+    with pytest.raises(ValueError, match="not WKT"):
+        geo.split_route_text("LINESTRING 113.9 22.5, 114 22.6")
     assert geo.split_route_text("113.9 22.5; 114 22.6") == [["113.9", "22.5"], ["114", "22.6"]]
     assert geo.route_text([[113.9, 22.5], [114.0, 22.6]]) == "113.9 22.5, 114.0 22.6"
     with pytest.raises(ValueError, match="vertex 2"):

@@ -403,21 +403,19 @@ def parse_route(field: str, text: str) -> list[Position]:
 # --- the route grammar of upload columns --------------------------------------------------------
 
 
-def split_route_text(text: str) -> list[list[str]]:
-    """'lon lat, lon lat' or 'LINESTRING (lon lat, …)' into vertices (the numbers are checked by
-    the schema, which names the vertex). Raises ValueError saying what is wrong."""
+def split_route_text(text: str) -> list[list[str | float]]:
+    """'lon lat, lon lat' or WKT 'LINESTRING (lon lat, …)' into vertices (the numbers are checked
+    by the schema, which names the vertex). Raises ValueError saying what is wrong."""
     body = text.strip()
     if body.upper().startswith("LINESTRING"):
-        body = body[len("LINESTRING") :].strip()
-        if not (body.startswith("(") and body.endswith(")")):
-            raise ValueError("WKT LINESTRING needs parentheses around the vertices")
-        body = body[1:-1]
-    route = []
+        geometry = read_wkt(body)
+        return [[lon, lat] for lon, lat, *_ in geometry["coordinates"]]
+    route: list[list[str | float]] = []
     for number, pair in enumerate(body.replace(";", ",").split(","), start=1):
         parts = pair.split()
         if len(parts) != 2:
             raise ValueError(f"vertex {number} should be 'lon lat', got {pair.strip()!r}")
-        route.append(parts)
+        route.append([parts[0], parts[1]])
     return route
 
 
