@@ -16,10 +16,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.app import create_app
 from infrashare.cli import run_in_unit_of_work, upgrade_database
-from infrashare.core.db import sync_url
+from infrashare.core.db import open_database, sync_url
 from infrashare.core.search import MeilisearchProcess, meilisearch_binary
 from infrashare.core.settings import Settings
 from infrashare.demo.seed import DEMO_PASSWORD, seed_demo
@@ -89,6 +90,16 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     cluster: PostgresCluster = request.getfixturevalue("postgres")
     template_name: str = request.getfixturevalue("postgres_template")
     return cluster.create_database(f"test_{uuid.uuid4().hex[:16]}", template=template_name)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[AsyncSession]:
+    """A writer session on the test's database, for calling services directly; rolled back after."""
+    database = open_database(database_url)
+    async with database.writer() as session:
+        yield session
+        await session.rollback()
+    await database.dispose()
 
 
 @pytest.fixture

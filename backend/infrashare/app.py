@@ -33,6 +33,7 @@ from infrashare.agreements.routes import (
 from infrashare.assets.imports import REGISTRY as IMPORT_JOBS
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
+from infrashare.core.contract import ClosedBodies, allow_every_method, document_contract
 from infrashare.core.db import open_database, provide_db_session, utc_now
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
@@ -113,9 +114,21 @@ def _openapi() -> OpenAPIConfig:
                     name="infrashare_session",
                     description="The web UI's session; writes also need the X-CSRF-Token header.",
                 ),
+                "csrf": SecurityScheme(
+                    type="apiKey",
+                    security_scheme_in="header",
+                    name="X-CSRF-Token",
+                    description="The session's CSRF token (`csrf_token` of GET /api/v1/me); cookie writes need it.",
+                ),
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="JWT",
+                    description="An access token from /oauth/token; each operation lists the scope it needs.",
+                ),
                 "oauth2": SecurityScheme(
                     type="oauth2",
-                    description="Bearer JWT access tokens for partner systems; each operation names its scope.",
+                    description="How partner systems obtain the bearer tokens (flows and scopes).",
                     flows=OAuthFlows(
                         client_credentials=OAuthFlow(token_url=TOKEN_URL, scopes=SCOPES),
                         authorization_code=OAuthFlow(
@@ -128,7 +141,6 @@ def _openapi() -> OpenAPIConfig:
                 ),
             }
         ),
-        security=[{"session": []}],
     )
 
 
@@ -209,8 +221,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             IMPORT_JOBS.checkers.discard()
             await app.state.db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[*ROUTE_HANDLERS, _web_ui(settings.frontend_dist)],
+        plugins=[ClosedBodies()],
         dependencies={
             "db_session": Provide(provide_db_session),
             "principal": Provide(provide_principal),
@@ -218,7 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
-        before_send=[add_request_id_header, forget_principals_after_writes],
+        before_send=[add_request_id_header, forget_principals_after_writes, allow_every_method],
         openapi_config=_openapi(),
         lifespan=[lifespan],
         # The clock routes read (sharing-request deadlines, expiry); tests replace it.
@@ -226,3 +239,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=200 * 1024 * 1024,
         debug=False,
     )
+    document_contract(app)
+    return app

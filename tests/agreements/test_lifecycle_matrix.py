@@ -8,7 +8,6 @@ units plus the units its requests hold always equal its total.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,27 +15,26 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.agreements import workflow
-from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import RejectionReason, RequestStatus, SharingRequest
 from infrashare.agreements.schemas import Counter, RequestCreate
 from infrashare.agreements.service import create_request, load_request
 from infrashare.assets.models import Asset
 from infrashare.assets.schemas import AssetCreate
 from infrashare.assets.service import create_asset
-from infrashare.core.db import open_database
 from infrashare.core.errors import DomainError
 from infrashare.core.settings import Settings
 from tests.agreements.helpers import futian_tower, request_body
 from tests.needs.helpers import principal_for
 
 S = RequestStatus
-A = Action
+A = RequestAction
 REQUESTER = {"requester_admin", "requester_member"}
 OWNER = {"owner_admin", "owner_member"}
 EITHER = REQUESTER | OWNER
 # (state, action) -> (state the verb leaves the request in, who may). Accepting ends in ``active``:
 # the system activates it in the same unit of work (no approval rule covers a 福田 tower).
-EXPECTED: dict[tuple[RequestStatus, Action], tuple[RequestStatus, set[str]]] = {
+EXPECTED: dict[tuple[RequestStatus, RequestAction], tuple[RequestStatus, set[str]]] = {
     (S.REQUESTED, A.ACCEPT): (S.ACTIVE, OWNER),
     (S.REQUESTED, A.REJECT): (S.REJECTED, OWNER),
     (S.REQUESTED, A.COUNTER): (S.COUNTERED, OWNER),
@@ -71,7 +69,7 @@ HOLDING = {S.ACCEPTED, S.REGULATOR_REVIEW, S.ACTIVE}
 TOTAL, UNITS = 6, 2
 
 
-def expected_outcome(state: RequestStatus, action: Action, actor: str) -> str:
+def expected_outcome(state: RequestStatus, action: RequestAction, actor: str) -> str:
     if actor == "system" and action not in SYSTEM_ACTIONS:
         return "not a system action"
     if actor in {"other_operator", "other_regulator", "platform_admin"}:
@@ -80,15 +78,6 @@ def expected_outcome(state: RequestStatus, action: Action, actor: str) -> str:
         return "409"
     next_state, allowed = EXPECTED[(state, action)]
     return next_state.value if actor in allowed else "403"
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncSession]:
-    database = open_database(database_url)
-    async with database.writer() as session:
-        yield session
-        await session.rollback()
-    await database.dispose()
 
 
 async def _request_in_state(db: AsyncSession, state: RequestStatus, now: datetime) -> uuid.UUID:
@@ -112,7 +101,9 @@ async def _request_in_state(db: AsyncSession, state: RequestStatus, now: datetim
     return request_id
 
 
-async def _attempt(db: AsyncSession, request_id: uuid.UUID, action: Action, actor: str, now: datetime) -> str:
+async def _attempt(
+    db: AsyncSession, request_id: uuid.UUID, action: RequestAction, actor: str, now: datetime
+) -> str:
     settings = Settings()
     try:
         if actor == "system":
@@ -156,7 +147,7 @@ async def test_the_transition_matrix(db: AsyncSession, state: RequestStatus) -> 
     now = datetime.now(UTC)
     request_id = await _request_in_state(db, state, now)
     wrong = []
-    for action in Action:
+    for action in RequestAction:
         for actor in ACTORS:
             expected = expected_outcome(state, action, actor)
             savepoint = await db.begin_nested()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,16 +17,16 @@ from infrashare.core.db import open_database
 from infrashare.core.errors import DomainError
 from infrashare.core.settings import get_settings
 from infrashare.needs import service, workflow
-from infrashare.needs.lifecycle import Action
+from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import Need, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate
 from tests.needs.helpers import FUTIAN, Actors, act, need_body, post_need, principal_for, utc_today
 from tests.sessions import Client
 
 S = NeedStatus
-A = Action
+A = NeedAction
 # The spec, written out independently of lifecycle.TRANSITIONS: (state, action) -> (next, who may).
-EXPECTED: dict[tuple[NeedStatus, Action], tuple[NeedStatus, set[str]]] = {
+EXPECTED: dict[tuple[NeedStatus, NeedAction], tuple[NeedStatus, set[str]]] = {
     (S.DRAFT, A.EDIT): (S.DRAFT, {"requester_admin", "requester_member"}),
     (S.DRAFT, A.SUBMIT): (S.SUBMITTED, {"requester_admin", "requester_member"}),
     (S.DRAFT, A.WITHDRAW): (S.WITHDRAWN, {"requester_admin", "requester_member"}),
@@ -67,22 +66,13 @@ def visible(actor: str, state: NeedStatus) -> bool:
     return state in EVER_PUBLISHED
 
 
-def expected_outcome(state: NeedStatus, action: Action, actor: str) -> str:
+def expected_outcome(state: NeedStatus, action: NeedAction, actor: str) -> str:
     if not visible(actor, state):
         return "404"
     if (state, action) not in EXPECTED:
         return "409"
     next_state, allowed = EXPECTED[(state, action)]
     return next_state.value if actor in allowed else "403"
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[AsyncSession]:
-    database = open_database(database_url)
-    async with database.writer() as session:
-        yield session
-        await session.rollback()
-    await database.dispose()
 
 
 async def _need_in_state(db: AsyncSession, state: NeedStatus) -> uuid.UUID:
@@ -101,7 +91,7 @@ async def _need_in_state(db: AsyncSession, state: NeedStatus) -> uuid.UUID:
     return need_id
 
 
-async def _attempt(db: AsyncSession, need_id: uuid.UUID, action: Action, actor: str) -> str:
+async def _attempt(db: AsyncSession, need_id: uuid.UUID, action: NeedAction, actor: str) -> str:
     try:
         if actor == "system":
             if action not in (A.MATCH, A.FULFIL, A.EXPIRE):
@@ -123,7 +113,7 @@ async def test_the_transition_matrix(db: AsyncSession, state: NeedStatus) -> Non
     """Every action by every party on a need in ``state``: the next state, or 404 / 403 / 409."""
     need_id = await _need_in_state(db, state)
     wrong = []
-    for action in Action:
+    for action in NeedAction:
         for actor in ACTORS:
             expected = expected_outcome(state, action, actor)
             if actor == "system" and action not in (A.MATCH, A.FULFIL, A.EXPIRE):

@@ -212,18 +212,29 @@ def test_key_rotation_keeps_tokens_in_flight_valid(
         assert response.status_code == 200
 
 
-def test_openapi_declares_the_oauth2_scheme_and_each_operations_scope(oauth_server: OAuthServer) -> None:
+def test_openapi_declares_the_token_schemes_and_each_operations_scope(oauth_server: OAuthServer) -> None:
     document = httpx.get(f"{oauth_server.url}/api/docs/openapi.json").json()
     scheme = document["components"]["securitySchemes"]["oauth2"]
     assert scheme["type"] == "oauth2"
     assert set(scheme["flows"]["clientCredentials"]["scopes"]) >= {"assets:read", "webhooks:manage"}
     assert scheme["flows"]["authorizationCode"]["authorizationUrl"] == "/oauth/authorize"
     me = document["paths"]["/api/v1/me"]["get"]["security"]
-    assert {"oauth2": []} in me and {"session": []} in me
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": document["components"]["securitySchemes"]["bearer"]["description"],
+    }
+    assert {"bearer": []} in me and {"session": []} in me
     webhooks = document["paths"]["/api/v1/webhooks"]["post"]["security"]
-    assert {"oauth2": ["webhooks:manage"]} in webhooks
+    assert webhooks == [
+        {"bearer": ["webhooks:manage"]},
+        {"session": [], "csrf": []},
+    ]  # cookie writes need CSRF
     clients = document["paths"]["/api/v1/oauth/clients"]["get"]["security"]
     assert clients == [{"session": []}]  # people only
+    public = ["/health", "/ready", "/oauth/token", "/oauth/jwks.json", "/api/v1/auth/login"]
+    assert all("security" not in next(iter(document["paths"][path].values())) for path in public)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             if path.startswith("/api/v1/") and method in {"get", "post", "put", "patch", "delete"}:

@@ -15,12 +15,12 @@ from litestar import Request
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.principal_cache import PrincipalCache
 from infrashare.accounts.service import session_principal
+from infrashare.core.contract import ANY_SCOPE
 from infrashare.core.db import SAFE_METHODS, DbSession, utc_now
 from infrashare.core.errors import CsrfFailed, NotAuthenticated, PermissionDenied
 from infrashare.core.ratelimit import spend
 from infrashare.core.settings import AppSettings
 from infrashare.oauth.bearer import token_principal
-from infrashare.oauth.scopes import ANY_SCOPE
 
 SESSION_COOKIE = "infrashare_session"
 CSRF_HEADER = "X-CSRF-Token"

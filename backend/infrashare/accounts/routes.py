@@ -24,10 +24,11 @@ from infrashare.accounts.schemas import (
     UserCreate,
     UserRead,
 )
+from infrashare.core.contract import ANY_SCOPE, problems
 from infrashare.core.db import DbSession, utc_now
 from infrashare.core.errors import InvalidInput
 from infrashare.core.settings import AppSettings
-from infrashare.oauth.scopes import ANY_SCOPE, requires, session_only
+from infrashare.oauth.scopes import requires
 
 
 def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
@@ -88,6 +89,7 @@ class AuthController(Controller):
         "/login",
         status_code=HTTP_200_OK,
         summary="Sign in with e-mail and password (sets the session cookie)",
+        responses=problems(401, 423, 429),
     )
     async def login(
         self,
@@ -107,7 +109,7 @@ class AuthController(Controller):
         cookie = _session_cookie(settings, signed_in.token, settings.session_days * 86400)
         return Response(await _me(db_session, principal), cookies=[cookie])
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out (ends the session)", **session_only())
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out (ends the session)")
     async def logout(
         self, db_session: DbSession, settings: AppSettings, principal: CurrentPrincipal
     ) -> Response[None]:
@@ -135,7 +137,7 @@ class OrganisationController(Controller):
     ) -> list[OrganisationRead]:
         return [await _organisation_read(db_session, o) for o in await service.list_organisations(db_session)]
 
-    @post("/", summary="Create an organisation (platform admins)", **session_only())
+    @post("/", summary="Create an organisation (platform admins)")
     async def create_organisation(
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[OrganisationCreate]
     ) -> OrganisationRead:
@@ -153,7 +155,6 @@ class OrganisationController(Controller):
     @put(
         "/{organisation_id:uuid}/jurisdiction",
         summary="Set a regulator's jurisdiction (platform admins)",
-        **session_only(),
     )
     async def set_jurisdiction(
         self,
@@ -170,7 +171,6 @@ class OrganisationController(Controller):
     @get(
         "/{organisation_id:uuid}/users",
         summary="Users of an organisation (its admins, platform admins)",
-        **session_only(),
     )
     async def list_users(
         self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
@@ -178,7 +178,7 @@ class OrganisationController(Controller):
         rows = await service.list_users(db_session, principal, organisation_id)
         return [_user_read(user, role) for user, role in rows]
 
-    @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation", **session_only())
+    @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation")
     async def create_user(
         self,
         db_session: DbSession,
@@ -193,7 +193,6 @@ class OrganisationController(Controller):
         "/{organisation_id:uuid}/users/{user_id:uuid}/deactivate",
         status_code=HTTP_200_OK,
         summary="Deactivate a user",
-        **session_only(),
     )
     async def deactivate_user(
         self,
@@ -209,7 +208,6 @@ class OrganisationController(Controller):
         "/{organisation_id:uuid}/users/{user_id:uuid}/activate",
         status_code=HTTP_200_OK,
         summary="Reactivate a user",
-        **session_only(),
     )
     async def activate_user(
         self,

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from infrashare.accounts.models import Industry, OrganisationKind, Role
+from infrashare.regions.schemas import RegionCode
 
 Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -42,9 +43,7 @@ class OrganisationCreate(BaseModel):
 
 
 class JurisdictionUpdate(BaseModel):
-    region_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]] = Field(
-        min_length=1, max_length=500
-    )
+    region_codes: list[RegionCode] = Field(min_length=1, max_length=500)
 
 
 class UserRead(ReadModel):

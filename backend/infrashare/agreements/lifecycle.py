@@ -29,15 +29,13 @@ entering any final state (``rejected``, ``withdrawn``, ``terminated``, ``expired
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from infrashare.agreements.models import RequestStatus, SharingRequest
-from infrashare.core.errors import Conflict, PermissionDenied
+from infrashare.core.lifecycle import Guard, Lifecycle, Rule
 
 
-class Action(enum.StrEnum):
+class RequestAction(enum.StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     COUNTER = "counter"
@@ -62,12 +60,7 @@ class Party(enum.StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
-class Guard:
-    """A condition on the request beyond its state (deadlines, who rejected); named for the 409."""
-
-    name: str
-    holds: Callable[[SharingRequest, datetime], bool]
+RequestRule = Rule[RequestStatus, Party, SharingRequest]
 
 
 def _owner_overdue(request: SharingRequest, now: datetime) -> bool:
@@ -87,41 +80,30 @@ REVIEW_OVERDUE = Guard("the regulator's review is overdue", _review_overdue)
 OWNER_REJECTION = Guard("the owner rejected it and it was never disputed", _owner_rejection_never_disputed)
 
 
-@dataclass(frozen=True)
-class Rule:
-    to: RequestStatus
-    parties: frozenset[Party]
-    needs_reason: bool = False
-    guard: Guard | None = None
+S, A, P = RequestStatus, RequestAction, Party
 
-
-S = RequestStatus
-A = Action
-REQUESTER = frozenset({Party.REQUESTER})
-OWNER = frozenset({Party.OWNER})
-REGULATOR = frozenset({Party.REGULATOR})
-SYSTEM = frozenset({Party.SYSTEM})
-EITHER_SIDE = frozenset({Party.REQUESTER, Party.OWNER})
-
-TRANSITIONS: dict[tuple[RequestStatus, Action], Rule] = {
-    (S.REQUESTED, A.ACCEPT): Rule(S.ACCEPTED, OWNER),
-    (S.REQUESTED, A.REJECT): Rule(S.REJECTED, OWNER, needs_reason=True),
-    (S.REQUESTED, A.COUNTER): Rule(S.COUNTERED, OWNER),
-    (S.REQUESTED, A.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
-    (S.REQUESTED, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=OWNER_OVERDUE),
-    (S.COUNTERED, A.ACCEPT_COUNTER): Rule(S.ACCEPTED, REQUESTER),
-    (S.COUNTERED, A.REJECT_COUNTER): Rule(S.REJECTED, REQUESTER),
-    (S.ACCEPTED, A.REFER): Rule(S.REGULATOR_REVIEW, SYSTEM),
-    (S.ACCEPTED, A.ACTIVATE): Rule(S.ACTIVE, SYSTEM),
-    (S.REGULATOR_REVIEW, A.APPROVE): Rule(S.ACTIVE, REGULATOR),
-    (S.REGULATOR_REVIEW, A.REFUSE): Rule(S.REJECTED, REGULATOR, needs_reason=True),
-    (S.REGULATOR_REVIEW, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=REVIEW_OVERDUE),
-    (S.REJECTED, A.ESCALATE): Rule(S.DISPUTED, REQUESTER, needs_reason=True, guard=OWNER_REJECTION),
-    (S.DISPUTED, A.UPHOLD): Rule(S.REJECTED, REGULATOR, needs_reason=True),
-    (S.DISPUTED, A.ORDER_ACCEPTANCE): Rule(S.ACTIVE, REGULATOR, needs_reason=True),
-    (S.ACTIVE, A.TERMINATE): Rule(S.TERMINATED, EITHER_SIDE, needs_reason=True),
-    (S.ACTIVE, A.EXPIRE): Rule(S.EXPIRED, SYSTEM),
+TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestRule] = {
+    (S.REQUESTED, A.ACCEPT): Rule(S.ACCEPTED, P.OWNER),
+    (S.REQUESTED, A.REJECT): Rule(S.REJECTED, P.OWNER, needs_reason=True),
+    (S.REQUESTED, A.COUNTER): Rule(S.COUNTERED, P.OWNER),
+    (S.REQUESTED, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
+    (S.REQUESTED, A.ESCALATE): Rule(S.DISPUTED, P.REQUESTER, needs_reason=True, guard=OWNER_OVERDUE),
+    (S.COUNTERED, A.ACCEPT_COUNTER): Rule(S.ACCEPTED, P.REQUESTER),
+    (S.COUNTERED, A.REJECT_COUNTER): Rule(S.REJECTED, P.REQUESTER),
+    (S.ACCEPTED, A.REFER): Rule(S.REGULATOR_REVIEW, P.SYSTEM),
+    (S.ACCEPTED, A.ACTIVATE): Rule(S.ACTIVE, P.SYSTEM),
+    (S.REGULATOR_REVIEW, A.APPROVE): Rule(S.ACTIVE, P.REGULATOR),
+    (S.REGULATOR_REVIEW, A.REFUSE): Rule(S.REJECTED, P.REGULATOR, needs_reason=True),
+    (S.REGULATOR_REVIEW, A.ESCALATE): Rule(S.DISPUTED, P.REQUESTER, needs_reason=True, guard=REVIEW_OVERDUE),
+    (S.REJECTED, A.ESCALATE): Rule(S.DISPUTED, P.REQUESTER, needs_reason=True, guard=OWNER_REJECTION),
+    (S.DISPUTED, A.UPHOLD): Rule(S.REJECTED, P.REGULATOR, needs_reason=True),
+    (S.DISPUTED, A.ORDER_ACCEPTANCE): Rule(S.ACTIVE, P.REGULATOR, needs_reason=True),
+    (S.ACTIVE, A.TERMINATE): Rule(S.TERMINATED, P.REQUESTER, P.OWNER, needs_reason=True),
+    (S.ACTIVE, A.EXPIRE): Rule(S.EXPIRED, P.SYSTEM),
 }
+LIFECYCLE: Lifecycle[RequestStatus, RequestAction, Party, SharingRequest] = Lifecycle(
+    "sharing request", TRANSITIONS, short_noun="request"
+)
 
 FINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.EXPIRED})
 # Entering these states needs the units held (reserved now unless already held).
@@ -142,42 +124,3 @@ def capacity_effect(request: SharingRequest, to: RequestStatus) -> str | None:
     if to in RELEASES_CAPACITY and request.reserved_units > 0:
         return "release"
     return None
-
-
-class IllegalTransition(Conflict):
-    """The action does not apply to the request now; the problem lists what does."""
-
-    slug, title = "illegal-transition", "Not possible in this state"
-
-
-def allowed_actions(
-    request: SharingRequest, parties: frozenset[Party], now: datetime, *, system: bool = False
-) -> list[Action]:
-    """What these parties may do now, in the table's order (system steps only when asked)."""
-    return [
-        action
-        for (state, action), rule in TRANSITIONS.items()
-        if state == request.status
-        and rule.parties & parties
-        and (system or Party.SYSTEM not in rule.parties)
-        and (rule.guard is None or rule.guard.holds(request, now))
-    ]
-
-
-def decide(request: SharingRequest, action: Action, parties: frozenset[Party], now: datetime) -> Rule:
-    """The rule for this move, or the typed error: 409 when the state (or a guard) forbids it,
-    403 when the caller is not a party allowed to make it."""
-    state = request.status
-    rule = TRANSITIONS.get((state, action))
-    if rule is None or (rule.guard is not None and not rule.guard.holds(request, now)):
-        why = f" ({rule.guard.name} is not the case)" if rule and rule.guard else ""
-        raise IllegalTransition(
-            f"Cannot {action.value} a sharing request that is {state.value}{why}.",
-            current_status=state.value,
-            action=action.value,
-            allowed_actions=[a.value for a in allowed_actions(request, parties, now)],
-        )
-    if not rule.parties & parties:
-        who = " or ".join(sorted(p.value for p in rule.parties))
-        raise PermissionDenied(f"Only the {who} may {action.value} this request.", action=action.value)
-    return rule

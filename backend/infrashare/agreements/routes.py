@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from infrashare.accounts.models import Organisation
 from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.agreements import notifications, rules, service, workflow
 from infrashare.agreements.documents import render_document
-from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
     AssetSummary,
@@ -28,20 +28,21 @@ from infrashare.agreements.schemas import (
     ExpiryResult,
     NotificationPage,
     NotificationRead,
-    OptionalReason,
     PartyRead,
     Rejection,
     RequestCreate,
     RequestPage,
     RequestRead,
+    RequestReason,
+    RequestTimelineEntry,
     RequiredReason,
     RuleCreate,
     RuleRead,
     Termination,
-    TimelineEntry,
 )
 from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
+from infrashare.core.contract import problems
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth.scopes import requires
@@ -122,7 +123,13 @@ class SharingRequestController(Controller):
     path = "/api/v1/sharing-requests"
     tags = ["agreements"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Ask an asset's owner for capacity units", **WRITE)
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Ask an asset's owner for capacity units",
+        responses=problems(404, 409),
+        **WRITE,
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -189,12 +196,12 @@ class SharingRequestController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
-    ) -> list[TimelineEntry]:
+    ) -> list[RequestTimelineEntry]:
         await service.load_request(db_session, principal, request_id, clock(request))
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         remarks = await _remarks(db_session, request_id)
         return [
-            TimelineEntry(
+            RequestTimelineEntry(
                 seq=event.seq,
                 occurred_at=event.occurred_at,
                 action=event.action,
@@ -233,7 +240,7 @@ class SharingRequestController(Controller):
             )
         }
         html = render_document(view, events, names, now)
-        return Response(html, media_type="text/html; charset=utf-8")
+        return Response(html, media_type=MediaType.HTML)
 
     async def _verb(
         self,
@@ -317,7 +324,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(request, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
@@ -351,7 +358,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(
@@ -371,7 +378,7 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(request, db_session, principal, settings, request_id, Action.APPROVE, reason)

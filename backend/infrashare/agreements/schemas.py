@@ -8,13 +8,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from infrashare.agreements.lifecycle import Action
+from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
+from infrashare.regions.schemas import RegionCode
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Terms = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 Units = Annotated[int, Field(ge=1, le=1_000_000, description="Capacity units of the asset")]
 Fee = Annotated[int, Field(ge=0, le=10_000_000_000, description="Annual fee in CNY")]
 
@@ -59,7 +59,7 @@ class RequiredReason(BaseModel):
     reason: Reason
 
 
-class OptionalReason(BaseModel):
+class RequestReason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason | None = None
@@ -116,7 +116,7 @@ class RequestRead(BaseModel):
     last_reason: str | None
     created_at: datetime
     version: int
-    allowed_actions: list[Action]
+    allowed_actions: list[RequestAction]
 
 
 class RequestPage(BaseModel):
@@ -126,7 +126,7 @@ class RequestPage(BaseModel):
     page_size: int
 
 
-class TimelineEntry(BaseModel):
+class RequestTimelineEntry(BaseModel):
     seq: int
     occurred_at: datetime
     action: str

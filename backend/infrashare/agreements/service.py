@@ -21,11 +21,11 @@ from sqlalchemy.orm import aliased
 from infrashare.accounts.models import Organisation, OrganisationKind, Role
 from infrashare.accounts.principal import Principal
 from infrashare.agreements.lifecycle import (
+    LIFECYCLE,
     OWNER_ANSWER_STATES,
     REGULATOR_STATES,
-    Action,
     Party,
-    allowed_actions,
+    RequestAction,
 )
 from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.agreements.notifications import notify
@@ -60,8 +60,8 @@ class RequestView:
     now: datetime
 
     @property
-    def allowed(self) -> list[Action]:
-        return allowed_actions(self.request, self.parties, self.now)
+    def allowed(self) -> list[RequestAction]:
+        return LIFECYCLE.allowed_actions(self.request, self.parties, self.now)
 
     @property
     def overdue_party(self) -> str | None:

@@ -1,9 +1,10 @@
 """The request lifecycle at work: ``apply_transition`` — the one place a request changes state —
 and the service verbs.
 
-``apply_transition`` asks the table (lifecycle.py), reserves or releases capacity as the
-target state demands, stamps the times, keeps a human reason as its own remark, writes the
-event log, notifies the counterparty and queues webhook events; when an agreement becomes
+``apply_transition`` runs the table (lifecycle.py) on the core engine (``core.lifecycle``:
+decide, reason check, the reason as its own remark, event log) and adds what is the request's
+own: it reserves or releases capacity as the target state demands, stamps the times, notifies
+the counterparty and queues webhook events; when an agreement becomes
 active it moves the linked need (``published → matched``, ``matched → fulfilled`` once active
 agreements cover its quantity). Services flush, never commit; ``now`` is always given.
 
@@ -19,18 +20,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from infrashare.accounts.principal import Principal
 from infrashare.agreements import capacity
 from infrashare.agreements.lifecycle import (
     AGREEMENT_STATES,
     FINAL,
-    Action,
+    LIFECYCLE,
     Party,
-    Rule,
+    RequestAction,
+    RequestRule,
     capacity_effect,
-    decide,
 )
 from infrashare.agreements.models import RejectionReason, RequestStatus, SharingRequest, SharingRequestRemark
 from infrashare.agreements.notifications import notify
@@ -43,30 +43,35 @@ from infrashare.agreements.service import (
     load_request,
     snapshot_of,
 )
-from infrashare.audit.service import SYSTEM, record_event
-from infrashare.core.errors import Conflict, FieldError, InvalidInput
+from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.core.lifecycle import Author, Move, Workflow
 from infrashare.core.settings import Settings
-from infrashare.needs.lifecycle import Action as NeedAction
+from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import Need, NeedStatus
 from infrashare.needs.workflow import system_transition
 
 S = RequestStatus
+RequestMove = Move[RequestStatus, RequestAction, Party]
 
 
-class ChangedMeanwhile(Conflict):
-    slug, title = "changed-meanwhile", "Changed by someone else"
+def _event_name(action: RequestAction) -> str:
+    return f"sharing_request.{action.value}"
 
 
-def _acting_party(rule: Rule, parties: frozenset[Party]) -> Party:
-    return sorted(rule.parties & parties)[0]
+def _remark(request: SharingRequest, move: RequestMove, author: Author | None) -> SharingRequestRemark:
+    return SharingRequestRemark(
+        request_id=request.id, reason_code=move.reason_code, **move.remark_columns(author)
+    )
 
 
-def _stamp(
-    request: SharingRequest, rule: Rule, party: Party, now: datetime, settings: Settings, reason: str | None
-) -> None:
-    to = rule.to
-    request.status, request.status_changed_at = to, now
-    if party == Party.OWNER and request.answered_at is None:
+WORKFLOW: Workflow[RequestStatus, RequestAction, Party, SharingRequest] = Workflow(
+    LIFECYCLE, object_type=OBJECT_TYPE, event_name=_event_name, snapshot=snapshot_of, remark=_remark
+)
+
+
+def _stamp(request: SharingRequest, move: RequestMove, settings: Settings) -> None:
+    to, now = move.to, move.now
+    if move.party == Party.OWNER and request.answered_at is None:
         request.answered_at = now
     if to == S.COUNTERED:
         request.countered_at = now
@@ -81,85 +86,52 @@ def _stamp(
     elif to == S.ACTIVE:
         request.activated_at = now
     if to == S.REJECTED:
-        request.rejected_by = party.value
+        request.rejected_by = move.party.value
     if to in FINAL:
         request.closed_at = now
-    if reason:
-        request.last_reason = reason
+    if move.reason:
+        request.last_reason = move.reason
 
 
 async def apply_transition(
     db: AsyncSession,
     principal: Principal | None,
     view: RequestView,
-    action: Action,
+    action: RequestAction,
     settings: Settings,
     now: datetime,
     *,
     reason: str | None = None,
     reason_code: str | None = None,
     changes: dict[str, Any] | None = None,
-) -> Rule:
+) -> RequestRule:
     """The one place a request changes state. ``principal`` None is the system."""
     request, asset = view.request, view.asset
-    rule = decide(request, action, view.parties, now)
-    reason = (reason or "").strip() or None
-    if rule.needs_reason and reason is None:
-        raise InvalidInput(
-            f"A reason is required to {action.value} a sharing request.",
-            errors=[FieldError("reason", "required")],
-        )
-    party = _acting_party(rule, view.parties)
-    before, from_status = snapshot_of(request), request.status
+    move = WORKFLOW.begin(request, action, view.parties, now, reason=reason, reason_code=reason_code)
     for key, value in (changes or {}).items():
         setattr(request, key, value)
-    effect = capacity_effect(request, rule.to)
+    effect = capacity_effect(request, move.to)
     if effect == "reserve":
         await capacity.reserve(db, asset.id, request.units, now)
         request.reserved_units = request.units
     elif effect == "release":
         await capacity.release(db, asset.id, request.reserved_units, now)
         request.reserved_units = 0
-    _stamp(request, rule, party, now, settings, reason)
-    if reason:
-        db.add(
-            SharingRequestRemark(
-                request_id=request.id,
-                action=action.value,
-                from_status=from_status,
-                to_status=rule.to,
-                reason_code=reason_code,
-                text=reason,
-                author_user_id=principal.user_id if principal else None,
-                author_organisation_id=principal.organisation_id if principal else None,
-                created_at=now,
-            )
-        )
-    try:
-        await db.flush()
-    except StaleDataError as exc:
-        raise ChangedMeanwhile("The request was changed meanwhile; reload and retry.") from exc
-    event = f"sharing_request.{action.value}"
-    actor = principal.actor if principal else SYSTEM
-    full_reason = f"[{reason_code}] {reason}" if reason_code and reason else reason
-    await record_event(
-        db,
-        actor,
-        event,
-        OBJECT_TYPE,
-        request.id,
-        before=before,
-        after=snapshot_of(request),
-        reason=full_reason,
-    )
-    await _tell(db, view, event, party, from_status, action)
-    if rule.to == S.ACTIVE and request.need_id is not None:
+    _stamp(request, move, settings)
+    await WORKFLOW.finish(db, principal, request, move)
+    await _tell(db, view, WORKFLOW.event_name(action), move.party, move.came_from, action)
+    if move.to == S.ACTIVE and request.need_id is not None:
         await _advance_need(db, request.need_id, now)
-    return rule
+    return move.rule
 
 
 async def _tell(
-    db: AsyncSession, view: RequestView, event: str, party: Party, from_status: RequestStatus, action: Action
+    db: AsyncSession,
+    view: RequestView,
+    event: str,
+    party: Party,
+    from_status: RequestStatus,
+    action: RequestAction,
 ) -> None:
     request, asset = view.request, view.asset
     sides = {
@@ -174,7 +146,7 @@ async def _tell(
 
 
 async def emit_state_change(
-    db: AsyncSession, view: RequestView, event_type: str, from_status: RequestStatus, action: Action
+    db: AsyncSession, view: RequestView, event_type: str, from_status: RequestStatus, action: RequestAction
 ) -> None:
     from infrashare.webhooks.service import emit
 
@@ -219,7 +191,7 @@ async def act(
     db: AsyncSession,
     principal: Principal,
     request_id: uuid.UUID,
-    action: Action,
+    action: RequestAction,
     settings: Settings,
     now: datetime,
     *,
@@ -251,12 +223,12 @@ async def _settle_acceptance(
     )
     rule = await matching_rule(db, accepted.request, accepted.asset)
     if rule is None:
-        await apply_transition(db, None, system_view, Action.ACTIVATE, settings, now)
+        await apply_transition(db, None, system_view, RequestAction.ACTIVATE, settings, now)
     else:
         reason = f"approval rule {rule.id}: {rule.description or 'regulator approval required'}"
         changes = {"review_rule_id": rule.id}
         await apply_transition(
-            db, None, system_view, Action.REFER, settings, now, reason=reason, changes=changes
+            db, None, system_view, RequestAction.REFER, settings, now, reason=reason, changes=changes
         )
 
 
@@ -266,7 +238,7 @@ async def _settle_acceptance(
 async def accept_request(
     db: AsyncSession, principal: Principal, request_id: uuid.UUID, settings: Settings, now: datetime
 ) -> RequestView:
-    return await act(db, principal, request_id, Action.ACCEPT, settings, now)
+    return await act(db, principal, request_id, RequestAction.ACCEPT, settings, now)
 
 
 async def reject_request(
@@ -279,7 +251,14 @@ async def reject_request(
     now: datetime,
 ) -> RequestView:
     return await act(
-        db, principal, request_id, Action.REJECT, settings, now, reason=reason, reason_code=reason_code.value
+        db,
+        principal,
+        request_id,
+        RequestAction.REJECT,
+        settings,
+        now,
+        reason=reason,
+        reason_code=reason_code.value,
     )
 
 
@@ -292,10 +271,10 @@ async def counter_request(
     now: datetime,
 ) -> RequestView:
     view = await load_request(db, principal, request_id, now, for_update=True)
-    decide(view.request, Action.COUNTER, view.parties, now)  # 409 / 403 before any 422
+    LIFECYCLE.decide(view.request, RequestAction.COUNTER, view.parties, now)  # 409 / 403 before any 422
     changes = _counter_changes(view, data, now)
     await apply_transition(
-        db, principal, view, Action.COUNTER, settings, now, reason=data.reason, changes=changes
+        db, principal, view, RequestAction.COUNTER, settings, now, reason=data.reason, changes=changes
     )
     return await load_request(db, principal, request_id, now)
 
@@ -341,7 +320,7 @@ async def terminate_agreement(
     now: datetime,
 ) -> RequestView:
     view = await load_request(db, principal, request_id, now, for_update=True)
-    decide(view.request, Action.TERMINATE, view.parties, now)
+    LIFECYCLE.decide(view.request, RequestAction.TERMINATE, view.parties, now)
     if notice_date > now.date():
         raise InvalidInput(
             "notice_date: notice cannot be dated in the future; terminate on or after the notice day.",
@@ -350,7 +329,7 @@ async def terminate_agreement(
     changes = {"notice_date": notice_date}
     await _lock_need(db, view.request)
     await apply_transition(
-        db, principal, view, Action.TERMINATE, settings, now, reason=reason, changes=changes
+        db, principal, view, RequestAction.TERMINATE, settings, now, reason=reason, changes=changes
     )
     return await load_request(db, principal, request_id, now)
 
@@ -370,7 +349,7 @@ async def expire_due_agreements(
         if view.request.status != S.ACTIVE:
             continue
         reason = f"end date {view.request.end_date.isoformat()} passed"
-        await apply_transition(db, None, view, Action.EXPIRE, settings, now, reason=reason)
+        await apply_transition(db, None, view, RequestAction.EXPIRE, settings, now, reason=reason)
     return expired
 
 

@@ -29,6 +29,7 @@ from infrashare.assets.schemas import (
 )
 from infrashare.assets.visibility import viewer_for
 from infrashare.audit.schemas import EventRead
+from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, also_answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.oauth.scopes import requires
@@ -149,6 +150,7 @@ class AssetController(Controller):
     @patch(
         "/{asset_id:uuid}",
         summary="Change an asset; needs its version (body or If-Match), 409 if stale",
+        responses=problems(428),
         **WRITE,
     )
     async def update_asset(
@@ -167,6 +169,7 @@ class AssetController(Controller):
         "/{asset_id:uuid}/retire",
         status_code=HTTP_200_OK,
         summary="Retire an asset (needs its version)",
+        responses=problems(428),
         **WRITE,
     )
     async def retire_asset(
@@ -195,7 +198,13 @@ class AssetController(Controller):
         events = await service.asset_history(db_session, viewer, asset_id)
         return [EventRead.model_validate(event) for event in events]
 
-    @get("/export", summary="Export what you may see as CSV or GeoJSON (same masking as the API)", **READ)
+    @get(
+        "/export",
+        summary="Export what you may see as CSV or GeoJSON (same masking as the API)",
+        media_type=CSV_MEDIA_TYPE,
+        operation_class=also_answering(GEOJSON_MEDIA_TYPE),
+        **READ,
+    )
     async def export(
         self,
         request: Request[Any, Any, Any],
@@ -213,10 +222,10 @@ class AssetController(Controller):
         database = request.app.state.db
         if format == "geojson":
             body = exports.export_geojson(database, viewer, filters)
-            media_type, name = "application/geo+json", "assets.geojson"
+            media_type, name = GEOJSON_MEDIA_TYPE, "assets.geojson"
         else:
             body = exports.export_csv(database, viewer, filters)
-            media_type, name = "text/csv; charset=utf-8", "assets.csv"
+            media_type, name = CSV_MEDIA_TYPE, "assets.csv"
         return Stream(
             body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
@@ -227,7 +236,7 @@ class AssetController(Controller):
         description="Columns:\n"
         + _COLUMN_DOCS
         + "\n\nplus the kind's attribute columns (see the attribute schemas).",
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV_MEDIA_TYPE,
         **READ,
     )
     async def template(self, principal: CurrentPrincipal, kind: FromPath[AssetKind]) -> Response[bytes]:
@@ -237,7 +246,7 @@ class AssetController(Controller):
         writer.writerow(template_row(kind))
         return Response(
             ("\ufeff" + buffer.getvalue()).encode(),
-            media_type="text/csv; charset=utf-8",
+            media_type=CSV_MEDIA_TYPE,
             headers={"Content-Disposition": f'attachment; filename="assets-{kind.value}.csv"'},
         )
 

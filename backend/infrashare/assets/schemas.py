@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from infrashare.assets.models import AssetKind, AssetStatus, ImportStatus, Visibility
 from infrashare.core.geo import Geometry
+from infrashare.regions.schemas import RegionCode
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -144,7 +145,7 @@ class AssetCreate(BaseModel):
     name: Text200
     description: str = Field(default="", max_length=5000)
     geometry: Geometry
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+    region_code: RegionCode
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
     status: AssetStatus = AssetStatus.AVAILABLE
     ready_date: date | None = Field(default=None, description="Required when status is planned")
@@ -168,7 +169,7 @@ class AssetUpdate(BaseModel):
     name: Text200 | None = None
     description: str | None = Field(default=None, max_length=5000)
     geometry: Geometry | None = None
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")] | None = None
+    region_code: RegionCode | None = None
     address: str | None = Field(default=None, max_length=300)
     status: AssetStatus | None = None
     ready_date: date | None = None
@@ -222,7 +223,9 @@ class AssetPage(BaseModel):
 
 
 class ImportErrorItem(BaseModel):
-    row: int = Field(description="1-based data row (CSV: the header is row 0) or feature index + 1")
+    row: int = Field(
+        description="The row as a spreadsheet shows it (CSV: the header is row 1, the first data row 2), or feature index + 1"
+    )
     column: str
     message: str
 

@@ -38,12 +38,13 @@ from infrashare.matching.service import matches_for_need, planned_works
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.routes import need_read
 from infrashare.oauth.scopes import requires
+from infrashare.regions.schemas import REGION_CODE_PATTERN
 from infrashare.regions.service import descendant_codes, missing_region_codes
 
 Many = Annotated[list[str] | None, QueryParameter(description="Repeat the parameter for several values")]
 Text = Annotated[str, QueryParameter(max_length=200, description="Words; Chinese or English")]
 Region = Annotated[
-    str | None, QueryParameter(pattern=r"^\d{6}(\d{3})?$", description="Division code, descendants included")
+    str | None, QueryParameter(pattern=REGION_CODE_PATTERN, description="Division code, descendants included")
 ]
 Near = Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")]
 Radius = Annotated[int | None, QueryParameter(ge=1, le=200_000)]

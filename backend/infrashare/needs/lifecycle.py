@@ -14,13 +14,12 @@ the agreements feature when it marks needs matched or fulfilled).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
-from infrashare.core.errors import Conflict, PermissionDenied
-from infrashare.needs.models import NeedStatus
+from infrashare.core.lifecycle import IllegalTransition, Lifecycle, Rule
+from infrashare.needs.models import Need, NeedStatus
 
 
-class Action(enum.StrEnum):
+class NeedAction(enum.StrEnum):
     EDIT = "edit"
     SUBMIT = "submit"
     RESUBMIT = "resubmit"
@@ -38,70 +37,47 @@ class Party(enum.StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
-class Rule:
-    to: NeedStatus
-    parties: frozenset[Party]
-    needs_reason: bool = False
+NeedRule = Rule[NeedStatus, Party, Need]
 
 
-S = NeedStatus
-REQUESTER = frozenset({Party.REQUESTER})
-REVIEWER = frozenset({Party.REVIEWER})
-SYSTEM = frozenset({Party.SYSTEM})
-REQUESTER_OR_SYSTEM = frozenset({Party.REQUESTER, Party.SYSTEM})
+S, A, P = NeedStatus, NeedAction, Party
 
-TRANSITIONS: dict[tuple[NeedStatus, Action], Rule] = {
-    (S.DRAFT, Action.EDIT): Rule(S.DRAFT, REQUESTER),
-    (S.DRAFT, Action.SUBMIT): Rule(S.SUBMITTED, REQUESTER),
-    (S.DRAFT, Action.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
-    (S.DRAFT, Action.EXPIRE): Rule(S.EXPIRED, SYSTEM),
-    (S.SUBMITTED, Action.PUBLISH): Rule(S.PUBLISHED, REVIEWER),
-    (S.SUBMITTED, Action.RETURN): Rule(S.RETURNED, REVIEWER, needs_reason=True),
-    (S.SUBMITTED, Action.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
-    (S.SUBMITTED, Action.EXPIRE): Rule(S.EXPIRED, SYSTEM),
-    (S.RETURNED, Action.EDIT): Rule(S.RETURNED, REQUESTER),
-    (S.RETURNED, Action.RESUBMIT): Rule(S.SUBMITTED, REQUESTER),
-    (S.RETURNED, Action.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
-    (S.RETURNED, Action.EXPIRE): Rule(S.EXPIRED, SYSTEM),
-    (S.PUBLISHED, Action.MATCH): Rule(S.MATCHED, REQUESTER_OR_SYSTEM),
-    (S.PUBLISHED, Action.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
-    (S.PUBLISHED, Action.EXPIRE): Rule(S.EXPIRED, SYSTEM),
+TRANSITIONS: dict[tuple[NeedStatus, NeedAction], NeedRule] = {
+    (S.DRAFT, A.EDIT): Rule(S.DRAFT, P.REQUESTER),
+    (S.DRAFT, A.SUBMIT): Rule(S.SUBMITTED, P.REQUESTER),
+    (S.DRAFT, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
+    (S.DRAFT, A.EXPIRE): Rule(S.EXPIRED, P.SYSTEM),
+    (S.SUBMITTED, A.PUBLISH): Rule(S.PUBLISHED, P.REVIEWER),
+    (S.SUBMITTED, A.RETURN): Rule(S.RETURNED, P.REVIEWER, needs_reason=True),
+    (S.SUBMITTED, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
+    (S.SUBMITTED, A.EXPIRE): Rule(S.EXPIRED, P.SYSTEM),
+    (S.RETURNED, A.EDIT): Rule(S.RETURNED, P.REQUESTER),
+    (S.RETURNED, A.RESUBMIT): Rule(S.SUBMITTED, P.REQUESTER),
+    (S.RETURNED, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
+    (S.RETURNED, A.EXPIRE): Rule(S.EXPIRED, P.SYSTEM),
+    (S.PUBLISHED, A.MATCH): Rule(S.MATCHED, P.REQUESTER, P.SYSTEM),
+    (S.PUBLISHED, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
+    (S.PUBLISHED, A.EXPIRE): Rule(S.EXPIRED, P.SYSTEM),
     # A matched need is in an agreement's hands: it is fulfilled or withdrawn, never expired.
-    (S.MATCHED, Action.FULFIL): Rule(S.FULFILLED, REQUESTER_OR_SYSTEM),
-    (S.MATCHED, Action.WITHDRAW): Rule(S.WITHDRAWN, REQUESTER),
+    (S.MATCHED, A.FULFIL): Rule(S.FULFILLED, P.REQUESTER, P.SYSTEM),
+    (S.MATCHED, A.WITHDRAW): Rule(S.WITHDRAWN, P.REQUESTER),
 }
+LIFECYCLE: Lifecycle[NeedStatus, NeedAction, Party, Need] = Lifecycle("need", TRANSITIONS)
 
 FINAL = frozenset({S.FULFILLED, S.WITHDRAWN, S.EXPIRED})
-EXPIRABLE = frozenset(state for (state, action) in TRANSITIONS if action == Action.EXPIRE)
-EDITABLE = frozenset(state for (state, action) in TRANSITIONS if action == Action.EDIT)
+EXPIRABLE = LIFECYCLE.states_allowing(A.EXPIRE)
+EDITABLE = LIFECYCLE.states_allowing(A.EDIT)
 
 
-class IllegalTransition(Conflict):
-    """The action does not apply to the need's current state; the problem lists what does."""
+def require_edit_since_return(need: Need, parties: frozenset[Party]) -> None:
+    """A returned need is resubmitted only once edited: the reviewer's remark must be answered.
 
-    slug, title = "illegal-transition", "Not possible in this state"
-
-
-def allowed_actions(state: NeedStatus, parties: frozenset[Party]) -> list[Action]:
-    """What these parties may do from this state, in the table's order."""
-    return [
-        action for (source, action), rule in TRANSITIONS.items() if source == state and rule.parties & parties
-    ]
-
-
-def decide(state: NeedStatus, action: Action, parties: frozenset[Party]) -> Rule:
-    """The rule for this move, or the typed error: 409 when the state forbids it, 403 when the caller may not."""
-    rule = TRANSITIONS.get((state, action))
-    if rule is None:
-        allowed = allowed_actions(state, parties)
+    Checked on resubmitting rather than as a guard of the table, so ``resubmit`` stays among a
+    returned need's allowed actions before the edit (the web UI saves the edit, then resubmits)."""
+    if need.status == S.RETURNED and not need.edited_since_return:
         raise IllegalTransition(
-            f"Cannot {action.value} a need that is {state.value}.",
-            current_status=state.value,
-            action=action.value,
-            allowed_actions=[a.value for a in allowed],
+            "Edit the returned need to answer the reviewer before resubmitting it.",
+            current_status=need.status.value,
+            action=A.RESUBMIT.value,
+            allowed_actions=[a.value for a in LIFECYCLE.allowed_actions(need, parties) if a != A.RESUBMIT],
         )
-    if not rule.parties & parties:
-        who = " or ".join(sorted(p.value for p in rule.parties))
-        raise PermissionDenied(f"Only the {who} may {action.value} this need.", action=action.value)
-    return rule

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts.models import Industry
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
+from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
 from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.geo import BoxParameter, parse_box
 from infrashare.needs import exports, queries, service, workflow
@@ -26,10 +27,10 @@ from infrashare.needs.schemas import (
     NeedCreate,
     NeedPage,
     NeedRead,
+    NeedReason,
+    NeedTimelineEntry,
     NeedUpdate,
-    OptionalReason,
     ReturnBody,
-    TimelineEntry,
 )
 from infrashare.needs.service import NeedView
 from infrashare.oauth.scopes import requires
@@ -162,7 +163,12 @@ class NeedController(Controller):
         views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
         return _page(views, total, page, page_size)
 
-    @get("/list.geojson", summary="The needs list as a GeoJSON FeatureCollection for the map", **READ)
+    @get(
+        "/list.geojson",
+        summary="The needs list as a GeoJSON FeatureCollection for the map",
+        media_type=GEOJSON_MEDIA_TYPE,
+        **READ,
+    )
     async def map_needs(
         self,
         request: Request[Any, Any, Any],
@@ -172,9 +178,14 @@ class NeedController(Controller):
     ) -> Response[dict[str, Any]]:
         await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
-        return Response(queries.feature_collection(views, filters), media_type="application/geo+json")
+        return Response(queries.feature_collection(views, filters), media_type=GEOJSON_MEDIA_TYPE)
 
-    @get("/export.csv", summary="The filtered needs list as CSV (with a generated-at line)", **READ)
+    @get(
+        "/export.csv",
+        summary="The filtered needs list as CSV (with a generated-at line)",
+        media_type=CSV_MEDIA_TYPE,
+        **READ,
+    )
     async def export_csv(
         self,
         request: Request[Any, Any, Any],
@@ -184,11 +195,12 @@ class NeedController(Controller):
     ) -> Response[bytes]:
         await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
-        return _download(exports.to_csv(views, filters, utc_now()), "text/csv; charset=utf-8", "csv")
+        return _download(exports.to_csv(views, filters, utc_now()), CSV_MEDIA_TYPE, "csv")
 
     @get(
         "/export.xlsx",
         summary="The filtered needs list as an Excel workbook (with a generated-at line)",
+        media_type=XLSX_MEDIA_TYPE,
         **READ,
     )
     async def export_xlsx(
@@ -200,8 +212,7 @@ class NeedController(Controller):
     ) -> Response[bytes]:
         await expire_lazily(request, db_session)
         views = await queries.all_needs(db_session, principal, filters)
-        media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _download(exports.to_xlsx(views, filters, utc_now()), media_type, "xlsx")
+        return _download(exports.to_xlsx(views, filters, utc_now()), XLSX_MEDIA_TYPE, "xlsx")
 
     @get("/review-queue", summary="Submitted needs in my jurisdiction, oldest first (regulators)", **READ)
     async def review_queue(
@@ -226,6 +237,7 @@ class NeedController(Controller):
         "/bulk-publish",
         status_code=HTTP_200_OK,
         summary="Publish several submitted needs: all or nothing (regulators)",
+        responses=problems(409),
         description="If any need cannot be published, none is; the problem's errors name each one as ids[i].",
         **WRITE,
     )
@@ -262,10 +274,10 @@ class NeedController(Controller):
     )
     async def timeline(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
-    ) -> list[TimelineEntry]:
+    ) -> list[NeedTimelineEntry]:
         events = await service.timeline(db_session, principal, need_id)
         return [
-            TimelineEntry(
+            NeedTimelineEntry(
                 seq=event.seq,
                 occurred_at=event.occurred_at,
                 action=event.action,
@@ -331,7 +343,7 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
-        data: JSONBody[OptionalReason | None] = None,
+        data: JSONBody[NeedReason | None] = None,
     ) -> NeedRead:
         reason = data.reason if data else None
         return need_read(await workflow.withdraw_need(db_session, principal, need_id, reason))

@@ -11,11 +11,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
 from infrashare.core.geo import Geometry, LineStringGeometry, PointGeometry
-from infrashare.needs.lifecycle import Action
+from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
+from infrashare.regions.schemas import RegionCode
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 MAX_RADIUS_M = 50_000
@@ -113,7 +113,7 @@ class NeedRead(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
-    allowed_actions: list[Action] = Field(description="What the caller may do with this need now")
+    allowed_actions: list[NeedAction] = Field(description="What the caller may do with this need now")
 
 
 class NeedPage(BaseModel):
@@ -127,7 +127,7 @@ class ReturnBody(BaseModel):
     reason: Reason
 
 
-class OptionalReason(BaseModel):
+class NeedReason(BaseModel):
     reason: Reason | None = None
 
 
@@ -139,7 +139,7 @@ class BulkPublishResult(BaseModel):
     published: list[uuid.UUID]
 
 
-class TimelineEntry(BaseModel):
+class NeedTimelineEntry(BaseModel):
     seq: int
     occurred_at: datetime
     action: str

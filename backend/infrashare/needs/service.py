@@ -24,7 +24,7 @@ from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import location_columns
 from infrashare.core.indexing import mark_changed
-from infrashare.needs.lifecycle import Action, Party, allowed_actions, decide
+from infrashare.needs.lifecycle import LIFECYCLE, NeedAction, Party
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate
 from infrashare.needs.search import NEEDS_INDEX
@@ -33,15 +33,15 @@ from infrashare.regions.service import descendant_codes
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER})
 EVENT_NAMES = {
-    Action.EDIT: "need.updated",
-    Action.SUBMIT: "need.submitted",
-    Action.RESUBMIT: "need.resubmitted",
-    Action.PUBLISH: "need.published",
-    Action.RETURN: "need.returned",
-    Action.WITHDRAW: "need.withdrawn",
-    Action.MATCH: "need.matched",
-    Action.FULFIL: "need.fulfilled",
-    Action.EXPIRE: "need.expired",
+    NeedAction.EDIT: "need.updated",
+    NeedAction.SUBMIT: "need.submitted",
+    NeedAction.RESUBMIT: "need.resubmitted",
+    NeedAction.PUBLISH: "need.published",
+    NeedAction.RETURN: "need.returned",
+    NeedAction.WITHDRAW: "need.withdrawn",
+    NeedAction.MATCH: "need.matched",
+    NeedAction.FULFIL: "need.fulfilled",
+    NeedAction.EXPIRE: "need.expired",
 }
 # Fields of a need that a snapshot in the event log records.
 SNAPSHOT_FIELDS = [
@@ -69,7 +69,7 @@ class NeedView:
     need: Need
     organisation: Organisation
     region_name: str
-    allowed: list[Action]
+    allowed: list[NeedAction]
 
 
 # --- who sees what -----------------------------------------------------------------------------
@@ -128,7 +128,7 @@ async def load_need(
     if row is None:
         raise NotFound(f"Need {need_id} does not exist or is not visible to you.")
     need, organisation, region_name = row
-    allowed = allowed_actions(need.status, parties_of(principal, need, jurisdiction))
+    allowed = LIFECYCLE.allowed_actions(need, parties_of(principal, need, jurisdiction))
     return NeedView(need, organisation, region_name, allowed), jurisdiction
 
 
@@ -143,7 +143,7 @@ def view_of(principal: Principal, row: tuple[Need, Organisation, str], jurisdict
         need,
         organisation,
         region_name,
-        allowed_actions(need.status, parties_of(principal, need, jurisdiction)),
+        LIFECYCLE.allowed_actions(need, parties_of(principal, need, jurisdiction)),
     )
 
 
@@ -219,7 +219,7 @@ async def update_need(
     """Edits while draft or returned, by the requesting organisation; the merged need is re-checked."""
     view, jurisdiction = await load_need(db, principal, need_id, for_update=True)
     need = view.need
-    decide(need.status, Action.EDIT, parties_of(principal, need, jurisdiction))
+    LIFECYCLE.decide(need, NeedAction.EDIT, parties_of(principal, need, jurisdiction))
     now = now or utc_now()
     before = snapshot_of(need)
     current = {**before, "geometry": need.geometry}

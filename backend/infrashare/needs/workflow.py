@@ -1,8 +1,8 @@
 """The need lifecycle at work: one function applies the transition table, and the service verbs.
 
-``apply_transition`` asks the table in lifecycle.py, stamps the milestone time, keeps a human
-reason as a remark (shown on the timeline) and writes the event log. Services flush, never
-commit; ``now``/``today`` are parameters so tests and the demo seed control the clock.
+``apply_transition`` runs the table in lifecycle.py on the core engine (``core.lifecycle``:
+decide, reason check, remark shown on the timeline, event log) and adds what is the need's own:
+milestone times, the ``need.published`` webhook, reindexing. Services flush, never commit; ``now``/``today`` are parameters so tests and the demo seed control the clock.
 
 Expiry: a need expires when its needed-by date is before today (UTC). ``expire_overdue_needs``
 runs from ``infrashare needs expire`` (schedule it daily) and lazily before lists are read,
@@ -21,11 +21,17 @@ from sqlalchemy.orm import selectinload
 
 from infrashare.accounts.models import Role
 from infrashare.accounts.principal import Principal
-from infrashare.audit.service import SYSTEM, record_event
 from infrashare.core.db import utc_now
-from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.errors import FieldError, NotFound, PermissionDenied
 from infrashare.core.indexing import mark_changed
-from infrashare.needs.lifecycle import EXPIRABLE, Action, IllegalTransition, decide
+from infrashare.core.lifecycle import Author, IllegalTransition, Move, Workflow
+from infrashare.needs.lifecycle import (
+    EXPIRABLE,
+    LIFECYCLE,
+    NeedAction,
+    Party,
+    require_edit_since_return,
+)
 from infrashare.needs.models import Need, NeedRemark, NeedStatus
 from infrashare.needs.search import NEEDS_INDEX
 from infrashare.needs.service import (
@@ -43,11 +49,21 @@ from infrashare.needs.service import (
 )
 from infrashare.webhooks.service import emit
 
+NeedMove = Move[NeedStatus, NeedAction, Party]
 
-def _stamp(
-    need: Need, to: NeedStatus, now: datetime, principal: Principal | None, reason: str | None
-) -> None:
-    need.status, need.status_changed_at, need.updated_at = to, now, now
+
+def _remark(need: Need, move: NeedMove, author: Author | None) -> NeedRemark:
+    return NeedRemark(need_id=need.id, **move.remark_columns(author))
+
+
+WORKFLOW: Workflow[NeedStatus, NeedAction, Party, Need] = Workflow(
+    LIFECYCLE, object_type="need", event_name=EVENT_NAMES.__getitem__, snapshot=snapshot_of, remark=_remark
+)
+
+
+def _stamp(need: Need, move: NeedMove, principal: Principal | None) -> None:
+    to, now = move.to, move.now
+    need.updated_at = now
     if to == NeedStatus.SUBMITTED:
         need.submitted_at = need.submitted_at or now
         need.last_submitted_at, need.edited_since_return = now, False
@@ -56,7 +72,7 @@ def _stamp(
         if to == NeedStatus.PUBLISHED:
             need.published_at = now
         else:
-            need.returned_at, need.last_return_reason = now, reason
+            need.returned_at, need.last_return_reason = now, move.reason
     elif to == NeedStatus.MATCHED:
         need.matched_at = now
     else:  # fulfilled, withdrawn, expired
@@ -67,50 +83,22 @@ async def apply_transition(
     db: AsyncSession,
     principal: Principal | None,
     need: Need,
-    action: Action,
+    action: NeedAction,
     jurisdiction: set[str],
     *,
     reason: str | None = None,
     now: datetime | None = None,
 ) -> Need:
     """The one place a need changes state. ``principal`` None is the system (scheduler, agreements)."""
-    if action == Action.EDIT:
+    if action == NeedAction.EDIT:
         raise ValueError("edits change fields, not the state: use service.update_need")
-    rule = decide(need.status, action, parties_of(principal, need, jurisdiction))
-    reason = (reason or "").strip() or None
-    if rule.needs_reason and reason is None:
-        raise InvalidInput(
-            f"A reason is required to {action.value} a need.", errors=[FieldError("reason", "required")]
-        )
-    if action == Action.RESUBMIT and not need.edited_since_return:
-        raise IllegalTransition(
-            "Edit the returned need to answer the reviewer before resubmitting it.",
-            current_status=need.status.value,
-            action=action.value,
-            allowed_actions=[Action.EDIT.value, Action.WITHDRAW.value],
-        )
-    now = now or utc_now()
-    before, from_status = snapshot_of(need), need.status
-    _stamp(need, rule.to, now, principal, reason)
-    if reason:
-        db.add(
-            NeedRemark(
-                need_id=need.id,
-                action=action.value,
-                from_status=from_status,
-                to_status=rule.to,
-                text=reason,
-                author_user_id=principal.user_id if principal else None,
-                author_organisation_id=principal.organisation_id if principal else None,
-                created_at=now,
-            )
-        )
-    await db.flush()
-    actor = principal.actor if principal else SYSTEM
-    await record_event(
-        db, actor, EVENT_NAMES[action], "need", need.id, before=before, after=snapshot_of(need), reason=reason
-    )
-    if rule.to == NeedStatus.PUBLISHED:
+    parties = parties_of(principal, need, jurisdiction)
+    move = WORKFLOW.begin(need, action, parties, now or utc_now(), reason=reason)
+    if action == NeedAction.RESUBMIT:
+        require_edit_since_return(need, parties)
+    _stamp(need, move, principal)
+    await WORKFLOW.finish(db, principal, need, move)
+    if move.to == NeedStatus.PUBLISHED:
         await announce_published(db, need)
     mark_changed(db, NEEDS_INDEX, need.id)
     return need
@@ -146,7 +134,7 @@ async def act(
     db: AsyncSession,
     principal: Principal,
     need_id: uuid.UUID,
-    action: Action,
+    action: NeedAction,
     reason: str | None = None,
     now: datetime | None = None,
 ) -> NeedView:
@@ -158,25 +146,25 @@ async def act(
 async def submit_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.SUBMIT, now=now)
+    return await act(db, principal, need_id, NeedAction.SUBMIT, now=now)
 
 
 async def resubmit_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.RESUBMIT, now=now)
+    return await act(db, principal, need_id, NeedAction.RESUBMIT, now=now)
 
 
 async def publish_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.PUBLISH, now=now)
+    return await act(db, principal, need_id, NeedAction.PUBLISH, now=now)
 
 
 async def return_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, reason: str, now: datetime | None = None
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.RETURN, reason=reason, now=now)
+    return await act(db, principal, need_id, NeedAction.RETURN, reason=reason, now=now)
 
 
 async def withdraw_need(
@@ -186,25 +174,25 @@ async def withdraw_need(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.WITHDRAW, reason=reason, now=now)
+    return await act(db, principal, need_id, NeedAction.WITHDRAW, reason=reason, now=now)
 
 
 async def match_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.MATCH, now=now)
+    return await act(db, principal, need_id, NeedAction.MATCH, now=now)
 
 
 async def fulfil_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, now: datetime | None = None
 ) -> NeedView:
-    return await act(db, principal, need_id, Action.FULFIL, now=now)
+    return await act(db, principal, need_id, NeedAction.FULFIL, now=now)
 
 
 async def system_transition(
     db: AsyncSession,
     need_id: uuid.UUID,
-    action: Action,
+    action: NeedAction,
     *,
     reason: str | None = None,
     now: datetime | None = None,
@@ -245,7 +233,7 @@ async def bulk_publish_needs(
             )
             continue
         try:
-            await apply_transition(db, principal, need, Action.PUBLISH, jurisdiction, now=now)
+            await apply_transition(db, principal, need, NeedAction.PUBLISH, jurisdiction, now=now)
         except (IllegalTransition, PermissionDenied) as exc:
             errors.append(FieldError(f"ids[{index}]", exc.detail))
     if len(set(need_ids)) != len(need_ids):
@@ -285,5 +273,5 @@ async def expire_overdue_needs(db: AsyncSession, today: date, now: datetime | No
     overdue = list((await db.scalars(query)).all())
     for need in overdue:
         reason = f"needed-by date {need.needed_by.isoformat()} passed unfulfilled"
-        await apply_transition(db, None, need, Action.EXPIRE, set(), reason=reason, now=now)
+        await apply_transition(db, None, need, NeedAction.EXPIRE, set(), reason=reason, now=now)
     return [need.id for need in overdue]

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import anyio
 from authlib.oauth2 import OAuth2Error
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
@@ -26,8 +27,8 @@ from infrashare.oauth import dpop, service
 from infrashare.oauth.consent import consent_page, error_page
 from infrashare.oauth.grants import GrantUser
 from infrashare.oauth.models import OAuthClient
-from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret
-from infrashare.oauth.scopes import SCOPES, session_only
+from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret, OAuthError, TokenAnswer
+from infrashare.oauth.scopes import SCOPES
 from infrashare.oauth.server import AuthorizationServer, FormRequest, HeaderMap, OAuthAnswer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -68,18 +69,43 @@ def _json(answer: OAuthAnswer) -> Response[Any]:
     return Response(answer.body, status_code=answer.status, headers=headers, media_type=MediaType.JSON)
 
 
+OAUTH_ERRORS = {
+    400: ResponseSpec(
+        OAuthError, generate_examples=False, description="The request or grant is refused (RFC 6749 §5.2)"
+    ),
+    401: ResponseSpec(
+        OAuthError, generate_examples=False, description="Client authentication failed (invalid_client)"
+    ),
+}
+HTML_PAGE = ResponseSpec(
+    str, description="An HTML page explaining the error", media_type=MediaType.HTML, generate_examples=False
+)
+REDIRECT = ResponseSpec(None, description="To the sign-in page, or back to the client's redirect URI")
+
+
 class OAuthController(Controller):
     path = "/oauth"
     tags = ["oauth"]
     include_in_schema = True
 
-    @post("/token", summary="Token endpoint: client_credentials, authorization_code (PKCE), refresh_token")
-    async def token(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[Any]:
+    @post(
+        "/token",
+        status_code=HTTP_200_OK,
+        summary="Token endpoint: client_credentials, authorization_code (PKCE), refresh_token",
+        response_description="The access token",
+        responses=OAUTH_ERRORS,
+    )
+    async def token(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[TokenAnswer]:
         form = await _form_request(request, settings)
         answer = await _run(request.app.state.db, settings, lambda server: server.create_token_response(form))
         return _json(answer)
 
-    @post("/revoke", status_code=HTTP_200_OK, summary="Revoke an access or refresh token (RFC 7009)")
+    @post(
+        "/revoke",
+        status_code=HTTP_200_OK,
+        summary="Revoke an access or refresh token (RFC 7009)",
+        responses=OAUTH_ERRORS,
+    )
     async def revoke(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[Any]:
         form = await _form_request(request, settings)
         answer = await _run(
@@ -87,7 +113,12 @@ class OAuthController(Controller):
         )
         return _json(answer)
 
-    @post("/introspect", status_code=HTTP_200_OK, summary="Introspect a token (RFC 7662)")
+    @post(
+        "/introspect",
+        status_code=HTTP_200_OK,
+        summary="Introspect a token (RFC 7662)",
+        responses=OAUTH_ERRORS,
+    )
     async def introspect(self, request: Request[Any, Any, Any], settings: AppSettings) -> Response[Any]:
         form = await _form_request(request, settings)
         answer = await _run(
@@ -108,7 +139,12 @@ class OAuthController(Controller):
 
         return await anyio.to_thread.run_sync(read)
 
-    @get("/authorize", summary="Authorization endpoint: the consent page", media_type=MediaType.HTML)
+    @get(
+        "/authorize",
+        summary="Authorization endpoint: the consent page",
+        media_type=MediaType.HTML,
+        responses={302: REDIRECT, 400: HTML_PAGE},
+    )
     async def authorize_page(
         self, request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
     ) -> Response[Any]:
@@ -143,7 +179,13 @@ class OAuthController(Controller):
             },
         )
 
-    @post("/authorize", summary="Authorization endpoint: the person's decision", media_type=MediaType.HTML)
+    @post(
+        "/authorize",
+        status_code=302,
+        summary="Authorization endpoint: the person's decision",
+        media_type=MediaType.HTML,
+        responses={400: HTML_PAGE, 403: HTML_PAGE},
+    )
     async def authorize_decision(
         self, request: Request[Any, Any, Any], settings: AppSettings
     ) -> Response[Any]:
@@ -244,11 +286,11 @@ class ClientController(Controller):
     path = "/api/v1/oauth/clients"
     tags = ["oauth"]
 
-    @get("/", summary="My organisation's OAuth clients (admins)", **session_only())
+    @get("/", summary="My organisation's OAuth clients (admins)")
     async def list_clients(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ClientRead]:
         return [ClientRead.model_validate(c) for c in await service.list_clients(db_session, principal)]
 
-    @post("/", summary="Register a client; the secret is shown only in this answer", **session_only())
+    @post("/", summary="Register a client; the secret is shown only in this answer")
     async def register(
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[ClientCreate]
     ) -> ClientWithSecret:
@@ -259,7 +301,6 @@ class ClientController(Controller):
         "/{client_id:uuid}/rotate-secret",
         status_code=HTTP_200_OK,
         summary="New secret, shown once",
-        **session_only(),
     )
     async def rotate_secret(
         self, db_session: DbSession, principal: CurrentPrincipal, client_id: FromPath[uuid.UUID]
@@ -271,7 +312,6 @@ class ClientController(Controller):
         "/{client_id:uuid}/revoke",
         status_code=HTTP_200_OK,
         summary="Revoke a client and its tokens",
-        **session_only(),
     )
     async def revoke(
         self, db_session: DbSession, principal: CurrentPrincipal, client_id: FromPath[uuid.UUID]

@@ -54,3 +54,20 @@ class ClientRead(BaseModel):
 
 class ClientWithSecret(ClientRead):
     client_secret: str | None = Field(description="Shown once; only its hash is stored.")
+
+
+class OAuthError(BaseModel):
+    """RFC 6749 §5.2: the OAuth endpoints answer errors in OAuth's own shape, not as problems."""
+
+    error: str = Field(description="invalid_request, invalid_client, invalid_grant, unauthorized_client, …")
+    error_description: str | None = None
+
+
+class TokenAnswer(BaseModel):
+    """RFC 6749 §5.1 (and RFC 9449 when the token is DPoP-bound)."""
+
+    access_token: str
+    token_type: str = Field(description="Bearer, or DPoP for a DPoP-bound token")
+    expires_in: int
+    scope: str
+    refresh_token: str | None = None

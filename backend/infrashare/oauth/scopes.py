@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from infrashare.core.contract import ANY_SCOPE
+
 SCOPES: dict[str, str] = {
     "assets:read": "读取资产 Read assets",
     "assets:write": "创建和修改本单位资产 Create and change your organisation's assets",
@@ -21,20 +23,9 @@ SCOPES: dict[str, str] = {
     "webhooks:manage": "管理 Webhook 订阅 Manage webhook subscriptions",
 }
 
-ANY_SCOPE = "*"
-"""For endpoints every token may call, whatever its scopes (who am I, reference data)."""
-
-SESSION_SECURITY: dict[str, list[str]] = {"session": []}
-
 
 def requires(scope: str) -> dict[str, Any]:
     """Route-decorator arguments declaring the scope a bearer token needs for this operation."""
     if scope != ANY_SCOPE and scope not in SCOPES:
         raise ValueError(f"unknown scope {scope}")
-    oauth: list[str] = [] if scope == ANY_SCOPE else [scope]
-    return {"opt": {"scope": scope}, "security": [{"oauth2": oauth}, SESSION_SECURITY]}
-
-
-def session_only() -> dict[str, Any]:
-    """Route-decorator arguments for people-only operations (account and client administration)."""
-    return {"security": [SESSION_SECURITY]}
+    return {"opt": {"scope": scope}}

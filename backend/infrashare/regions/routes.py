@@ -8,8 +8,9 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 
 from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.core.contract import ANY_SCOPE
 from infrashare.core.db import DbSession
-from infrashare.oauth.scopes import ANY_SCOPE, requires
+from infrashare.oauth.scopes import requires
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionRead, RegionSearchResult
 from infrashare.regions.search import find_regions

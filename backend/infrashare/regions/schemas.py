@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+REGION_CODE_PATTERN = r"^\d{6}(\d{3})?$"
+"""A GB/T 2260 division code (6 digits), or a township's 9."""
+RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
 
 
 class RegionRead(BaseModel):

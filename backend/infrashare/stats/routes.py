@@ -10,6 +10,7 @@ from litestar import Controller, Response, get
 from litestar.params import QueryParameter
 
 from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.core.contract import CSV_MEDIA_TYPE
 from infrashare.core.db import DbSession, utc_now
 from infrashare.needs.exports import neutralise
 from infrashare.oauth.scopes import requires
@@ -34,7 +35,7 @@ class StatsController(Controller):
     ) -> NeedStats:
         return await service.need_stats(db_session, principal, region)
 
-    @get("/needs.csv", summary="The same statistics as CSV", **READ)
+    @get("/needs.csv", summary="The same statistics as CSV", media_type=CSV_MEDIA_TYPE, **READ)
     async def need_stats_csv(
         self, db_session: DbSession, principal: CurrentPrincipal, region: Region = None
     ) -> Response[bytes]:
@@ -44,6 +45,6 @@ class StatsController(Controller):
         name = f"infrashare-need-stats-{utc_now():%Y%m%d-%H%M%S}.csv"
         return Response(
             buffer.getvalue().encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
+            media_type=CSV_MEDIA_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

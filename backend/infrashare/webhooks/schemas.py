@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
 
+from infrashare.regions.schemas import RegionCode
 from infrashare.webhooks.models import DeliveryStatus
 
 EVENT_TYPES: dict[str, str] = {
@@ -23,7 +23,7 @@ EVENT_TYPES: dict[str, str] = {
 class SubscriptionCreate(BaseModel):
     url: AnyUrl
     events: list[str] = Field(min_length=1)
-    region_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]] = Field(
+    region_codes: list[RegionCode] = Field(
         default_factory=list, description="Only events in these regions (and below); empty for all."
     )
     asset_kinds: list[str] = Field(

@@ -4,9 +4,9 @@ import { api, data, type Schemas } from "../../api/client";
 
 export type SharingRequest = Schemas["RequestRead"];
 export type RequestStatus = Schemas["RequestStatus"];
-export type RequestAction = Schemas["agreements_lifecycle_Action"];
+export type RequestAction = Schemas["RequestAction"];
 export type RejectionReason = Schemas["RejectionReason"];
-export type TimelineEntry = Schemas["agreements_schemas_TimelineEntry"];
+export type TimelineEntry = Schemas["RequestTimelineEntry"];
 export type Counter = Schemas["Counter"];
 
 /** The inbox holds requests for my assets (I am the owner); the outbox those I sent. */

@@ -7,12 +7,12 @@ import { needQuery, type NeedFilters } from "./filters";
 export type NeedRead = Omit<Schemas["NeedRead"], "bbox"> & { bbox: number[] };
 export type NeedCreate = Schemas["NeedCreate"];
 export type NeedUpdate = Schemas["NeedUpdate"];
-export type NeedAction = Schemas["needs_lifecycle_Action"];
+export type NeedAction = Schemas["NeedAction"];
 export type Match = Schemas["Match"];
 export type ScoreFactor = Schemas["ScoreFactor"];
 export type RequestCreate = Schemas["RequestCreate"];
 export type RequestRead = Schemas["RequestRead"];
-export type NeedTimelineEntry = Schemas["needs_schemas_TimelineEntry"];
+export type NeedTimelineEntry = Schemas["NeedTimelineEntry"];
 
 export const needKeys = {
   all: ["needs"] as const,

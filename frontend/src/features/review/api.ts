@@ -9,7 +9,7 @@ export type WantedKind = Schemas["AssetKind"];
 export type NeedPurpose = Schemas["NeedPurpose"];
 export type NeedStats = Schemas["NeedStats"];
 export type Series = Schemas["Series"];
-export type NeedTimelineEntry = Schemas["needs_schemas_TimelineEntry"];
+export type NeedTimelineEntry = Schemas["NeedTimelineEntry"];
 
 export const NEED_STATUSES: readonly NeedStatus[] = [
   "submitted",
