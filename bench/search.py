@@ -219,7 +219,7 @@ class DirectSearch:
     loop: asyncio.AbstractEventLoop
 
     def __call__(self, query: AssetQuery) -> None:
-        self.loop.run_until_complete(index_answer(self.engine, query, self.viewer, frozenset()))
+        self.loop.run_until_complete(index_answer(self.engine, query, self.viewer))
 
 
 # --- measuring --------------------------------------------------------------------------------

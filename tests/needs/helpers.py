@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Membership, Organisation, User
 from infrashare.accounts.principal import Principal
-from infrashare.accounts.service import jurisdiction_of
+from infrashare.accounts.service import principal_jurisdiction
 from infrashare.assets.models import AssetKind
 from infrashare.core.geo import PointGeometry
 from infrashare.needs.models import NeedMode, NeedPurpose
@@ -89,7 +89,7 @@ async def principal_for(db: AsyncSession, email: str) -> Principal:
         organisation_id=organisation.id,
         organisation_kind=organisation.kind,
         role=membership.role,
-        jurisdiction=frozenset(await jurisdiction_of(db, organisation.id)),
+        jurisdiction=await principal_jurisdiction(db, organisation.id, organisation.kind),
     )
 
 

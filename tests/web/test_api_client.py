@@ -1,5 +1,6 @@
-"""The web UI's typed API client must match the API: frontend/src/api/schema.d.ts is generated
-from the OpenAPI document by `npm run api:generate` (or `make api-generate`) and committed."""
+"""The web UI's typed API client must match the API: frontend/src/api/schema.ts (types and
+enum value arrays) is generated from the OpenAPI document by `npm run api:generate` (or
+`make api-generate`) and committed."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from infrashare.oauth.scopes import SCOPES
 
 FRONTEND = PROJECT_ROOT / "frontend"
 OPENAPI_TYPESCRIPT = FRONTEND / "node_modules" / ".bin" / "openapi-typescript"
-COMMITTED = FRONTEND / "src" / "api" / "schema.d.ts"
+COMMITTED = FRONTEND / "src" / "api" / "schema.ts"
 LOCALES = FRONTEND / "src" / "locales"
 
 
@@ -24,16 +25,16 @@ def test_the_committed_client_types_match_the_openapi_document(tmp_path: Path) -
         pytest.fail("frontend/node_modules is missing: run `make install`")
     document = tmp_path / "openapi.json"
     document.write_text(openapi_json(Settings(var_dir=tmp_path / "var")), encoding="utf-8")
-    generated = tmp_path / "schema.d.ts"
+    generated = tmp_path / "schema.ts"
     subprocess.run(
-        [str(OPENAPI_TYPESCRIPT), str(document), "--output", str(generated)],
+        [str(OPENAPI_TYPESCRIPT), str(document), "--enum-values", "--output", str(generated)],
         cwd=FRONTEND,
         check=True,
         capture_output=True,
         timeout=120,
     )
     assert generated.read_text(encoding="utf-8") == COMMITTED.read_text(encoding="utf-8"), (
-        "frontend/src/api/schema.d.ts is stale: run `make api-generate` and commit it"
+        "frontend/src/api/schema.ts is stale: run `make api-generate` and commit it"
     )
 
 

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from infrashare.accounts.models import OrganisationKind, Role
 from infrashare.audit.service import Actor
 from infrashare.core.errors import PermissionDenied
+from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class Principal:
     organisation_id: uuid.UUID
     organisation_kind: OrganisationKind
     role: Role
-    jurisdiction: frozenset[str] = frozenset()
+    jurisdiction: Jurisdiction = NO_JURISDICTION
+    """Expanded once, when the principal is built (``accounts.service.principal_jurisdiction``);
+    empty for everyone but regulators."""
     csrf_token: str | None = None
     session_token_hash: str | None = None
     client_id: str | None = None

@@ -35,7 +35,8 @@ from infrashare.core.errors import (
     PermissionDenied,
 )
 from infrashare.core.settings import Settings
-from infrashare.regions.service import missing_region_codes
+from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
+from infrashare.regions.service import jurisdiction_over, missing_region_codes
 
 PASSWORDS = PasswordHasher()
 # Verified against when the e-mail is unknown, so both failures take the same time.
@@ -200,12 +201,14 @@ async def sign_out(db: AsyncSession, principal: Principal) -> None:
 
 async def principal_jurisdiction(
     db: AsyncSession, organisation_id: uuid.UUID, kind: OrganisationKind
-) -> frozenset[str]:
-    """What a caller of this organisation oversees: only regulators have a jurisdiction, so no
-    one else's request pays the query."""
+) -> Jurisdiction:
+    """What a caller of this organisation oversees, expanded once per principal (the principal
+    cache keeps it between safe requests). The one "is a regulator" test: only regulator
+    organisations have a jurisdiction, so no one else's request pays the queries, and every
+    rule after this asks the jurisdiction, not the role."""
     if kind != OrganisationKind.REGULATOR:
-        return frozenset()
-    return frozenset(await jurisdiction_of(db, organisation_id))
+        return NO_JURISDICTION
+    return await jurisdiction_over(db, await jurisdiction_of(db, organisation_id))
 
 
 async def jurisdiction_of(db: AsyncSession, organisation_id: uuid.UUID) -> list[str]:

@@ -21,7 +21,7 @@ from infrashare.audit.service import record_event
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.needs.models import Need, NeedMode
 from infrashare.regions.models import Region
-from infrashare.regions.service import descendant_codes, missing_region_codes
+from infrashare.regions.service import missing_region_codes
 
 
 async def region_and_ancestors(db: AsyncSession, code: str) -> list[str]:
@@ -53,8 +53,8 @@ async def matching_rule(db: AsyncSession, request: SharingRequest, asset: Asset)
 async def _may_manage(db: AsyncSession, principal: Principal, region_code: str) -> None:
     if principal.role == Role.PLATFORM_ADMIN:
         return
-    if principal.role == Role.REGULATOR and principal.jurisdiction:
-        if region_code in await descendant_codes(db, principal.jurisdiction):
+    if principal.jurisdiction:
+        if region_code in principal.jurisdiction:
             return
         raise PermissionDenied(f"Region {region_code} is outside your jurisdiction.")
     raise PermissionDenied("Approval rules are managed by platform admins and regulators.")

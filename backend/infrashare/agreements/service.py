@@ -1,10 +1,9 @@
-"""Rules for sharing requests: who is party to one, who sees it, making one, reading and listing.
+"""Rules for sharing requests: who is party to one, making one, reading and listing.
 
 State changes live in workflow.py (the one function and the verbs) and lifecycle.py (the
 table). Services flush, never commit; ``now`` is a parameter (routes pass the app's clock).
 
-Who sees a request: its requester and owner organisations, and regulators whose jurisdiction
-(descendant regions included) contains the asset's region. Everyone else gets 404.
+Who sees a request: visibility.py.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -30,6 +29,7 @@ from infrashare.agreements.lifecycle import (
 from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.agreements.notifications import notify
 from infrashare.agreements.schemas import RequestCreate
+from infrashare.agreements.visibility import in_jurisdiction, visible_clause
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import get_visible
 from infrashare.assets.visibility import viewer_for
@@ -37,7 +37,7 @@ from infrashare.audit.service import record_event
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.settings import Settings
 from infrashare.needs.models import Need, NeedStatus
-from infrashare.regions.service import descendant_codes
+from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.webhooks.service import emit
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER})
@@ -101,16 +101,10 @@ def snapshot_of(request: SharingRequest) -> dict[str, Any]:
 # --- who is who ---------------------------------------------------------------------------------
 
 
-async def jurisdiction_codes(db: AsyncSession, principal: Principal | None) -> set[str]:
-    """The regions a regulator oversees, descendants included (empty for everyone else)."""
-    if principal is None or principal.role != Role.REGULATOR or not principal.jurisdiction:
-        return set()
-    return await descendant_codes(db, principal.jurisdiction)
-
-
 def parties_of(
-    principal: Principal | None, request: SharingRequest, asset: Asset, jurisdiction: set[str]
+    principal: Principal | None, request: SharingRequest, asset: Asset, jurisdiction: Jurisdiction
 ) -> frozenset[Party]:
+    """``jurisdiction`` is the principal's (``principal.jurisdiction``; empty for the system)."""
     if principal is None:
         return frozenset({Party.SYSTEM})
     parties = set()
@@ -119,19 +113,9 @@ def parties_of(
             parties.add(Party.REQUESTER)
         if principal.organisation_id == request.owner_organisation_id:
             parties.add(Party.OWNER)
-    if principal.role == Role.REGULATOR and asset.region_code in jurisdiction:
+    if asset.region_code in jurisdiction:
         parties.add(Party.REGULATOR)
     return frozenset(parties)
-
-
-def visible_clause(principal: Principal, jurisdiction: set[str]) -> ColumnElement[bool]:
-    clauses: list[ColumnElement[bool]] = [
-        SharingRequest.requester_organisation_id == principal.organisation_id,
-        SharingRequest.owner_organisation_id == principal.organisation_id,
-    ]
-    if principal.role == Role.REGULATOR and jurisdiction:
-        clauses.append(Asset.region_code.in_(sorted(jurisdiction)))
-    return or_(*clauses)
 
 
 def request_query() -> Select[SharingRequest, Asset, str, str]:
@@ -156,10 +140,10 @@ async def load_request(
     if for_update:
         locked = select(SharingRequest.id).where(SharingRequest.id == request_id).with_for_update()
         await db.execute(locked)
-    jurisdiction = await jurisdiction_codes(db, principal)
+    jurisdiction = principal.jurisdiction if principal else NO_JURISDICTION
     query = request_query().where(SharingRequest.id == request_id)
     if principal is not None:
-        query = query.where(visible_clause(principal, jurisdiction))
+        query = query.where(visible_clause(principal))
     row = (await db.execute(query.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound(f"Sharing request {request_id} does not exist or is not visible to you.")
@@ -264,15 +248,14 @@ async def list_requests(
     page: int,
     page_size: int,
 ) -> tuple[list[RequestView], int]:
-    jurisdiction = await jurisdiction_codes(db, principal)
-    where: list[ColumnElement[bool]] = [visible_clause(principal, jurisdiction)]
+    where: list[ColumnElement[bool]] = [visible_clause(principal)]
     if statuses:
         where.append(SharingRequest.status.in_(statuses))
     if side == "requester":
         where.append(SharingRequest.requester_organisation_id == principal.organisation_id)
     elif side == "owner":
         where.append(SharingRequest.owner_organisation_id == principal.organisation_id)
-    return await _page(db, principal, jurisdiction, now, where, page, page_size)
+    return await _page(db, principal, now, where, page, page_size)
 
 
 async def overdue_requests(
@@ -281,19 +264,16 @@ async def overdue_requests(
     """Requests in the regulator's jurisdiction whose owner or regulator deadline has passed."""
     if principal.organisation_kind != OrganisationKind.REGULATOR:
         raise PermissionDenied("The overdue list is for regulators.")
-    jurisdiction = await jurisdiction_codes(db, principal)
     overdue = or_(
         and_(SharingRequest.status.in_(OWNER_ANSWER_STATES), SharingRequest.owner_due_at < now),
         and_(SharingRequest.status.in_(REGULATOR_STATES), SharingRequest.review_due_at < now),
     )
-    inside = Asset.region_code.in_(sorted(jurisdiction)) if jurisdiction else false()
-    return await _page(db, principal, jurisdiction, now, [inside, overdue], page, page_size)
+    return await _page(db, principal, now, [in_jurisdiction(principal), overdue], page, page_size)
 
 
 async def _page(
     db: AsyncSession,
     principal: Principal,
-    jurisdiction: set[str],
     now: datetime,
     where: list[ColumnElement[bool]],
     page: int,
@@ -314,7 +294,7 @@ async def _page(
         .limit(page_size)
     )
     views = [
-        RequestView(r, a, rn, on, parties_of(principal, r, a, jurisdiction), now)
+        RequestView(r, a, rn, on, parties_of(principal, r, a, principal.jurisdiction), now)
         for r, a, rn, on in (await db.execute(query))
     ]
     return views, total

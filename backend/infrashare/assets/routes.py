@@ -33,7 +33,7 @@ from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, also_an
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.oauth.scopes import requires
-from infrashare.regions.service import descendant_codes, missing_region_codes
+from infrashare.regions.service import area_of
 
 KindFilter = Annotated[list[AssetKind] | None, QueryParameter(description="Only these kinds (repeat)")]
 StatusFilter = Annotated[
@@ -72,14 +72,14 @@ async def _filters(
     owner: uuid.UUID | None,
     min_free: int | None,
 ) -> service.AssetFilters:
-    regions = None
+    area = None
     if region:
-        if await missing_region_codes(db_session, [region]):
+        area = await area_of(db_session, [region])
+        if not area:
             raise InvalidInput(
                 f"Unknown region {region}.", errors=[FieldError("region", "unknown region code")]
             )
-        regions = frozenset(await descendant_codes(db_session, [region]))
-    return service.AssetFilters(tuple(kind or ()), tuple(status or ()), regions, owner, min_free)
+    return service.AssetFilters(tuple(kind or ()), tuple(status or ()), area, owner, min_free)
 
 
 READ = requires("assets:read")

@@ -34,11 +34,12 @@ from infrashare.assets.schemas import (
     CapacityRead,
     SharingTerms,
 )
-from infrashare.assets.visibility import Viewer, present
+from infrashare.assets.visibility import SQL_FIELDS, Viewer, present
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import haversine_m, location_columns, representative_point
+from infrashare.regions.area import Area
 from infrashare.regions.models import Region
 
 WRITER_ROLES = (Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER)
@@ -439,7 +440,7 @@ async def retire_asset(
 class AssetFilters:
     kinds: tuple[AssetKind, ...] = ()
     statuses: tuple[AssetStatus, ...] = ()
-    region_codes: frozenset[str] | None = None  # already expanded to descendants
+    region: Area | None = None  # the region and everything below it
     owner: uuid.UUID | None = None
     min_free: int | None = None
 
@@ -465,8 +466,8 @@ def filtered_query(viewer: Viewer, filters: AssetFilters) -> Any:
         query = query.where(Asset.status.in_(filters.statuses))
     else:
         query = query.where(Asset.status != AssetStatus.RETIRED)
-    if filters.region_codes is not None:
-        query = query.where(Asset.region_code.in_(sorted(filters.region_codes)))
+    if filters.region is not None:
+        query = query.where(filters.region.condition().sql(SQL_FIELDS))
     if filters.owner is not None:
         query = query.where(Asset.owner_organisation_id == filters.owner)
     if filters.min_free is not None:

@@ -12,6 +12,9 @@
 At ~1 km precision every vertex is snapped to a 0.01° grid (≈ 1.1 km north–south, ≈ 1.0 km
 east–west in Shenzhen), consecutive duplicates are dropped, and the address and external id
 are withheld. An asset the caller may not see does not exist for them (404).
+
+``Viewer.rule()`` is the one definition of "may see at all": the database's queries render it
+as SQL (``can_see``), the search as a Meilisearch filter (``index_filter``).
 """
 
 from __future__ import annotations
@@ -21,14 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import OrganisationKind, Role
 from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import SharingRequest
 from infrashare.assets.models import Asset, Visibility
-from infrashare.regions.service import descendant_codes
+from infrashare.core.conditions import Columns, Condition, Eq, In, Related, any_of
+from infrashare.regions.area import NO_JURISDICTION, REGION_FIELD, Jurisdiction
+from infrashare.regions.service import region_tree
 
 GRID_DEGREES = 0.01
 
@@ -62,6 +67,16 @@ async def assets_with_granted_access(db: AsyncSession, organisation_id: uuid.UUI
     return frozenset((await db.scalars(granted_assets(organisation_id).distinct())).all())
 
 
+# What the asset rule's field names stand for in SQL (in the index they are the documents'
+# attributes of the same names, see assets/search.py).
+SQL_FIELDS: Columns = {
+    "owner_id": Asset.owner_organisation_id,
+    "visibility": Asset.visibility,
+    REGION_FIELD: region_tree(Asset.region_code),
+    "granted_to": Related(Asset.id, lambda organisation: granted_assets(uuid.UUID(str(organisation)))),
+}
+
+
 @dataclass(frozen=True)
 class Viewer:
     """The caller as the visibility rule needs it, resolved once per request."""
@@ -69,20 +84,30 @@ class Viewer:
     organisation_id: uuid.UUID
     kind: OrganisationKind
     role: Role
-    jurisdiction: frozenset[str] = frozenset()  # region codes, descendants included
+    jurisdiction: Jurisdiction = NO_JURISDICTION  # the principal's, expanded once
     # The granted assets among those being presented: all of them (``viewer_for``), or only
     # those of a page, read along with it (``holds_grant``). SQL conditions never need them.
     granted: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
+    def rule(self) -> Condition:
+        """The assets this viewer may see at all: the one definition, for SQL and the index.
+        Each asset's document lists who holds units of it (``granted_to``): a filter as short
+        for an operator with thousands of agreements as for one with none."""
+        organisation = self.organisation_id
+        return any_of(
+            Eq("owner_id", organisation),
+            In("visibility", tuple(sorted(SEEN_BY[self.kind]))),
+            self.jurisdiction.condition(),
+            Eq("granted_to", organisation),
+        )
+
     def can_see(self) -> ColumnElement[bool]:
         """SQL condition: the assets this viewer may see at all."""
-        seen = SEEN_BY[self.kind]
-        conditions: list[ColumnElement[bool]] = [Asset.owner_organisation_id == self.organisation_id]
-        conditions.append(Asset.visibility.in_(sorted(seen)) if seen else false())
-        if self.jurisdiction:
-            conditions.append(Asset.region_code.in_(sorted(self.jurisdiction)))
-        conditions.append(self.holds_grant())
-        return or_(*conditions)
+        return self.rule().sql(SQL_FIELDS)
+
+    def index_filter(self) -> str:
+        """Meilisearch filter: the assets this viewer may see at all."""
+        return self.rule().meili()
 
     def holds_grant(self) -> ColumnElement[bool]:
         """SQL condition: the viewer's organisation holds units of the asset."""
@@ -99,7 +124,7 @@ class Viewer:
         return (
             asset.owner_organisation_id == self.organisation_id
             or asset.id in self.granted
-            or (self.kind == OrganisationKind.REGULATOR and asset.region_code in self.jurisdiction)
+            or asset.region_code in self.jurisdiction
         )
 
     def is_owner(self, asset: Asset) -> bool:
@@ -109,15 +134,12 @@ class Viewer:
 async def viewer_for(db: AsyncSession, principal: Principal, with_grants: bool = True) -> Viewer:
     """The caller as the visibility rule sees them; ``with_grants=False`` for a search, which
     reads the grants of its page only, with the page (one query fewer per search)."""
-    jurisdiction: frozenset[str] = frozenset()
-    if principal.organisation_kind == OrganisationKind.REGULATOR and principal.jurisdiction:
-        jurisdiction = frozenset(await descendant_codes(db, principal.jurisdiction))
     granted = await assets_with_granted_access(db, principal.organisation_id) if with_grants else frozenset()
     return Viewer(
         organisation_id=principal.organisation_id,
         kind=principal.organisation_kind,
         role=principal.role,
-        jurisdiction=jurisdiction,
+        jurisdiction=principal.jurisdiction,
         granted=granted,
     )
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Membership, Organisation, User
 from infrashare.accounts.principal import Principal
-from infrashare.accounts.service import jurisdiction_of
+from infrashare.accounts.service import principal_jurisdiction
 from infrashare.core.db import utc_now
 from infrashare.needs import service, workflow
 from infrashare.needs.models import Need, NeedMode, NeedPurpose
@@ -123,7 +123,7 @@ async def _principal(db: AsyncSession, email: str) -> Principal:
         organisation_id=organisation.id,
         organisation_kind=organisation.kind,
         role=membership.role,
-        jurisdiction=frozenset(await jurisdiction_of(db, organisation.id)),
+        jurisdiction=await principal_jurisdiction(db, organisation.id, organisation.kind),
     )
 
 

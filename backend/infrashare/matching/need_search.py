@@ -1,6 +1,6 @@
 """Searching needs: Meilisearch for text, filters, facets and geo, the database when it is down.
 
-The caller's visibility rule (``needs.service.visible_clause``) is part of every Meilisearch
+The caller's visibility rule (``needs.visibility.rule``, rendered for the index) is part of every Meilisearch
 filter, so a need the caller may not see is never a hit, never counted in a total and never in
 a facet. Hits are then read back from the database through the same rule, in the index's order.
 """
@@ -16,10 +16,11 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import Industry, Role
+from infrashare.accounts.models import Industry
 from infrashare.accounts.principal import Principal
 from infrashare.assets.models import AssetKind
 from infrashare.assets.search import ready_day
+from infrashare.core.conditions import Eq
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.geo import BBox, Polygon, Position, padded, point_to_geometry_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
@@ -28,7 +29,9 @@ from infrashare.matching.search import filter_list
 from infrashare.needs.models import Need, NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import ORDER, NeedFilters, filter_clauses
 from infrashare.needs.search import NEEDS_INDEX, ROUTE_STEP_M
-from infrashare.needs.service import NeedView, jurisdiction_codes, need_query, view_of, visible_clause
+from infrashare.needs.service import NeedView, need_query, view_of
+from infrashare.needs.visibility import index_filter, visible_clause
+from infrashare.regions.area import REGION_FIELD
 from infrashare.regions.models import Region
 
 NeedSortOrder = Literal["relevance", "distance", "needed_by", "newest"]
@@ -73,17 +76,6 @@ class NeedSearchOutcome:
     degraded: bool
 
 
-def need_visibility_filter(principal: Principal) -> str:
-    """``visible_clause`` as a Meilisearch filter: own needs, published ones, reviewers' submitted ones."""
-    parts = [f"organisation_id = {json.dumps(str(principal.organisation_id))}", "published = true"]
-    if principal.role == Role.REGULATOR and principal.jurisdiction:
-        roots = filter_list(sorted(principal.jurisdiction))
-        parts.append(f"(submitted = true AND region_codes IN {roots})")
-    if principal.role == Role.PLATFORM_ADMIN:
-        parts.append("submitted = true")
-    return " OR ".join(parts)
-
-
 def _geo_filters(query: NeedQuery) -> list[str]:
     filters = []
     if query.near and query.radius_m:
@@ -98,7 +90,7 @@ def _geo_filters(query: NeedQuery) -> list[str]:
 
 
 def need_index_filter(query: NeedQuery, principal: Principal) -> str:
-    filters = [need_visibility_filter(principal)]
+    filters = [index_filter(principal)]
     for name, values in (
         ("status", query.statuses),
         ("kinds", query.kinds),
@@ -111,7 +103,7 @@ def need_index_filter(query: NeedQuery, principal: Principal) -> str:
     if query.organisation_id:
         filters.append(f"organisation_id = {json.dumps(str(query.organisation_id))}")
     if query.region:
-        filters.append(f"region_codes = {json.dumps(query.region)}")
+        filters.append(Eq(REGION_FIELD, query.region).meili())  # the region or one below it
     if query.needed_by_from:
         filters.append(f"needed_by_day >= {ready_day(query.needed_by_from)}")
     if query.needed_by_to:
@@ -138,15 +130,13 @@ def _hit(view: NeedView, query: NeedQuery) -> NeedHitView | None:
     return NeedHitView(view, round(distance, 1) if distance is not None else None)
 
 
-async def _views_in_order(
-    db: AsyncSession, principal: Principal, jurisdiction: set[str], ids: list[str]
-) -> list[NeedView]:
+async def _views_in_order(db: AsyncSession, principal: Principal, ids: list[str]) -> list[NeedView]:
     if not ids:
         return []
     wanted = [uuid.UUID(i) for i in ids]
-    query = need_query().where(Need.id.in_(wanted), visible_clause(principal, jurisdiction))
+    query = need_query().where(Need.id.in_(wanted), visible_clause(principal))
     rows = (await db.execute(query)).all()
-    found = {str(row[0].id): view_of(principal, row, jurisdiction) for row in rows}
+    found = {str(row[0].id): view_of(principal, row, principal.jurisdiction) for row in rows}
     return [found[i] for i in ids if i in found]
 
 
@@ -162,8 +152,7 @@ async def _from_index(
         hits_per_page=query.per_page,
         attributes_to_retrieve=["need_id"],
     )
-    jurisdiction = await jurisdiction_codes(db, principal)
-    views = await _views_in_order(db, principal, jurisdiction, [hit["need_id"] for hit in result.hits])
+    views = await _views_in_order(db, principal, [hit["need_id"] for hit in result.hits])
     facets = {name: dict(values) for name, values in (result.facet_distribution or {}).items()}
     return NeedSearchOutcome(
         hits=[hit for view in views if (hit := _hit(view, query))],
@@ -208,12 +197,11 @@ async def _from_database(db: AsyncSession, principal: Principal, query: NeedQuer
         organisation_id=query.organisation_id,
         bbox=box,
     )
-    jurisdiction = await jurisdiction_codes(db, principal)
-    where = [visible_clause(principal, jurisdiction), *await filter_clauses(db, filters)]
+    where = [visible_clause(principal), *await filter_clauses(db, filters)]
     order: list[Any] = [Need.needed_by, Need.id] if query.sort == "needed_by" else ORDER
     sql = need_query().where(*where, *_database_clauses(query)).order_by(*order).limit(DATABASE_LIMIT)
     rows = (await db.execute(sql)).all()
-    hits = [hit for row in rows if (hit := _hit(view_of(principal, row, jurisdiction), query))]
+    hits = [hit for row in rows if (hit := _hit(view_of(principal, row, principal.jurisdiction), query))]
     if query.near and query.radius_m:
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + ROUTE_SLACK_M]
     if query.sort == "distance" and query.near:

@@ -39,7 +39,7 @@ from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.routes import need_read
 from infrashare.oauth.scopes import requires
 from infrashare.regions.schemas import REGION_CODE_PATTERN
-from infrashare.regions.service import descendant_codes, missing_region_codes
+from infrashare.regions.service import area_of
 
 Many = Annotated[list[str] | None, QueryParameter(description="Repeat the parameter for several values")]
 Text = Annotated[str, QueryParameter(max_length=200, description="Words; Chinese or English")]
@@ -219,11 +219,11 @@ async def list_planned_works(
     principal: CurrentPrincipal,
     region: Annotated[str | None, QueryParameter(description="Region code; descendants included")] = None,
 ) -> list[PlannedWork]:
-    regions = None
+    area = None
     if region:
-        if await missing_region_codes(db_session, [region]):
+        area = await area_of(db_session, [region])
+        if not area:
             raise InvalidInput(
                 f"Unknown region {region}.", errors=[FieldError("region", "unknown region code")]
             )
-        regions = await descendant_codes(db_session, [region])
-    return await planned_works(db_session, principal, regions)
+    return await planned_works(db_session, principal, area)

@@ -1,6 +1,7 @@
 """Searching assets: Meilisearch for text, filters, facets and geo, the database when it is down.
 
-Visibility comes first: the caller's visibility rule is part of every Meilisearch filter, so a
+Visibility comes first: the caller's visibility rule (``Viewer.rule``, rendered for the index)
+is part of every Meilisearch filter, so a
 hidden asset is never a hit, never counted in a total and never in a facet. The hits are then
 read back from the database (the source of truth) and presented through the same rule as every
 other read path.
@@ -22,18 +23,19 @@ from meilisearch_python_sdk.models.search import SearchParams
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import OrganisationKind
 from infrashare.accounts.principal import Principal
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.search import ASSETS_INDEX, ready_day
 from infrashare.assets.service import to_read
-from infrashare.assets.visibility import SEEN_BY, Viewer, present, viewer_for
+from infrashare.assets.visibility import SQL_FIELDS, Viewer, present, viewer_for
+from infrashare.core.conditions import Eq
 from infrashare.core.geo import Polygon, Position, Ruler, geometry_distance_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
 from infrashare.matching.coverings import Box, Reach, Shape, covering, nearest_cell_m
 from infrashare.matching.schemas import AssetHit, AssetSearchResult, SortOrder
-from infrashare.regions.service import descendant_codes
+from infrashare.regions.area import REGION_FIELD
+from infrashare.regions.service import area_of
 
 # What the search screen offers to narrow by; each costs Meilisearch ~2 ms per few thousand hits.
 FACETS = ["kind", "status", "owner_industry", "district_code"]
@@ -85,18 +87,6 @@ def filter_list(values: Sequence[object]) -> str:
     return "[" + ", ".join(json.dumps(str(value)) for value in values) + "]"
 
 
-def visibility_filter(viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
-    """The visibility rule of assets/visibility.py, as a Meilisearch filter."""
-    parts = [f"owner_id = {json.dumps(str(viewer.organisation_id))}"]
-    parts.append(f"visibility IN {filter_list(sorted(SEEN_BY[viewer.kind]))}")
-    if viewer.kind == OrganisationKind.REGULATOR and jurisdiction_roots:
-        parts.append(f"region_codes IN {filter_list(sorted(jurisdiction_roots))}")
-    # Each asset's document lists who holds units of it: a filter as short for an operator with
-    # thousands of agreements as for one with none, and no query for them before searching.
-    parts.append(f"granted_to = {json.dumps(str(viewer.organisation_id))}")
-    return " OR ".join(parts)
-
-
 def cells_filter(terms: list[str]) -> str:
     return f"cells IN {filter_list(terms or ['none'])}"
 
@@ -120,9 +110,9 @@ def _radius_filter(query: AssetQuery) -> list[str]:
     return [reach_filter(origin, query.radius_m + GRID_SLACK_M)]
 
 
-def attribute_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
-    """Everything but the radius: who may see what, the attributes asked for, the box."""
-    filters = [visibility_filter(viewer, jurisdiction_roots)]
+def attribute_filter(query: AssetQuery, viewer: Viewer) -> str:
+    """Everything but the radius: who may see what (``Viewer.rule``), the attributes asked for, the box."""
+    filters = [viewer.index_filter()]
     statuses = query.statuses or tuple(s.value for s in AssetStatus if s != AssetStatus.RETIRED)
     filters.append(f"status IN {filter_list(statuses)}")
     if query.kinds:
@@ -132,7 +122,8 @@ def attribute_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: froz
     if query.industries:
         filters.append(f"owner_industry IN {filter_list(query.industries)}")
     if query.region:
-        filters.append(f"region_codes = {json.dumps(query.region)}")
+        # Inside the region: its code is among the document's region and ancestors.
+        filters.append(Eq(REGION_FIELD, query.region).meili())
     if query.min_free is not None:
         filters.append(f"capacity_free >= {int(query.min_free)}")
     if query.min_power_kw is not None:
@@ -145,8 +136,8 @@ def attribute_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: froz
     return " AND ".join(f"({part})" for part in filters)
 
 
-def index_filter(query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str]) -> str:
-    return " AND ".join([attribute_filter(query, viewer, jurisdiction_roots), *_radius_filter(query)])
+def index_filter(query: AssetQuery, viewer: Viewer) -> str:
+    return " AND ".join([attribute_filter(query, viewer), *_radius_filter(query)])
 
 
 def _sort(query: AssetQuery) -> list[str] | None:
@@ -203,7 +194,6 @@ async def index_answer(
     engine: SearchEngine,
     query: AssetQuery,
     viewer: Viewer,
-    jurisdiction_roots: frozenset[str],
     read_back: ReadBack | None = None,
 ) -> IndexAnswer:
     """The Meilisearch side of a search (what bench/search.py times against the API).
@@ -213,11 +203,11 @@ async def index_answer(
     (the API's read of the page from the database, and its presentation) runs.
     """
     index = engine.searchable(ASSETS_INDEX.uid)
-    where = index_filter(query, viewer, jurisdiction_roots)
+    where = index_filter(query, viewer)
     facets = asyncio.ensure_future(_facet_counts(index, query, where)) if query.facets else None
     try:
         if query.nearest_first:
-            ids, total = await _nearest_first(engine, query, viewer, jurisdiction_roots, where)
+            ids, total = await _nearest_first(engine, query, viewer, where)
         else:
             ids, total = await _ranked(index, query, where)
         hits = await read_back(ids) if read_back else []
@@ -255,14 +245,14 @@ def ring_radii(limit_m: float | None) -> list[float]:
 
 
 async def _nearest_first(
-    engine: SearchEngine, query: AssetQuery, viewer: Viewer, jurisdiction_roots: frozenset[str], where: str
+    engine: SearchEngine, query: AssetQuery, viewer: Viewer, where: str
 ) -> tuple[list[str], int]:
     """Sorting by distance, on the grid. Counts within growing rings (one multi-search, the
     whole search's count last) say how far the page reaches; the candidates within that ring
     are fetched with their cells and ordered here by their nearest cell, then free capacity."""
     origin, wanted = query.origin, query.page * query.per_page
     assert origin is not None
-    attributes = attribute_filter(query, viewer, jurisdiction_roots)
+    attributes = attribute_filter(query, viewer)
     limit_m = query.radius_m + GRID_SLACK_M if query.radius_m else None
     filters = [f"{attributes} AND {reach_filter(origin, radius)}" for radius in ring_radii(limit_m)]
     filters.append(where)
@@ -292,9 +282,9 @@ async def _nearest_first(
 
 
 async def _from_index(
-    db: AsyncSession, client: SearchEngine, viewer: Viewer, roots: frozenset[str], query: AssetQuery
+    db: AsyncSession, client: SearchEngine, viewer: Viewer, query: AssetQuery
 ) -> AssetSearchResult:
-    answer = await index_answer(client, query, viewer, roots, partial(_hits_in_order, db, viewer, query))
+    answer = await index_answer(client, query, viewer, partial(_hits_in_order, db, viewer, query))
     return AssetSearchResult(
         hits=answer.hits,
         total=answer.total,
@@ -316,7 +306,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
     if query.owner_id:
         sql = sql.where(Asset.owner_organisation_id == query.owner_id)
     if query.region:
-        sql = sql.where(Asset.region_code.in_(sorted(await descendant_codes(db, [query.region]))))
+        sql = sql.where((await area_of(db, [query.region])).condition().sql(SQL_FIELDS))
     if query.min_free is not None:
         sql = sql.where(Asset.capacity_free >= query.min_free)
     if query.text:
@@ -356,7 +346,7 @@ async def search_assets(
     viewer = await viewer_for(db, principal, with_grants=False)
     if client is not None:
         try:
-            return await _from_index(db, client, viewer, frozenset(principal.jurisdiction), query)
+            return await _from_index(db, client, viewer, query)
         except SEARCH_FAILURES:
             pass
     return await _from_database(db, viewer, query)

@@ -20,7 +20,7 @@ from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import AssetRead
 from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import to_read
-from infrashare.assets.visibility import viewer_for
+from infrashare.assets.visibility import SQL_FIELDS, viewer_for
 from infrashare.core.geo import box_of, boxes_meet, geometry_distance_m, padded
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
@@ -28,6 +28,7 @@ from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFact
 from infrashare.matching.search import GRID_SLACK_M, AssetQuery, search_assets
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedStatus
 from infrashare.needs.service import get_need
+from infrashare.regions.area import Area
 
 WEIGHTS = {"distance": 0.35, "capacity": 0.25, "readiness": 0.2, "kind": 0.1, "text": 0.1}
 DEFAULT_REACH_M = 1000
@@ -182,9 +183,7 @@ def _within_reach(need: Need, work: Asset) -> bool:
     return geometry_distance_m(need.geometry, work.geometry) <= reach_m(need)
 
 
-async def planned_works(
-    db: AsyncSession, principal: Principal, regions: set[str] | None
-) -> list[PlannedWork]:
+async def planned_works(db: AsyncSession, principal: Principal, region: Area | None) -> list[PlannedWork]:
     """Planned reserved space the caller may see, with how many operators want to build into it.
 
     Interest is counted from exact geometries on the server; only counts leave it, never whose.
@@ -193,8 +192,8 @@ async def planned_works(
     query = select(Asset).where(
         viewer.can_see(), Asset.kind == AssetKind.RESERVED_SPACE, Asset.status == AssetStatus.PLANNED
     )
-    if regions is not None:
-        query = query.where(Asset.region_code.in_(sorted(regions)))
+    if region is not None:
+        query = query.where(region.condition().sql(SQL_FIELDS))
     works = (await db.scalars(query.order_by(Asset.ready_date, Asset.name))).all()
     needs = (
         await db.scalars(

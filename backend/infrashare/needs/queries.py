@@ -16,9 +16,10 @@ from infrashare.assets.models import AssetKind
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.needs.lifecycle import EXPIRABLE
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus
-from infrashare.needs.service import NeedView, jurisdiction_codes, page_of, visible_clause
+from infrashare.needs.service import NeedView, page_of
+from infrashare.needs.visibility import SQL_FIELDS, visible_clause
 from infrashare.regions.models import Region
-from infrashare.regions.service import descendant_codes
+from infrashare.regions.service import area_of
 
 MAX_ROWS = 10_000  # for the map and the exports; narrow the filters beyond that
 
@@ -75,7 +76,8 @@ async def filter_clauses(db: AsyncSession, filters: NeedFilters) -> list[ColumnE
             raise InvalidInput(
                 f"Unknown region {filters.region}.", errors=[FieldError("region", "unknown region")]
             )
-        where.append(Need.region_code.in_(await descendant_codes(db, [filters.region])))
+        area = await area_of(db, [filters.region])
+        where.append(area.condition().sql(SQL_FIELDS))
     if filters.industries:
         where.append(Organisation.industry.in_(filters.industries))
     if filters.kinds:
@@ -116,9 +118,8 @@ async def list_needs(
     db: AsyncSession, principal: Principal, filters: NeedFilters, page: int, page_size: int
 ) -> tuple[list[NeedView], int]:
     """The needs the caller may see that match the filters, newest publication first."""
-    jurisdiction = await jurisdiction_codes(db, principal)
-    where = [visible_clause(principal, jurisdiction), *await filter_clauses(db, filters)]
-    return await page_of(db, principal, jurisdiction, where, ORDER, page, page_size)
+    where = [visible_clause(principal), *await filter_clauses(db, filters)]
+    return await page_of(db, principal, principal.jurisdiction, where, ORDER, page, page_size)
 
 
 async def all_needs(db: AsyncSession, principal: Principal, filters: NeedFilters) -> list[NeedView]:

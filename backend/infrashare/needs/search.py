@@ -2,7 +2,7 @@
 
 Every need is indexed, whatever its state; who may see which is part of every search filter
 (``organisation_id``, ``published``, ``submitted`` and ``region_codes`` carry the rule of
-``service.visible_clause``), so a draft never shows up for another organisation, not even in a
+``visibility.rule``), so a draft never shows up for another organisation, not even in a
 facet count or a total.
 
 A need's location is not masked (whoever may see a need sees where it is), so ``_geo`` is exact.

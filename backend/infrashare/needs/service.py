@@ -1,4 +1,4 @@
-"""Rules for needs: who sees them, creating and editing drafts, reading and paging.
+"""Rules for needs: creating and editing drafts, reading and paging (who sees them: visibility.py).
 
 State changes live in workflow.py (the verbs) and lifecycle.py (the table). Services flush,
 never commit; ``now`` is a parameter so tests and the demo seed control the clock.
@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -28,8 +28,9 @@ from infrashare.needs.lifecycle import LIFECYCLE, NeedAction, Party
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate
 from infrashare.needs.search import NEEDS_INDEX
+from infrashare.needs.visibility import visible_clause
+from infrashare.regions.area import Jurisdiction
 from infrashare.regions.models import Region
-from infrashare.regions.service import descendant_codes
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER})
 EVENT_NAMES = {
@@ -75,30 +76,14 @@ class NeedView:
 # --- who sees what -----------------------------------------------------------------------------
 
 
-async def jurisdiction_codes(db: AsyncSession, principal: Principal) -> set[str]:
-    """The regions a regulator oversees, descendants included (empty for everyone else)."""
-    if principal.role != Role.REGULATOR or not principal.jurisdiction:
-        return set()
-    return await descendant_codes(db, principal.jurisdiction)
-
-
-def visible_clause(principal: Principal, jurisdiction: set[str]) -> ColumnElement[bool]:
-    """Own organisation's needs always; others' once published; submitted ones for reviewers."""
-    clauses = [Need.organisation_id == principal.organisation_id, Need.published_at.is_not(None)]
-    if principal.role == Role.REGULATOR and jurisdiction:
-        clauses.append(and_(Need.submitted_at.is_not(None), Need.region_code.in_(jurisdiction)))
-    if principal.role == Role.PLATFORM_ADMIN:
-        clauses.append(Need.submitted_at.is_not(None))
-    return or_(*clauses)
-
-
-def parties_of(principal: Principal | None, need: Need, jurisdiction: set[str]) -> frozenset[Party]:
+def parties_of(principal: Principal | None, need: Need, jurisdiction: Jurisdiction) -> frozenset[Party]:
+    """``jurisdiction`` is the principal's (``principal.jurisdiction``; empty for the system)."""
     if principal is None:
         return frozenset({Party.SYSTEM})
     parties = set()
     if principal.organisation_id == need.organisation_id and principal.role in OPERATOR_ROLES:
         parties.add(Party.REQUESTER)
-    if principal.role == Role.REGULATOR and need.region_code in jurisdiction:
+    if need.region_code in jurisdiction:
         parties.add(Party.REVIEWER)
     return frozenset(parties)
 
@@ -121,9 +106,9 @@ def locked(query: Select[Need, Organisation, str]) -> Select[Need, Organisation,
 
 async def load_need(
     db: AsyncSession, principal: Principal, need_id: uuid.UUID, *, for_update: bool = False
-) -> tuple[NeedView, set[str]]:
-    jurisdiction = await jurisdiction_codes(db, principal)
-    query = need_query().where(Need.id == need_id, visible_clause(principal, jurisdiction))
+) -> tuple[NeedView, Jurisdiction]:
+    jurisdiction = principal.jurisdiction
+    query = need_query().where(Need.id == need_id, visible_clause(principal))
     row = (await db.execute(locked(query) if for_update else query)).first()
     if row is None:
         raise NotFound(f"Need {need_id} does not exist or is not visible to you.")
@@ -137,7 +122,9 @@ async def get_need(db: AsyncSession, principal: Principal, need_id: uuid.UUID) -
     return view
 
 
-def view_of(principal: Principal, row: tuple[Need, Organisation, str], jurisdiction: set[str]) -> NeedView:
+def view_of(
+    principal: Principal, row: tuple[Need, Organisation, str], jurisdiction: Jurisdiction
+) -> NeedView:
     need, organisation, region_name = row
     return NeedView(
         need,
@@ -245,7 +232,7 @@ async def update_need(
 async def page_of(
     db: AsyncSession,
     principal: Principal,
-    jurisdiction: set[str],
+    jurisdiction: Jurisdiction,
     where: list[ColumnElement[bool]],
     order: list[Any],
     page: int,

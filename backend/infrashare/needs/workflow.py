@@ -15,7 +15,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -38,15 +38,15 @@ from infrashare.needs.service import (
     EVENT_NAMES,
     NeedView,
     get_need,
-    jurisdiction_codes,
     load_need,
     locked,
     need_query,
     page_of,
     parties_of,
     snapshot_of,
-    visible_clause,
 )
+from infrashare.needs.visibility import in_jurisdiction, visible_clause
+from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.webhooks.service import emit
 
 NeedMove = Move[NeedStatus, NeedAction, Party]
@@ -84,7 +84,7 @@ async def apply_transition(
     principal: Principal | None,
     need: Need,
     action: NeedAction,
-    jurisdiction: set[str],
+    jurisdiction: Jurisdiction,
     *,
     reason: str | None = None,
     now: datetime | None = None,
@@ -202,7 +202,7 @@ async def system_transition(
     need = await db.scalar(query.with_for_update().execution_options(populate_existing=True))
     if need is None:
         raise NotFound(f"Need {need_id} does not exist.")
-    return await apply_transition(db, None, need, action, set(), reason=reason, now=now)
+    return await apply_transition(db, None, need, action, NO_JURISDICTION, reason=reason, now=now)
 
 
 class BulkPublishFailed(IllegalTransition):
@@ -216,11 +216,9 @@ async def bulk_publish_needs(
 
     The request's unit of work then rolls back, so no need of a failed batch is published.
     """
-    jurisdiction = await jurisdiction_codes(db, principal)
+    jurisdiction = principal.jurisdiction
     rows = (
-        await db.execute(
-            locked(need_query().where(Need.id.in_(need_ids), visible_clause(principal, jurisdiction)))
-        )
+        await db.execute(locked(need_query().where(Need.id.in_(need_ids), visible_clause(principal))))
     ).all()
     found = {row[0].id: row[0] for row in rows}
     errors: list[FieldError] = []
@@ -250,11 +248,8 @@ async def review_queue(
 ) -> tuple[list[NeedView], int]:
     """Submitted needs in the regulator's jurisdiction (descendant regions included), oldest first."""
     principal.require_role(Role.REGULATOR)
-    jurisdiction = await jurisdiction_codes(db, principal)
-    where = [
-        Need.status == NeedStatus.SUBMITTED,
-        Need.region_code.in_(jurisdiction) if jurisdiction else false(),
-    ]
+    jurisdiction = principal.jurisdiction
+    where = [Need.status == NeedStatus.SUBMITTED, in_jurisdiction(principal)]
     return await page_of(
         db, principal, jurisdiction, where, [Need.last_submitted_at, Need.id], page, page_size
     )
@@ -273,5 +268,5 @@ async def expire_overdue_needs(db: AsyncSession, today: date, now: datetime | No
     overdue = list((await db.scalars(query)).all())
     for need in overdue:
         reason = f"needed-by date {need.needed_by.isoformat()} passed unfulfilled"
-        await apply_transition(db, None, need, NeedAction.EXPIRE, set(), reason=reason, now=now)
+        await apply_transition(db, None, need, NeedAction.EXPIRE, NO_JURISDICTION, reason=reason, now=now)
     return [need.id for need in overdue]

@@ -1,4 +1,4 @@
-"""Looking up administrative divisions and their descendants."""
+"""Looking up administrative divisions, their ancestors and descendants (by materialised path)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.core.conditions import Expression, StartsWith, Tree
 from infrashare.core.errors import NotFound
+from infrashare.regions.area import Area, Jurisdiction
 from infrashare.regions.models import Region
 
 LEVELS = ("province", "city", "county", "street")
@@ -20,12 +22,15 @@ async def get_region(db: AsyncSession, code: str) -> Region:
     return region
 
 
+def chain_of(path: str) -> list[str]:
+    """A region's code, then its parent's, up to the province: its path read backwards."""
+    return path.strip("/").split("/")[::-1]
+
+
 async def ancestors(db: AsyncSession, region: Region) -> list[Region]:
-    chain: list[Region] = []
-    while region.parent_code:
-        region = await get_region(db, region.parent_code)
-        chain.insert(0, region)
-    return chain
+    codes = chain_of(region.path)[1:][::-1]
+    found = {r.code: r for r in (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()}
+    return [found[code] for code in codes if code in found]
 
 
 async def children(db: AsyncSession, code: str) -> list[Region]:
@@ -49,29 +54,40 @@ async def search_regions(
     return list((await db.scalars(query)).all())
 
 
+def region_tree(code_column: Expression) -> Tree:
+    """A region code column as a tree: ``Within`` renders as a path predicate on regions."""
+    return Tree(key=code_column, node=Region.code, path=Region.path)
+
+
+async def area_of(db: AsyncSession, codes: Iterable[str]) -> Area:
+    """The regions (and everything below them) as one area; unknown codes are left out."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return Area()
+    rows = (await db.execute(select(Region.code, Region.path).where(Region.code.in_(wanted)))).all()
+    return Area(roots=tuple(code for code, _ in rows), paths=tuple(path for _, path in rows))
+
+
+async def jurisdiction_over(db: AsyncSession, codes: Iterable[str]) -> Jurisdiction:
+    """A regulator's regions expanded once: their paths and every code inside them."""
+    area = await area_of(db, codes)
+    if not area:
+        return Jurisdiction()
+    inside = select(Region.code).where(or_(*(StartsWith(Region.path, path) for path in area.paths)))
+    return Jurisdiction(roots=area.roots, paths=area.paths, codes=frozenset((await db.scalars(inside)).all()))
+
+
 async def descendant_codes(db: AsyncSession, codes: Iterable[str]) -> set[str]:
-    """The given codes and every division below them (for jurisdictions and region filters)."""
-    found = set(codes)
-    frontier = set(found)
-    while frontier:
-        query = select(Region.code).where(Region.parent_code.in_(frontier))
-        frontier = set((await db.scalars(query)).all()) - found
-        found |= frontier
-    return found
+    """The given codes and every division below them (where a list of codes is wanted)."""
+    return set((await jurisdiction_over(db, codes)).codes)
 
 
 async def lineages(db: AsyncSession, codes: Iterable[str]) -> dict[str, list[str]]:
-    """For each code: itself, then its parent, up to the province (from one read of the table)."""
-    parents: dict[str, str | None] = dict((await db.execute(select(Region.code, Region.parent_code))).all())
-    result: dict[str, list[str]] = {}
-    for code in codes:
-        chain: list[str] = []
-        current: str | None = code
-        while current:
-            chain.append(current)
-            current = parents.get(current)
-        result[code] = chain
-    return result
+    """For each code: itself, then its parent, up to the province (from the regions' paths)."""
+    wanted = sorted(set(codes))
+    rows = (await db.execute(select(Region.code, Region.path).where(Region.code.in_(wanted)))).all()
+    found = {code: chain_of(path) for code, path in rows}
+    return {code: found.get(code, [code]) for code in codes}
 
 
 async def missing_region_codes(db: AsyncSession, codes: Iterable[str]) -> list[str]:

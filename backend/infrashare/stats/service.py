@@ -49,7 +49,7 @@ async def scope_codes(db: AsyncSession, principal: Principal, region: str | None
         raise PermissionDenied("Statistics are for regulators and platform admins.")
     scope = None
     if principal.role == Role.REGULATOR:
-        scope = await descendant_codes(db, principal.jurisdiction) if principal.jurisdiction else set()
+        scope = set(principal.jurisdiction.codes)
     if region:
         if await db.get(Region, region) is None:
             raise InvalidInput(f"Unknown region {region}.", errors=[FieldError("region", "unknown region")])

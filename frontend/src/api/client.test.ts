@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeApi, json, problem } from "../test/render";
 import { createApiClient, setCsrfToken } from "./client";
-import { formFieldOf, ProblemError } from "./problem";
+import { ProblemError } from "./problem";
 
 const ME = { role: "operator_admin", csrf_token: "token-1" };
 
@@ -75,16 +75,5 @@ describe("problem middleware", () => {
   it("passes successful answers through", async () => {
     const api = createApiClient({ baseUrl: "http://test", fetch: fakeApi({ "GET /api/v1/me": () => json(ME) }).fetch });
     expect((await api.GET("/api/v1/me")).data).toEqual(ME);
-  });
-});
-
-describe("formFieldOf", () => {
-  it.each([
-    ["email", "email"],
-    ["body.email", "email"],
-    ["redirect_uris.0", "redirect_uris"],
-    ["body", undefined],
-  ])("maps %s to %s", (field, expected) => {
-    expect(formFieldOf({ field, message: "m" })).toBe(expected);
   });
 });

@@ -80,12 +80,3 @@ export async function problemFromResponse(response: Response): Promise<Problem> 
     ...(errors.length ? { errors } : {}),
   };
 }
-
-/**
- * The form field a server-side error belongs to: `body.redirect_uris.0` → `redirect_uris`.
- * Returns undefined for errors about the request as a whole.
- */
-export function formFieldOf(error: FieldError): string | undefined {
-  const parts = error.field.split(".").filter((part) => part && part !== "body" && !/^\d+$/.test(part));
-  return parts[0];
-}

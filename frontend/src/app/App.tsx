@@ -18,14 +18,13 @@ const AssetDetailPage = lazy(() => import("../features/assets/AssetDetailPage"))
 const AssetFormPage = lazy(() => import("../features/assets/AssetFormPage"));
 const ImportWizardPage = lazy(() => import("../features/assets/ImportWizardPage"));
 const MyNeedsPage = lazy(() => import("../features/needs/MyNeedsPage"));
-const PublishedNeedsPage = lazy(() => import("../features/needs/NeedsListPage"));
+const NeedsListPage = lazy(() => import("../features/needs/NeedsListPage"));
 const NeedFormPage = lazy(() => import("../features/needs/NeedFormPage"));
 const NeedDetailPage = lazy(() => import("../features/needs/NeedDetailPage"));
 const RequestsPage = lazy(() => import("../features/agreements/RequestsPage"));
 const RequestDetailPage = lazy(() => import("../features/agreements/RequestDetailPage"));
 const PrintPage = lazy(() => import("../features/agreements/PrintPage"));
 const ReviewQueuePage = lazy(() => import("../features/review/ReviewQueuePage"));
-const NeedsListPage = lazy(() => import("../features/review/NeedsListPage"));
 const StatisticsPage = lazy(() => import("../features/review/StatisticsPage"));
 const OversightPage = lazy(() => import("../features/review/OversightPage"));
 const WebhooksPage = lazy(() => import("../features/webhooks/WebhooksPage"));
@@ -68,7 +67,7 @@ const FEATURE_ROUTES: readonly [string, string | readonly string[], ReactNode][]
   ["/assets/:assetId/edit", "/assets", <AssetFormPage />],
   ["/needs", "/needs", <MyNeedsPage />],
   ["/needs/new", "/needs", <NeedFormPage />],
-  ["/needs/published", "/needs", <PublishedNeedsPage />],
+  ["/needs/published", "/needs", <NeedsListPage />],
   ["/needs/:needId", ["/needs", "/needs-list"], <NeedDetailPage />],
   ["/needs/:needId/edit", "/needs", <NeedFormPage />],
 ];
@@ -80,7 +79,7 @@ const REQUEST_READERS: readonly Role[] = ["operator_admin", "operator_member", "
 const SCREENS: readonly [string, ReactNode][] = [
   ["/requests", <RequestsPage />],
   ["/review", <ReviewQueuePage />],
-  ["/needs-list", <NeedsListPage />],
+  ["/needs-list", <NeedsListPage regulator />],
   ["/statistics", <StatisticsPage />],
   ["/oversight", <OversightPage />],
   ["/admin/webhooks", <WebhooksPage />],

@@ -4,13 +4,15 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
+import { industryValues, organisationKindValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
 import { StatusTag } from "../../shared/StatusTag";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { CreateInModal } from "../../shared/CreateInModal";
+import { ProblemAlert } from "../../shared/problems";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useRegionsByCode } from "../regions/api";
-import { INDUSTRIES, ORGANISATION_KINDS, useCreateOrganisation, useOrganisations, useSetJurisdiction } from "./api";
+import { useCreateOrganisation, useOrganisations, useSetJurisdiction } from "./api";
 
 type OrganisationRead = Schemas["OrganisationRead"];
 type OrganisationCreate = Schemas["OrganisationCreate"];
@@ -18,51 +20,28 @@ type OrganisationCreate = Schemas["OrganisationCreate"];
 function CreateOrganisationModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<OrganisationCreate>();
   const create = useCreateOrganisation();
-  const close = () => {
-    form.resetFields();
-    create.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <CreateInModal
       title={t("organisations.create")}
       open={open}
-      onCancel={close}
-      okText={t("common.create")}
-      cancelText={t("common.cancel")}
-      onOk={() => form.submit()}
-      confirmLoading={create.isPending}
-      destroyOnHidden
+      onClose={onClose}
+      formId="create-organisation-form"
+      initialValues={{ kind: "operator", industry: "telecom" }}
+      mutation={create}
+      toBody={(values: OrganisationCreate) => values}
+      onCreated={(organisation) => void message.success(t("organisations.created", { name: organisation.name }))}
     >
-      <Form<OrganisationCreate>
-        form={form}
-        id="create-organisation-form"
-        layout="vertical"
-        initialValues={{ kind: "operator", industry: "telecom" }}
-        onFinish={(values) =>
-          create.mutate(values, {
-            onSuccess: (organisation) => {
-              void message.success(t("organisations.created", { name: organisation.name }));
-              close();
-            },
-            onError: (error) => applyProblemToForm(form, error),
-          })
-        }
-      >
-        <ProblemAlert error={create.error} />
-        <Form.Item label={t("organisations.name")} name="name" rules={[{ required: true, max: 200 }]}>
-          <Input />
-        </Form.Item>
-        <Form.Item label={t("organisations.kind")} name="kind">
-          <Select options={ORGANISATION_KINDS.map((kind) => ({ value: kind, label: t(`organisationKinds.${kind}`) }))} />
-        </Form.Item>
-        <Form.Item label={t("organisations.industry")} name="industry">
-          <Select options={INDUSTRIES.map((industry) => ({ value: industry, label: t(`industries.${industry}`) }))} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item label={t("organisations.name")} name="name" rules={[{ required: true, max: 200 }]}>
+        <Input />
+      </Form.Item>
+      <Form.Item label={t("organisations.kind")} name="kind">
+        <Select options={organisationKindValues.map((kind) => ({ value: kind, label: t(`organisationKinds.${kind}`) }))} />
+      </Form.Item>
+      <Form.Item label={t("organisations.industry")} name="industry">
+        <Select options={industryValues.map((industry) => ({ value: industry, label: t(`industries.${industry}`) }))} />
+      </Form.Item>
+    </CreateInModal>
   );
 }
 
@@ -173,7 +152,7 @@ export default function OrganisationsPage() {
             title: t("organisations.kind"),
             dataIndex: "kind",
             render: (kind: OrganisationRead["kind"]) => t(`organisationKinds.${kind}`),
-            filters: ORGANISATION_KINDS.map((kind) => ({ text: t(`organisationKinds.${kind}`), value: kind })),
+            filters: organisationKindValues.map((kind) => ({ text: t(`organisationKinds.${kind}`), value: kind })),
             onFilter: (value, organisation) => organisation.kind === value,
           },
           {

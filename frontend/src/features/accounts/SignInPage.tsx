@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { LanguageSwitch } from "../../app/LanguageSwitch";
 import { homePathFor } from "../../app/navigation";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
 import { useMe, useSignIn } from "./session";
 
 interface SignInValues {

@@ -1,5 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Table, Typography } from "antd";
+import { App, Button, Form, Input, Popconfirm, Select, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
@@ -8,7 +8,8 @@ import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
 import { StatusTag } from "../../shared/StatusTag";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { CreateInModal } from "../../shared/CreateInModal";
+import { ProblemAlert } from "../../shared/problems";
 import { ROLES_BY_KIND, useCreateUser, useOrganisation, useSetUserActive, useUsers } from "./api";
 import { useSession } from "./session";
 
@@ -28,66 +29,44 @@ function CreateUserModal({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<UserCreate>();
   const create = useCreateUser(organisationId);
-  const close = () => {
-    form.resetFields();
-    create.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <CreateInModal
       title={t("users.create")}
       open={open}
-      onCancel={close}
-      okText={t("common.create")}
-      onOk={() => form.submit()}
-      confirmLoading={create.isPending}
-      destroyOnHidden
+      onClose={onClose}
+      formId="create-user-form"
+      initialValues={{ role: roles[roles.length - 1], locale: "zh-CN" }}
+      mutation={create}
+      toBody={(values: UserCreate) => values}
+      onCreated={(user) => void message.success(t("users.created", { name: user.display_name }))}
     >
-      <Form<UserCreate>
-        form={form}
-        id="create-user-form"
-        layout="vertical"
-        initialValues={{ role: roles[roles.length - 1], locale: "zh-CN" }}
-        onFinish={(values) =>
-          create.mutate(values, {
-            onSuccess: (user) => {
-              void message.success(t("users.created", { name: user.display_name }));
-              close();
-            },
-            onError: (error) => applyProblemToForm(form, error),
-          })
-        }
+      <Form.Item label={t("users.email")} name="email" rules={[{ required: true, type: "email" }]}>
+        <Input type="email" autoComplete="off" />
+      </Form.Item>
+      <Form.Item label={t("users.displayName")} name="display_name" rules={[{ required: true, max: 200 }]}>
+        <Input />
+      </Form.Item>
+      <Form.Item
+        label={t("users.initialPassword")}
+        name="password"
+        extra={t("users.passwordHint")}
+        rules={[{ required: true, min: 10, max: 200 }]}
       >
-        <ProblemAlert error={create.error} />
-        <Form.Item label={t("users.email")} name="email" rules={[{ required: true, type: "email" }]}>
-          <Input type="email" autoComplete="off" />
-        </Form.Item>
-        <Form.Item label={t("users.displayName")} name="display_name" rules={[{ required: true, max: 200 }]}>
-          <Input />
-        </Form.Item>
-        <Form.Item
-          label={t("users.initialPassword")}
-          name="password"
-          extra={t("users.passwordHint")}
-          rules={[{ required: true, min: 10, max: 200 }]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item label={t("users.role")} name="role">
-          <Select options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
-        </Form.Item>
-        <Form.Item label={t("users.locale")} name="locale">
-          <Select
-            options={[
-              { value: "zh-CN", label: "中文" },
-              { value: "en", label: "English" },
-            ]}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item label={t("users.role")} name="role">
+        <Select options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
+      </Form.Item>
+      <Form.Item label={t("users.locale")} name="locale">
+        <Select
+          options={[
+            { value: "zh-CN", label: "中文" },
+            { value: "en", label: "English" },
+          ]}
+        />
+      </Form.Item>
+    </CreateInModal>
   );
 }
 

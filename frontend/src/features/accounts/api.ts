@@ -5,21 +5,6 @@ import { api, data, type Role, type Schemas } from "../../api/client";
 export type OrganisationKind = Schemas["OrganisationKind"];
 export type Industry = Schemas["Industry"];
 
-export const INDUSTRIES: readonly Industry[] = [
-  "telecom",
-  "power",
-  "rail_metro",
-  "highway",
-  "water",
-  "gas",
-  "heating",
-  "drainage",
-  "public_security",
-  "broadcasting",
-  "other",
-];
-export const ORGANISATION_KINDS: readonly OrganisationKind[] = ["operator", "regulator", "platform"];
-
 /** The roles a user of an organisation of this kind may have (mirrors the accounts service). */
 export const ROLES_BY_KIND: Record<OrganisationKind, readonly Role[]> = {
   operator: ["operator_admin", "operator_member"],

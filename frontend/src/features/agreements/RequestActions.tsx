@@ -3,9 +3,11 @@ import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, S
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { rejectionReasonValues } from "../../api/schema";
 import { AddonNumber } from "../../shared/AddonNumber";
-import { ProblemAlert, applyProblemToForm } from "../../shared/problems";
-import { REJECTION_REASONS, useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
+import { useRequestAction, type RequestAction, type SharingRequest, type VerbInput } from "./api";
 import { unitName } from "./units";
 
 /** How each verb asks for its input: a confirmation, a reason (optional or required), or its own form. */
@@ -145,7 +147,7 @@ function ActionModal({
             label={t("agreements.reasonCode")}
             rules={[{ required: true, message: t("agreements.reasonCodeRequired") }]}
           >
-            <Select options={REJECTION_REASONS.map((value) => ({ value, label: t(`agreements.rejectionReasons.${value}`) }))} />
+            <Select options={rejectionReasonValues.map((value) => ({ value, label: t(`agreements.rejectionReasons.${value}`) }))} />
           </Form.Item>
         ) : null}
         {kind === "terminate" ? (

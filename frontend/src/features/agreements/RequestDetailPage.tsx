@@ -85,7 +85,7 @@ function Facts({ request }: { request: SharingRequest }) {
           label: t("agreements.asset"),
           children: t("agreements.assetLine", {
             name: request.asset.name,
-            kind: t(`agreements.assetKinds.${request.asset.kind}`),
+            kind: t(`assets.kinds.${request.asset.kind}`),
             region: request.asset.region_code,
           }),
         },

@@ -1,41 +1,34 @@
 // Inbox (requests for my organisation's assets) and outbox (requests we sent), filters in the URL.
 import { Badge, Empty, Select, Space, Table, Tabs, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
+import { requestStatusValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
-import { REQUEST_STATUSES, sideOf, useRequests, type Box, type RequestStatus, type SharingRequest } from "./api";
+import { oneOf, positiveParam, toSearchParams, useUrlFilters, type UrlFilterCodec } from "../../shared/useUrlFilters";
+import { sideOf, useRequests, type Box, type RequestStatus, type SharingRequest } from "./api";
 import { RequestDeadline } from "./Deadline";
 import { RequestStatusTag } from "./RequestStatusTag";
 import { unitsText } from "./units";
 
 const PAGE_SIZE = 20;
 
-function isBox(value: string | null): value is Box {
-  return value === "inbox" || value === "outbox";
+interface RequestListFilters {
+  box: Box;
+  status: RequestStatus[];
+  page: number;
 }
 
-function isStatus(value: string): value is RequestStatus {
-  return (REQUEST_STATUSES as readonly string[]).includes(value);
-}
-
-/** Box, statuses and page from the address bar, so a filtered list can be shared. */
-export function useRequestListParams() {
-  const [params, setParams] = useSearchParams();
-  const box: Box = isBox(params.get("box")) ? (params.get("box") as Box) : "inbox";
-  const status = params.getAll("status").filter(isStatus);
-  const page = Math.max(1, Number(params.get("page")) || 1);
-  const update = (next: { box?: Box; status?: RequestStatus[]; page?: number }) => {
-    const merged = { box, status, page: 1, ...next };
-    const search = new URLSearchParams();
-    search.set("box", merged.box);
-    merged.status.forEach((value) => search.append("status", value));
-    if (merged.page > 1) search.set("page", String(merged.page));
-    setParams(search);
-  };
-  return { box, status, page, update };
-}
+/** Box, statuses and page in the address bar, so a filtered list can be shared. */
+export const requestListCodec: UrlFilterCodec<RequestListFilters> = {
+  parse: (params) => ({
+    box: params.get("box") === "outbox" ? "outbox" : "inbox",
+    status: params.getAll("status").filter(oneOf(requestStatusValues)),
+    page: positiveParam(params.get("page"), 1),
+  }),
+  toParams: ({ box, status, page }) => toSearchParams({ box, status, page: page > 1 ? page : undefined }),
+};
 
 /** Requests waiting for my answer in the inbox (for the tab's badge). */
 function useInboxWaiting() {
@@ -81,7 +74,7 @@ export function RequestTable({
             <Space direction="vertical" size={0}>
               <Link to={`/requests/${request.id}`}>{request.asset.name}</Link>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t(`agreements.assetKinds.${request.asset.kind}`)} · {request.asset.region_code}
+                {t(`assets.kinds.${request.asset.kind}`)} · {request.asset.region_code}
               </Typography.Text>
             </Space>
           ),
@@ -124,7 +117,10 @@ export function RequestTable({
 
 export default function RequestsPage() {
   const { t } = useTranslation();
-  const { box, status, page, update } = useRequestListParams();
+  const {
+    filters: { box, status, page },
+    change: update,
+  } = useUrlFilters(requestListCodec);
   const requests = useRequests({ side: sideOf(box), status, page, pageSize: PAGE_SIZE });
   const waiting = useInboxWaiting();
 
@@ -159,11 +155,10 @@ export default function RequestsPage() {
             placeholder={t("agreements.filterStatus")}
             value={status}
             onChange={(next) => update({ status: next })}
-            options={REQUEST_STATUSES.map((value) => ({ value, label: t(`agreements.status.${value}`) }))}
+            options={requestStatusValues.map((value) => ({ value, label: t(`agreements.status.${value}`) }))}
             style={{ minWidth: 220, maxWidth: 420 }}
             maxTagCount="responsive"
           />
-        
         }
       />
       <Tabs

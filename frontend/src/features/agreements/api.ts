@@ -12,32 +12,8 @@ export type Counter = Schemas["Counter"];
 /** The inbox holds requests for my assets (I am the owner); the outbox those I sent. */
 export type Box = "inbox" | "outbox";
 
-export const REQUEST_STATUSES: readonly RequestStatus[] = [
-  "requested",
-  "countered",
-  "accepted",
-  "regulator_review",
-  "active",
-  "disputed",
-  "rejected",
-  "withdrawn",
-  "terminated",
-  "expired",
-];
-
 /** Still moving: someone may have to act. */
 export const OPEN_STATUSES: readonly RequestStatus[] = ["requested", "countered", "regulator_review", "disputed"];
-
-export const REJECTION_REASONS: readonly RejectionReason[] = [
-  "no_capacity",
-  "technical_incompatibility",
-  "safety",
-  "own_use_planned",
-  "terms_unacceptable",
-  "term_unacceptable",
-  "regulatory",
-  "other",
-];
 
 export const requestKeys = {
   all: ["sharing-requests"] as const,

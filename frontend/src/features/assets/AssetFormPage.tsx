@@ -2,8 +2,10 @@ import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, Input
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { assetKindValues, assetStatusValues, visibilityValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
+import { applyProblemToForm } from "../../shared/formProblems";
 import { ProblemAlert } from "../../shared/problems";
 import { useRegionChildren } from "../regions/api";
 import { nearestRegion } from "../regions/nearest";
@@ -11,15 +13,11 @@ import { RegionSelect } from "../regions/RegionSelect";
 import { useAsset, useCreateAsset, useUpdateAsset, type AssetRead } from "./api";
 import { createBody, formValuesOf, knownFields, parseNumbers, rewriteField, updateBody, type AssetFormValues } from "./assetForm";
 import { FormRadioGroup, FormSelect } from "./controls";
-import { applyProblemToFields } from "./formErrors";
 import { GeometryPicker, type PickedGeometry } from "./GeometryPicker";
 import {
-  ASSET_KINDS,
-  ASSET_STATUSES,
   ATTRIBUTE_FIELDS,
   CAPACITY_UNITS,
   GEOMETRY_TYPES,
-  VISIBILITIES,
   type AssetKind,
   type AttributeField,
 } from "./kinds";
@@ -93,7 +91,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
   const save = (values: AssetFormValues) => {
     setUnplaced([]);
     const onError = (error: unknown) =>
-      setUnplaced(applyProblemToFields(form, error, knownFields(values.kind), rewriteField).map((item) => `${item.field}: ${item.message}`));
+      setUnplaced(applyProblemToForm(form, error, { fields: knownFields(values.kind), rewrite: rewriteField }).map((item) => `${item.field}: ${item.message}`));
     const onSuccess = (saved: AssetRead) => {
       void message.success(t(asset ? "assets.form.updated" : "assets.form.created", { name: saved.name }));
       navigate(`/assets/${saved.id}`);
@@ -135,7 +133,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={12}>
                 <Form.Item name="kind" label={t("assets.kind")} rules={[{ required: true }]} extra={asset ? t("assets.form.kindFixed") : undefined}>
-                  <FormSelect disabled={!!asset} options={ASSET_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
+                  <FormSelect disabled={!!asset} options={assetKindValues.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
@@ -150,7 +148,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={8}>
                 <Form.Item name="status" label={t("assets.fields.status")} rules={[{ required: true }]}>
-                  <FormSelect options={ASSET_STATUSES.filter((value) => value !== "retired").map((value) => ({ value, label: t(`assets.statuses.${value}`) }))} />
+                  <FormSelect options={assetStatusValues.filter((value) => value !== "retired").map((value) => ({ value, label: t(`assets.statuses.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={8}>
@@ -164,7 +162,7 @@ function AssetForm({ asset }: { asset?: AssetRead }) {
               </Col>
               <Col xs={24} sm={8}>
                 <Form.Item name="visibility" label={t("assets.fields.visibility")}>
-                  <FormSelect options={VISIBILITIES.map((value) => ({ value, label: t(`assets.visibilities.${value}`) }))} />
+                  <FormSelect options={visibilityValues.map((value) => ({ value, label: t(`assets.visibilities.${value}`) }))} />
                 </Form.Item>
               </Col>
             </Row>

@@ -19,10 +19,12 @@ import {
 } from "antd";
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate } from "react-router";
+import { assetKindValues, assetStatusValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
+import { useUrlFilters } from "../../shared/useUrlFilters";
 import { useSession } from "../accounts/session";
 import { bboxText, centreText, toCollections } from "../map/geometry";
 import { MapView } from "../map/MapView";
@@ -32,22 +34,15 @@ import { useAssetSearch, type AssetHit } from "./api";
 import { FacetGroup, facetValues } from "./FacetFilters";
 import {
   exportHref,
-  filtersToParams,
+  assetFilterCodec,
   parseFilters,
   SORT_ORDERS,
-  withChange,
   type AssetFilters,
 } from "./filters";
-import { ASSET_KINDS, ASSET_STATUSES, isAssetKind, isAssetStatus } from "./kinds";
+import { isAssetKind, isAssetStatus } from "./kinds";
 import { AssetStatusTag, formatDistance, useCapacityText, useOrganisationNames } from "./labels";
 
 const MAX_PAGES = 500;
-
-function useFilters(): [AssetFilters, (next: AssetFilters) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => parseFilters(params), [params]);
-  return [filters, (next) => setParams(filtersToParams(next))];
-}
 
 function ExportMenu({ filters }: { filters: AssetFilters }) {
   const { t } = useTranslation();
@@ -77,7 +72,7 @@ export default function AssetSearchPage() {
   const { t } = useTranslation();
   const me = useSession();
   const navigate = useNavigate();
-  const [filters, setFilters] = useFilters();
+  const { filters, change, replace: setFilters } = useUrlFilters(assetFilterCodec);
   const search = useAssetSearch(filters);
   const ownerName = useOrganisationNames();
   const capacityText = useCapacityText();
@@ -92,7 +87,6 @@ export default function AssetSearchPage() {
   const districtCodes = Object.keys(facets.district_code ?? {});
   const districts = useRegionsByCode(districtCodes);
   const districtName = (code: string) => districts.find((query) => query.data?.code === code)?.data?.name ?? code;
-  const change = (patch: Partial<AssetFilters>) => setFilters(withChange(filters, patch));
   const isOperator = me.role === "operator_admin" || me.role === "operator_member";
 
   const { points, lines } = useMemo(
@@ -201,14 +195,14 @@ export default function AssetSearchPage() {
           <FacetGroup
             id="facet-kind"
             title={t("assets.kind")}
-            values={facetValues(facets.kind, filters.kind, (v) => (isAssetKind(v) ? t(`assets.kinds.${v}`) : v), ASSET_KINDS)}
+            values={facetValues(facets.kind, filters.kind, (v) => (isAssetKind(v) ? t(`assets.kinds.${v}`) : v), assetKindValues)}
             selected={filters.kind}
             onChange={(kind) => change({ kind: kind.filter(isAssetKind) })}
           />
           <FacetGroup
             id="facet-status"
             title={t("assets.status")}
-            values={facetValues(facets.status, filters.status, (v) => (isAssetStatus(v) ? t(`assets.statuses.${v}`) : v), ASSET_STATUSES)}
+            values={facetValues(facets.status, filters.status, (v) => (isAssetStatus(v) ? t(`assets.statuses.${v}`) : v), assetStatusValues)}
             selected={filters.status}
             onChange={(status) => change({ status: status.filter(isAssetStatus) })}
           />
@@ -278,7 +272,7 @@ export default function AssetSearchPage() {
               pageSizeOptions: [20, 50, 100, 200],
               size: "small",
               onChange: (page, perPage) =>
-                setFilters(perPage !== filters.perPage ? withChange(filters, { perPage }) : { ...filters, page }),
+                perPage !== filters.perPage ? change({ perPage }) : setFilters({ ...filters, page }),
             }}
             columns={[
               {

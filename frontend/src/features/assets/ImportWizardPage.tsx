@@ -4,11 +4,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ProblemError } from "../../api/problem";
+import { assetKindValues } from "../../api/schema";
 import { PageHeader } from "../../shared/PageHeader";
 import { ProblemAlert } from "../../shared/problems";
 import { useSession } from "../accounts/session";
 import { formatOf, isFinished, templateHref, useImportJob, useStartImport, type ImportJob, type UploadFormat } from "./api";
-import { ASSET_KINDS } from "./kinds";
 
 export interface RowError {
   row: number;
@@ -146,7 +146,7 @@ export default function ImportWizardPage() {
           <Card size="small" title={t("assets.import.templates")}>
             <Typography.Paragraph type="secondary">{t("assets.import.templatesIntro")}</Typography.Paragraph>
             <Space wrap>
-              {ASSET_KINDS.map((kind) => (
+              {assetKindValues.map((kind) => (
                 <Button key={kind} icon={<DownloadOutlined />} href={templateHref(kind)} download>
                   {t(`assets.kinds.${kind}`)}
                 </Button>

@@ -2,7 +2,7 @@ import dayjs from "dayjs";
 import { describe, expect, it } from "vitest";
 import type { AssetRead } from "./api";
 import { createBody, formValuesOf, knownFields, parseNumbers, rewriteField, updateBody, type AssetFormValues } from "./assetForm";
-import { fieldPathOf } from "./formErrors";
+import { fieldPathOf } from "../../shared/formProblems";
 
 const TOWER_VALUES: AssetFormValues = {
   kind: "tower",

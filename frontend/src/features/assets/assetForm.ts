@@ -1,9 +1,10 @@
 // Between the asset form's values and the API's bodies.
 import dayjs, { type Dayjs } from "dayjs";
+import { assetKindValues } from "../../api/schema";
+import type { FieldPath } from "../../shared/formProblems";
 import type { PickedGeometry } from "./GeometryPicker";
 import type { AssetCreate, AssetRead, AssetUpdate } from "./api";
-import type { FieldPath } from "./formErrors";
-import { ASSET_KINDS, ATTRIBUTE_FIELDS, GEOMETRY_TYPES, type AssetKind, type AssetStatus, type Visibility } from "./kinds";
+import { ATTRIBUTE_FIELDS, GEOMETRY_TYPES, type AssetKind, type AssetStatus, type Visibility } from "./kinds";
 
 export interface AssetFormValues {
   kind: AssetKind;
@@ -147,7 +148,7 @@ export function knownFields(kind: AssetKind): FieldPath[] {
 export function rewriteField(field: string): string {
   const parts = field.split(".").filter((part) => part !== "body" && part !== "data");
   const index = parts.indexOf("attributes");
-  if (index >= 0 && (ASSET_KINDS as readonly string[]).includes(parts[index + 1] ?? "")) parts.splice(index + 1, 1);
+  if (index >= 0 && (assetKindValues as readonly string[]).includes(parts[index + 1] ?? "")) parts.splice(index + 1, 1);
   const joined = parts.join(".");
   return joined === "capacity.unit" || joined === "attributes.kind" ? "kind" : joined;
 }

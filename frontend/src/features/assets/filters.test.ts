@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exportHref, filtersToParams, NO_FILTERS, parseFilters, searchQuery, withChange } from "./filters";
+import { exportHref, filtersToParams, NO_FILTERS, parseFilters, searchQuery } from "./filters";
 
 describe("asset search filters in the address", () => {
   it("survive a round trip through the query string", () => {
@@ -32,10 +32,6 @@ describe("asset search filters in the address", () => {
     );
     expect(filters).toMatchObject({ kind: ["tower"], status: [], region: undefined, bbox: undefined, minFree: undefined });
     expect(filters).toMatchObject({ sort: "relevance", perPage: 50, page: 1 });
-  });
-
-  it("start again on page 1 when a filter changes", () => {
-    expect(withChange({ ...NO_FILTERS, page: 4 }, { kind: ["cable"] })).toMatchObject({ page: 1, kind: ["cable"] });
   });
 
   it("sort by distance only from a point", () => {

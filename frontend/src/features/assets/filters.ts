@@ -1,9 +1,12 @@
 // The asset search's filters, kept in the address bar so a search can be shared as a link.
+import { pathsApiV1SearchAssetsGetParametersQuerySortValues } from "../../api/schema";
+import { dateParam, oneOf, picked, regionParam, words, type UrlFilterCodec } from "../../shared/useUrlFilters";
 import type { AssetKind, AssetStatus } from "./kinds";
 import { isAssetKind, isAssetStatus } from "./kinds";
 
-export type SortOrder = "relevance" | "distance" | "free_capacity";
-export const SORT_ORDERS: readonly SortOrder[] = ["relevance", "distance", "free_capacity"];
+/** The search's sort orders, as the API names them. */
+export const SORT_ORDERS = pathsApiV1SearchAssetsGetParametersQuerySortValues;
+export type SortOrder = (typeof SORT_ORDERS)[number];
 export const PAGE_SIZES = [20, 50, 100, 200] as const;
 
 export interface AssetFilters {
@@ -35,32 +38,28 @@ function positiveInt(text: string | null): number | undefined {
 
 const BBOX = /^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/;
 const NEAR = /^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const REGION = /^\d{6}(\d{3})?$/;
 
 /** Reads filters from a query string; anything malformed is ignored rather than sent on. */
 export function parseFilters(params: URLSearchParams): AssetFilters {
   const sort = params.get("sort");
   const perPage = positiveInt(params.get("per_page"));
   const guarantee = params.get("power_guarantee");
-  const region = params.get("region");
   const bbox = params.get("bbox");
   const near = params.get("near");
-  const readyBy = params.get("ready_by");
   return {
     q: params.get("q")?.slice(0, 200) ?? "",
     kind: params.getAll("kind").filter(isAssetKind),
     status: params.getAll("status").filter(isAssetStatus),
     industry: params.getAll("industry").filter((value) => /^[a-z_]+$/.test(value)),
-    region: region && REGION.test(region) ? region : undefined,
+    region: regionParam(params.get("region")),
     owner: params.get("owner") ?? undefined,
     minFree: positiveInt(params.get("min_free")),
     powerGuarantee: guarantee === "true" ? true : undefined,
-    readyBy: readyBy && DATE.test(readyBy) ? readyBy : undefined,
+    readyBy: dateParam(params.get("ready_by")),
     bbox: bbox && BBOX.test(bbox) ? bbox : undefined,
     near: near && NEAR.test(near) ? near : undefined,
     radiusM: positiveInt(params.get("radius_m")),
-    sort: SORT_ORDERS.includes(sort as SortOrder) ? (sort as SortOrder) : "relevance",
+    sort: sort !== null && oneOf(SORT_ORDERS)(sort) ? sort : "relevance",
     page: Math.min(500, Math.max(1, positiveInt(params.get("page")) ?? 1)),
     perPage: PAGE_SIZES.includes(perPage as (typeof PAGE_SIZES)[number]) ? (perPage as number) : NO_FILTERS.perPage,
   };
@@ -90,10 +89,10 @@ export function filtersToParams(filters: AssetFilters): URLSearchParams {
 /** The search API's query for these filters. */
 export function searchQuery(filters: AssetFilters) {
   return {
-    q: filters.q.trim() || undefined,
-    kind: filters.kind.length ? filters.kind : undefined,
-    status: filters.status.length ? filters.status : undefined,
-    industry: filters.industry.length ? filters.industry : undefined,
+    q: words(filters.q),
+    kind: picked(filters.kind),
+    status: picked(filters.status),
+    industry: picked(filters.industry),
     region: filters.region,
     owner: filters.owner,
     min_free: filters.minFree,
@@ -129,7 +128,4 @@ export function exportHref(filters: AssetFilters, format: "csv" | "geojson"): { 
   return { href: `/api/v1/assets/export?${params.toString()}`, partial };
 }
 
-/** Filters changed by the user start again on page 1. */
-export function withChange(filters: AssetFilters, change: Partial<AssetFilters>): AssetFilters {
-  return { ...filters, page: 1, ...change };
-}
+export const assetFilterCodec: UrlFilterCodec<AssetFilters> = { parse: parseFilters, toParams: filtersToParams };

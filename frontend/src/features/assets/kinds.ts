@@ -1,13 +1,19 @@
 // What the asset registry knows per kind: geometry, capacity unit, and the attribute fields.
 import type { Schemas } from "../../api/client";
+import {
+  assetKindValues,
+  assetStatusValues,
+  cableAttributesFibre_typeValues,
+  ductAttributesMaterialValues,
+  machineRoomAttributesCoolingValues,
+  poleAttributesStructure_typeValues,
+  reservedSpaceAttributesHost_structureValues,
+  towerAttributesStructure_typeValues,
+} from "../../api/schema";
 
 export type AssetKind = Schemas["AssetKind"];
 export type AssetStatus = Schemas["AssetStatus"];
 export type Visibility = Schemas["Visibility"];
-
-export const ASSET_KINDS: readonly AssetKind[] = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"];
-export const ASSET_STATUSES: readonly AssetStatus[] = ["planned", "available", "full", "retired"];
-export const VISIBILITIES: readonly Visibility[] = ["public", "operators", "regulators"];
 
 export type GeometryType = "Point" | "LineString";
 
@@ -62,26 +68,23 @@ export type AttributeField =
   | { name: AttributeName; type: "text"; required?: boolean; max: number }
   | { name: AttributeName; type: "numbers"; max: number };
 
-const TOWER_STRUCTURES = ["lattice", "monopole", "guyed", "camouflaged", "rooftop"] as const;
-const POLE_STRUCTURES = ["concrete", "steel", "wood", "composite", "smart_pole", "street_light"] as const;
-
 /** Mirrors the *Attributes models in backend/infrashare/assets/schemas.py. */
 export const ATTRIBUTE_FIELDS: Record<AssetKind, readonly AttributeField[]> = {
   tower: [
     { name: "height_m", type: "number", required: true, max: 400 },
-    { name: "structure_type", type: "choice", required: true, options: TOWER_STRUCTURES },
+    { name: "structure_type", type: "choice", required: true, options: towerAttributesStructure_typeValues },
     { name: "wind_load_class", type: "text", max: 100 },
     { name: "mounting_heights_m", type: "numbers", max: 400 },
   ],
   pole: [
     { name: "height_m", type: "number", required: true, max: 60 },
-    { name: "structure_type", type: "choice", required: true, options: POLE_STRUCTURES },
+    { name: "structure_type", type: "choice", required: true, options: poleAttributesStructure_typeValues },
     { name: "wind_load_class", type: "text", max: 100 },
     { name: "mounting_heights_m", type: "numbers", max: 60 },
   ],
   duct: [
     { name: "diameter_mm", type: "number", required: true, max: 2000, integer: true },
-    { name: "material", type: "choice", required: true, options: ["pvc", "hdpe", "steel", "concrete", "cast_iron", "other"] },
+    { name: "material", type: "choice", required: true, options: ductAttributesMaterialValues },
     { name: "bores", type: "number", min: 1, max: 100, integer: true },
   ],
   cable: [
@@ -89,29 +92,29 @@ export const ATTRIBUTE_FIELDS: Record<AssetKind, readonly AttributeField[]> = {
       name: "fibre_type",
       type: "choice",
       required: true,
-      options: ["G.652D", "G.654E", "G.655", "G.657A1", "G.657A2", "OM3", "OM4", "other"],
+      options: cableAttributesFibre_typeValues,
     },
     { name: "length_km", type: "number", required: true, max: 5000 },
     { name: "laying", type: "choice", options: ["duct", "aerial", "direct_buried", "tunnel"] },
   ],
   machine_room: [
     { name: "floor_area_m2", type: "number", required: true, max: 100_000 },
-    { name: "cooling", type: "choice", required: true, options: ["none", "ventilation", "split_ac", "precision_ac", "liquid"] },
+    { name: "cooling", type: "choice", required: true, options: machineRoomAttributesCoolingValues },
     { name: "access_hours", type: "text", max: 100 },
   ],
   reserved_space: [
-    { name: "host_structure", type: "choice", required: true, options: ["subway_line", "tunnel", "bridge"] },
+    { name: "host_structure", type: "choice", required: true, options: reservedSpaceAttributesHost_structureValues },
     { name: "host_name", type: "text", required: true, max: 200 },
     { name: "section", type: "text", max: 100 },
   ],
 };
 
 export function isAssetKind(value: string): value is AssetKind {
-  return (ASSET_KINDS as readonly string[]).includes(value);
+  return (assetKindValues as readonly string[]).includes(value);
 }
 
 export function isAssetStatus(value: string): value is AssetStatus {
-  return (ASSET_STATUSES as readonly string[]).includes(value);
+  return (assetStatusValues as readonly string[]).includes(value);
 }
 
 export function statusTone(status: AssetStatus): "good" | "neutral" | "bad" {

@@ -56,7 +56,7 @@ describe("dashboard", () => {
     renderWithProviders(<DashboardPage />, { route: "/dashboard", me: ME });
 
     const assets = document.getElementById("card-assets") as HTMLElement;
-    await waitFor(() => expect(within(assets).getByRole("link", { name: /可共享\s*5/ })).toHaveAttribute("href", "/assets?status=available"));
+    await waitFor(() => expect(within(assets).getByRole("link", { name: /可用\s*5/ })).toHaveAttribute("href", "/assets?status=available"));
     const needs = document.getElementById("card-needs") as HTMLElement;
     await waitFor(() => expect(within(needs).getByRole("link", { name: /已发布\s*2/ })).toBeInTheDocument());
     const waiting = document.getElementById("card-waiting") as HTMLElement;

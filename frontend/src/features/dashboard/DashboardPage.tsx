@@ -2,6 +2,7 @@ import { Card, Col, Empty, List, Row, Space, Statistic, Typography } from "antd"
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { assetStatusValues, needStatusValues } from "../../api/schema";
 import { PageHeader } from "../../shared/PageHeader";
 import { useSession } from "../accounts/session";
 import { OPEN_STATUSES, useRequests, type SharingRequest } from "../agreements/api";
@@ -10,7 +11,7 @@ import { RequestStatusTag } from "../agreements/RequestStatusTag";
 import { MapView } from "../map/MapView";
 import { collection, pointFeature, type PointCollection } from "../map/style";
 import { useRegionChildren, type Region } from "../regions/api";
-import { ASSET_STATUSES, NEED_STATUSES, useAssetStatusCounts, useNeedCounts } from "./api";
+import { useAssetStatusCounts, useNeedCounts } from "./api";
 import { NotificationsCard } from "./Notifications";
 import { unitsText } from "../agreements/units";
 
@@ -61,9 +62,9 @@ function AssetsCard({ organisationId }: { organisationId: string }) {
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("dashboard.noAssets")} />
       ) : (
         <CountGrid
-          items={ASSET_STATUSES.map((status) => ({
+          items={assetStatusValues.map((status) => ({
             key: status,
-            label: t(`dashboard.assetStatus.${status}`),
+            label: t(`assets.statuses.${status}`),
             value: counts.data?.byStatus[status] ?? 0,
             to: `/assets?status=${status}`,
           }))}
@@ -76,7 +77,7 @@ function AssetsCard({ organisationId }: { organisationId: string }) {
 function NeedsCard({ organisationId }: { organisationId: string }) {
   const { t } = useTranslation();
   const counts = useNeedCounts(organisationId);
-  const shown = NEED_STATUSES.filter((status) => ["draft", "submitted", "returned", "published", "matched", "fulfilled"].includes(status));
+  const shown = needStatusValues.filter((status) => ["draft", "submitted", "returned", "published", "matched", "fulfilled"].includes(status));
   return (
     <Card size="small" title={t("dashboard.cards.myNeeds")} loading={counts.isPending} id="card-needs" style={{ height: "100%" }}>
       {counts.data && counts.data.total === 0 ? (

@@ -1,22 +1,11 @@
 // What the dashboard reads: my assets by status, my needs, and my organisation's notifications.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, data, type Schemas } from "../../api/client";
+import { assetStatusValues, needStatusValues } from "../../api/schema";
 
 export type Notification = Schemas["NotificationRead"];
 export type AssetStatus = Schemas["AssetStatus"];
 export type NeedStatus = Schemas["NeedStatus"];
-
-export const ASSET_STATUSES: readonly AssetStatus[] = ["planned", "available", "full", "retired"];
-export const NEED_STATUSES: readonly NeedStatus[] = [
-  "draft",
-  "submitted",
-  "returned",
-  "published",
-  "matched",
-  "fulfilled",
-  "withdrawn",
-  "expired",
-];
 
 /** Counts of my organisation's assets per status, from the search facets (none when degraded). */
 export function useAssetStatusCounts(organisationId: string) {
@@ -25,7 +14,7 @@ export function useAssetStatusCounts(organisationId: string) {
     queryFn: async () => {
       const result = data(
         await api.GET("/api/v1/search/assets", {
-          params: { query: { owner: organisationId, status: [...ASSET_STATUSES], per_page: 1 } },
+          params: { query: { owner: organisationId, status: [...assetStatusValues], per_page: 1 } },
         }),
       );
       return { total: result.total, byStatus: result.facets.status ?? {}, degraded: result.degraded };
@@ -40,7 +29,7 @@ export function useNeedCounts(organisationId: string) {
     queryFn: async () => {
       const page = data(
         await api.GET("/api/v1/needs", {
-          params: { query: { organisation_id: organisationId, status: [...NEED_STATUSES], page_size: 500 } },
+          params: { query: { organisation_id: organisationId, status: [...needStatusValues], page_size: 500 } },
         }),
       );
       const byStatus: Partial<Record<NeedStatus, number>> = {};

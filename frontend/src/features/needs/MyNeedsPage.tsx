@@ -2,27 +2,27 @@ import { PlusOutlined, UnorderedListOutlined } from "@ant-design/icons";
 import { Button, Card, Select } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useSearchParams } from "react-router";
+import { useNavigate } from "react-router";
+import { needStatusValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
+import { useUrlFilters } from "../../shared/useUrlFilters";
 import { useSession } from "../accounts/session";
 import { useNeeds } from "./api";
-import { NEED_STATUSES, needFiltersToParams, parseNeedFilters, type NeedStatus } from "./filters";
+import { needFilterCodec, type NeedStatus } from "./filters";
 import { NeedsTable } from "./NeedsTable";
 
 export default function MyNeedsPage() {
   const { t } = useTranslation();
   const me = useSession();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const shown = useMemo(() => parseNeedFilters(params), [params]);
+  const { filters: shown, change: set, replace } = useUrlFilters(needFilterCodec);
   // My organisation's needs in every state unless a state is picked.
   const filters = useMemo(
-    () => ({ ...shown, organisationId: me.organisation.id, status: shown.status.length ? shown.status : [...NEED_STATUSES] }),
+    () => ({ ...shown, organisationId: me.organisation.id, status: shown.status.length ? shown.status : [...needStatusValues] }),
     [shown, me.organisation.id],
   );
   const needs = useNeeds(filters);
-  const set = (patch: Partial<typeof shown>) => setParams(needFiltersToParams({ ...shown, page: 1, ...patch }));
 
   if (needs.isError && !needs.data) return <ErrorState error={needs.error} onRetry={() => void needs.refetch()} />;
   return (
@@ -49,7 +49,7 @@ export default function MyNeedsPage() {
           placeholder={t("needs.anyStatus")}
           value={shown.status}
           onChange={(status) => set({ status })}
-          options={NEED_STATUSES.map((value) => ({ value, label: t(`needs.statuses.${value}`) }))}
+          options={needStatusValues.map((value) => ({ value, label: t(`needs.statuses.${value}`) }))}
           style={{ minWidth: 260, maxWidth: "100%" }}
         />
       </Card>
@@ -60,7 +60,7 @@ export default function MyNeedsPage() {
         loading={needs.isFetching}
         filters={shown}
         showOrganisation={false}
-        onPage={(page, pageSize) => setParams(needFiltersToParams({ ...shown, page, pageSize }))}
+        onPage={(page, pageSize) => replace({ ...shown, page, pageSize })}
       />
     </section>
   );

@@ -3,6 +3,7 @@ import { App, Button, Card, Col, Descriptions, Empty, Form, Input, List, Modal, 
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
+import { needActionValues, needStatusValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
@@ -12,13 +13,14 @@ import { useOrganisationNames } from "../assets/labels";
 import { MapView } from "../map/MapView";
 import { useMatches, useNeed, useNeedTimeline, useNeedVerb, type Match, type NeedRead, type NeedVerb } from "./api";
 import { percent } from "./explain";
-import { NEED_STATUSES, type NeedStatus } from "./filters";
+import type { NeedStatus } from "./filters";
 import { NeedStatusTag } from "./NeedStatusTag";
 import { MatchesPanel, needArea } from "./MatchesPanel";
 import { RequestAccessModal } from "./RequestAccessModal";
 import { useShortlist } from "./shortlist";
 
-const VERBS: readonly NeedVerb[] = ["submit", "resubmit", "publish", "return", "withdraw", "match", "fulfil"];
+/** The verbs a person uses, in the lifecycle's order (editing has its own button; expiry is the clock's). */
+const VERBS = needActionValues.filter((action): action is NeedVerb => action !== "edit" && action !== "expire");
 const REASONED: readonly NeedVerb[] = ["return", "withdraw"];
 const MATCHABLE = ["published", "matched"];
 
@@ -108,7 +110,7 @@ function NeedTimeline({ need }: { need: NeedRead }) {
         const status = entry.status as NeedStatus | null;
         const label = i18n.exists(key)
           ? t(key as "needs.timeline.created")
-          : status && NEED_STATUSES.includes(status)
+          : status && needStatusValues.includes(status)
             ? t(`needs.statuses.${status}`)
             : entry.action;
         return {

@@ -3,19 +3,20 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { assetKindValues, needModeValues, needPurposeValues } from "../../api/schema";
 import { ErrorState, Loading } from "../../app/states";
 import { AddonNumber } from "../../shared/AddonNumber";
 import { PageHeader } from "../../shared/PageHeader";
+import { applyProblemToForm, type FieldPath } from "../../shared/formProblems";
 import { ProblemAlert } from "../../shared/problems";
 import { FormCheckboxGroup, FormRadioGroup, FormSelect } from "../assets/controls";
-import { applyProblemToFields, type FieldPath } from "../assets/formErrors";
 import { GeometryPicker, type PickedGeometry } from "../assets/GeometryPicker";
 import { circlePolygon, corridorFeature } from "../map/geometry";
 import { useRegionChildren } from "../regions/api";
 import { nearestRegion } from "../regions/nearest";
 import { RegionSelect } from "../regions/RegionSelect";
 import { performNeedVerb, useCreateNeed, useNeed, useUpdateNeed, type NeedCreate, type NeedRead } from "./api";
-import { NEED_MODES, NEED_PURPOSES, WANTED_KINDS, type NeedMode, type NeedPurpose, type WantedKind } from "./filters";
+import type { NeedMode, NeedPurpose, WantedKind } from "./filters";
 
 export interface NeedFormValues {
   title: string;
@@ -144,7 +145,7 @@ function NeedForm({ need }: { need?: NeedRead }) {
     try {
       saved = need ? await update.mutateAsync(body) : await create.mutateAsync(body);
     } catch (problem) {
-      setUnplaced(applyProblemToFields(form, problem, FIELDS).map((item) => `${item.field}: ${item.message}`));
+      setUnplaced(applyProblemToForm(form, problem, { fields: FIELDS }).map((item) => `${item.field}: ${item.message}`));
       return;
     }
     if (thenSubmit) {
@@ -189,17 +190,17 @@ function NeedForm({ need }: { need?: NeedRead }) {
             <Row gutter={12}>
               <Col xs={24} sm={12}>
                 <Form.Item label={t("needs.fields.purpose")} name="purpose" rules={[{ required: true }]}>
-                  <FormSelect options={NEED_PURPOSES.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))} />
+                  <FormSelect options={needPurposeValues.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
                 <Form.Item label={t("needs.fields.mode")} name="mode" rules={[{ required: true }]}>
-                  <FormRadioGroup options={NEED_MODES.map((value) => ({ value, label: t(`needs.modes.${value}`) }))} />
+                  <FormRadioGroup options={needModeValues.map((value) => ({ value, label: t(`needs.modes.${value}`) }))} />
                 </Form.Item>
               </Col>
             </Row>
             <Form.Item label={t("needs.fields.wanted_kinds")} name="wanted_kinds" rules={[{ required: true, type: "array", min: 1 }]}>
-              <FormCheckboxGroup options={WANTED_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
+              <FormCheckboxGroup options={assetKindValues.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))} />
             </Form.Item>
             <Row gutter={12}>
               <Col xs={24} sm={12}>

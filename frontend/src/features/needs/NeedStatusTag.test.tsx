@@ -1,7 +1,8 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { needStatusValues } from "../../api/schema";
 import { renderWithProviders, useLanguage } from "../../test/render";
-import { NEED_STATUSES, type NeedStatus } from "./filters";
+import type { NeedStatus } from "./filters";
 import { NeedStatusTag } from "./NeedStatusTag";
 
 // One label per status on every screen (needs lists, need detail, the regulator's drawer and list).
@@ -33,11 +34,35 @@ describe("need status tag", () => {
     await useLanguage(language);
     renderWithProviders(
       <>
-        {NEED_STATUSES.map((status) => (
+        {needStatusValues.map((status) => (
           <NeedStatusTag key={status} status={status} />
         ))}
       </>,
     );
-    for (const status of NEED_STATUSES) expect(screen.getByText(LABELS[language][status])).toHaveClass("ant-tag");
+    for (const status of needStatusValues) expect(screen.getByText(LABELS[language][status])).toHaveClass("ant-tag");
+  });
+});
+
+describe("need status colours", () => {
+  // Good: on the list or met; bad: sent back to its organisation; neutral: in progress or closed.
+  const GOOD = "rgb(19, 82, 0)";
+  const BAD = "rgb(168, 7, 26)";
+  it.each([
+    ["published", GOOD],
+    ["matched", GOOD],
+    ["fulfilled", GOOD],
+    ["returned", BAD],
+  ] as const)("%s is drawn %s", async (status, colour) => {
+    await useLanguage("en");
+    renderWithProviders(<NeedStatusTag status={status} />);
+    expect(screen.getByText(LABELS.en[status])).toHaveStyle({ color: colour });
+  });
+
+  it.each(["draft", "submitted", "withdrawn", "expired"] as const)("%s is neutral", async (status) => {
+    await useLanguage("en");
+    renderWithProviders(<NeedStatusTag status={status} />);
+    const tag = screen.getByText(LABELS.en[status]);
+    expect(tag).not.toHaveStyle({ color: GOOD });
+    expect(tag).not.toHaveStyle({ color: BAD });
   });
 });

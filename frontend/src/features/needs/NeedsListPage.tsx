@@ -3,42 +3,33 @@ import { Button, Card, Col, DatePicker, Input, Row, Select, Space } from "antd";
 import dayjs from "dayjs";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useSearchParams } from "react-router";
+import { useNavigate } from "react-router";
+import { assetKindValues, industryValues, needModeValues, needPurposeValues } from "../../api/schema";
 import { ErrorState } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
-import { INDUSTRIES } from "../accounts/api";
-import { useSession } from "../accounts/session";
+import { useUrlFilters } from "../../shared/useUrlFilters";
 import { MapView } from "../map/MapView";
 import { collection, pointFeature } from "../map/style";
 import { RegionSelect } from "../regions/RegionSelect";
-import { useNeeds } from "./api";
-import {
-  NEED_MODES,
-  NEED_PURPOSES,
-  NEED_STATUSES,
-  needExportHref,
-  needFiltersToParams,
-  NO_NEED_FILTERS,
-  parseNeedFilters,
-  WANTED_KINDS,
-  type NeedFilters,
-} from "./filters";
+import { NeedDrawer } from "../review/NeedDrawer";
+import { useNeeds, type NeedRead } from "./api";
+import { needExportHref, needFilterCodec, NO_NEED_FILTERS, REVIEWABLE_STATUSES } from "./filters";
 import { NeedsTable } from "./NeedsTable";
 
-/** The published needs list (and, for regulators, every state in their jurisdiction), with exports. */
-export default function NeedsListPage() {
+/**
+ * The needs list, with exports: for operators the published needs (`/needs/published`); in the
+ * regulator's mode (`/needs-list`) every state of the jurisdiction, and a need opens in the review drawer.
+ */
+export default function NeedsListPage({ regulator = false }: { regulator?: boolean }) {
   const { t } = useTranslation();
-  const me = useSession();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => parseNeedFilters(params), [params]);
+  const { filters, change: set, replace } = useUrlFilters(needFilterCodec);
   const needs = useNeeds(filters);
   const [text, setText] = useState(filters.q);
   const [selected, setSelected] = useState<string | null>(null);
-  const set = (patch: Partial<NeedFilters>) => setParams(needFiltersToParams({ ...filters, page: 1, ...patch }));
+  const [viewing, setViewing] = useState<NeedRead | null>(null);
   const items = needs.data?.items ?? [];
   const points = useMemo(() => collection(items.map((need) => pointFeature(need.id, need.title, need.lon, need.lat))), [items]);
-  const regulator = me.role === "regulator" || me.role === "platform_admin";
 
   if (needs.isError && !needs.data) return <ErrorState error={needs.error} onRetry={() => void needs.refetch()} />;
   return (
@@ -91,7 +82,7 @@ export default function NeedsListPage() {
                 placeholder={t("needs.statuses.published")}
                 value={filters.status}
                 onChange={(status) => set({ status })}
-                options={NEED_STATUSES.map((value) => ({ value, label: t(`needs.statuses.${value}`) }))}
+                options={REVIEWABLE_STATUSES.map((value) => ({ value, label: t(`needs.statuses.${value}`) }))}
                 style={{ minWidth: 160 }}
                 id="needs-status-filter"
               />
@@ -103,7 +94,7 @@ export default function NeedsListPage() {
               placeholder={t("needs.fields.wanted_kinds")}
               value={filters.kind}
               onChange={(kind) => set({ kind })}
-              options={WANTED_KINDS.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))}
+              options={assetKindValues.map((value) => ({ value, label: t(`assets.kinds.${value}`) }))}
               style={{ minWidth: 150 }}
             />
             <Select
@@ -113,7 +104,7 @@ export default function NeedsListPage() {
               placeholder={t("needs.fields.purpose")}
               value={filters.purpose}
               onChange={(purpose) => set({ purpose })}
-              options={NEED_PURPOSES.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))}
+              options={needPurposeValues.map((value) => ({ value, label: t(`needs.purposes.${value}`) }))}
               style={{ minWidth: 150 }}
             />
             <Select
@@ -123,7 +114,7 @@ export default function NeedsListPage() {
               placeholder={t("needs.fields.requesting_industry")}
               value={filters.industry}
               onChange={(industry) => set({ industry })}
-              options={INDUSTRIES.map((value) => ({ value, label: t(`industries.${value}`) }))}
+              options={industryValues.map((value) => ({ value, label: t(`industries.${value}`) }))}
               style={{ minWidth: 150 }}
             />
             <Select
@@ -133,7 +124,7 @@ export default function NeedsListPage() {
               placeholder={t("needs.fields.mode")}
               value={filters.mode}
               onChange={(mode) => set({ mode })}
-              options={NEED_MODES.map((value) => ({ value, label: t(`needs.modes.${value}`) }))}
+              options={needModeValues.map((value) => ({ value, label: t(`needs.modes.${value}`) }))}
               style={{ minWidth: 120 }}
             />
             <DatePicker.RangePicker
@@ -151,7 +142,7 @@ export default function NeedsListPage() {
                 })
               }
             />
-            <Button type="link" onClick={() => setParams(needFiltersToParams({ ...NO_NEED_FILTERS, pageSize: filters.pageSize }))}>
+            <Button type="link" onClick={() => replace({ ...NO_NEED_FILTERS, pageSize: filters.pageSize })}>
               {t("assets.clearFilters")}
             </Button>
           </Space>
@@ -176,10 +167,12 @@ export default function NeedsListPage() {
             filters={filters}
             selectedId={selected}
             onSelect={(id) => (id === selected ? navigate(`/needs/${id}`) : setSelected(id))}
-            onPage={(page, pageSize) => setParams(needFiltersToParams({ ...filters, page, pageSize }))}
+            onOpen={regulator ? setViewing : undefined}
+            onPage={(page, pageSize) => replace({ ...filters, page, pageSize })}
           />
         </Col>
       </Row>
+      {regulator ? <NeedDrawer need={viewing} onClose={() => setViewing(null)} /> : null}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { formatDateTime } from "../../shared/format";
 import type { NeedRead } from "./api";
 import type { NeedFilters } from "./filters";
+import { NeedTitleButton } from "../review/NeedDrawer";
 import { NeedStatusTag } from "./NeedStatusTag";
 
 export function NeedsTable({
@@ -15,6 +16,7 @@ export function NeedsTable({
   showOrganisation = true,
   selectedId,
   onSelect,
+  onOpen,
   id,
 }: {
   items: readonly NeedRead[];
@@ -25,6 +27,8 @@ export function NeedsTable({
   showOrganisation?: boolean;
   selectedId?: string | null;
   onSelect?: (id: string) => void;
+  /** Opens a need where it is listed (the regulator's drawer) instead of on its own page. */
+  onOpen?: (need: NeedRead) => void;
   id?: string;
 }) {
   const { t } = useTranslation();
@@ -62,7 +66,7 @@ export function NeedsTable({
           width: 260,
           render: (_, need) => (
             <div>
-              <Link to={`/needs/${need.id}`}>{need.title}</Link>
+              {onOpen ? <NeedTitleButton need={need} onOpen={onOpen} /> : <Link to={`/needs/${need.id}`}>{need.title}</Link>}
               <div>
                 <Typography.Text type="secondary">
                   {t(`needs.purposes.${need.purpose}`)} · {need.wanted_kinds.map((kind) => t(`assets.kinds.${kind}`)).join("、")}

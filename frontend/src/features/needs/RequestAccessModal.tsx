@@ -1,10 +1,9 @@
 // "Request access": ask an asset's owner for capacity units (POST /api/v1/sharing-requests).
-import { App, DatePicker, Form, Input, InputNumber, Modal, Typography } from "antd";
+import { App, DatePicker, Form, Input, InputNumber, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { ProblemAlert } from "../../shared/problems";
-import { applyProblemToFields } from "../assets/formErrors";
+import { CreateInModal } from "../../shared/CreateInModal";
 import { isCapacityUnit } from "../assets/kinds";
 import { useCreateRequest, type RequestRead } from "./api";
 
@@ -62,98 +61,77 @@ export function RequestAccessModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const [form] = Form.useForm<Values>();
   const create = useCreateRequest();
-  const close = () => {
-    create.reset();
-    onClose();
-  };
   if (!asset) return null;
   const unit = isCapacityUnit(asset.capacity.unit) ? t(`assets.units.${asset.capacity.unit}`) : asset.capacity.unit;
 
   return (
-    <Modal
+    <CreateInModal
       title={t("needs.request.title", { name: asset.name })}
       open={open}
-      onCancel={close}
+      onClose={onClose}
       okText={t("needs.request.send")}
-      cancelText={t("common.cancel")}
-      onOk={() => form.submit()}
-      confirmLoading={create.isPending}
-      destroyOnHidden
+      formId="request-access-form"
+      initialValues={initialRequestValues(asset, need)}
+      fields={FIELDS}
+      mutation={create}
+      toBody={(values: Values) => ({
+        asset_id: asset.id,
+        need_id: need?.id ?? null,
+        units: values.units,
+        start_date: values.start_date.format("YYYY-MM-DD"),
+        end_date: values.end_date.format("YYYY-MM-DD"),
+        annual_fee_cny: values.annual_fee_cny ?? null,
+        terms: values.terms?.trim() ?? "",
+      })}
+      onCreated={(request) => {
+        void message.success({
+          content: (
+            <span>
+              {t("needs.request.sent", { name: asset.name })}{" "}
+              <Typography.Link onClick={() => navigate("/requests")}>{t("needs.request.open")}</Typography.Link>
+            </span>
+          ),
+          duration: 6,
+        });
+        onCreated?.(request);
+      }}
     >
-      <Form<Values>
-        form={form}
-        id="request-access-form"
-        layout="vertical"
-        initialValues={initialRequestValues(asset, need)}
-        onFinish={(values) =>
-          create.mutate(
-            {
-              asset_id: asset.id,
-              need_id: need?.id ?? null,
-              units: values.units,
-              start_date: values.start_date.format("YYYY-MM-DD"),
-              end_date: values.end_date.format("YYYY-MM-DD"),
-              annual_fee_cny: values.annual_fee_cny ?? null,
-              terms: values.terms?.trim() ?? "",
-            },
-            {
-              onSuccess: (request) => {
-                void message.success({
-                  content: (
-                    <span>
-                      {t("needs.request.sent", { name: asset.name })}{" "}
-                      <Typography.Link onClick={() => navigate("/requests")}>{t("needs.request.open")}</Typography.Link>
-                    </span>
-                  ),
-                  duration: 6,
-                });
-                onCreated?.(request);
-                close();
-              },
-              onError: (error) => applyProblemToFields(form, error, FIELDS),
-            },
-          )
-        }
+      <Typography.Paragraph type="secondary">
+        {t("needs.request.intro", { free: asset.capacity.free, unit })}
+      </Typography.Paragraph>
+      <Form.Item
+        label={t("needs.request.units", { unit })}
+        name="units"
+        rules={[{ required: true, message: t("needs.request.unitsRequired") }]}
       >
-        <ProblemAlert error={create.error} />
-        <Typography.Paragraph type="secondary">
-          {t("needs.request.intro", { free: asset.capacity.free, unit })}
-        </Typography.Paragraph>
-        <Form.Item
-          label={t("needs.request.units", { unit })}
-          name="units"
-          rules={[{ required: true, message: t("needs.request.unitsRequired") }]}
-        >
-          <InputNumber min={1} max={1_000_000} precision={0} style={{ width: "100%" }} />
-        </Form.Item>
-        <Form.Item label={t("needs.request.startDate")} name="start_date" rules={[{ required: true }]}>
-          <DatePicker style={{ width: "100%" }} />
-        </Form.Item>
-        <Form.Item
-          label={t("needs.request.endDate")}
-          name="end_date"
-          dependencies={["start_date"]}
-          rules={[
-            { required: true },
-            ({ getFieldValue }) => ({
-              validator: (_, value: Dayjs | undefined) =>
-                !value || !getFieldValue("start_date") || value.isAfter(getFieldValue("start_date"))
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t("needs.request.endAfterStart"))),
-            }),
-          ]}
-        >
-          <DatePicker style={{ width: "100%" }} />
-        </Form.Item>
-        <Form.Item label={t("needs.request.annualFee")} name="annual_fee_cny" extra={t("needs.request.annualFeeHint")}>
-          <InputNumber min={0} precision={0} style={{ width: "100%" }} />
-        </Form.Item>
-        <Form.Item label={t("needs.request.terms")} name="terms">
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={10_000} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <InputNumber min={1} max={1_000_000} precision={0} style={{ width: "100%" }} />
+      </Form.Item>
+      <Form.Item label={t("needs.request.startDate")} name="start_date" rules={[{ required: true }]}>
+        <DatePicker style={{ width: "100%" }} />
+      </Form.Item>
+      <Form.Item
+        label={t("needs.request.endDate")}
+        name="end_date"
+        dependencies={["start_date"]}
+        rules={[
+          { required: true },
+          ({ getFieldValue }) => ({
+            validator: (_, value: Dayjs | undefined) =>
+              !value || !getFieldValue("start_date") || value.isAfter(getFieldValue("start_date"))
+                ? Promise.resolve()
+                : Promise.reject(new Error(t("needs.request.endAfterStart"))),
+          }),
+        ]}
+      >
+        <DatePicker style={{ width: "100%" }} />
+      </Form.Item>
+      <Form.Item label={t("needs.request.annualFee")} name="annual_fee_cny" extra={t("needs.request.annualFeeHint")}>
+        <InputNumber min={0} precision={0} style={{ width: "100%" }} />
+      </Form.Item>
+      <Form.Item label={t("needs.request.terms")} name="terms">
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={10_000} />
+      </Form.Item>
+    </CreateInModal>
   );
 }

@@ -78,7 +78,7 @@ export function useUpdateNeed(id: string) {
 }
 
 /** The verbs on a need's page; `return` needs a reason, `withdraw` may have one. */
-export type NeedVerb = "submit" | "resubmit" | "publish" | "return" | "withdraw" | "match" | "fulfil";
+export type NeedVerb = Exclude<NeedAction, "edit" | "expire">;
 
 export async function performNeedVerb(id: string, verb: NeedVerb, reason?: string): Promise<NeedRead> {
   const path = { params: { path: { need_id: id } } };

@@ -1,5 +1,7 @@
 // The needs list's filters, kept in the address bar (shareable), and the export links.
 import type { Schemas } from "../../api/client";
+import { assetKindValues, industryValues, needModeValues, needPurposeValues, needStatusValues } from "../../api/schema";
+import { dateParam, oneOf, picked, positiveParam, regionParam, toSearchParams, words, type UrlFilterCodec } from "../../shared/useUrlFilters";
 
 export type NeedStatus = Schemas["NeedStatus"];
 export type NeedPurpose = Schemas["NeedPurpose"];
@@ -7,39 +9,8 @@ export type NeedMode = Schemas["NeedMode"];
 export type WantedKind = Schemas["AssetKind"];
 export type Industry = Schemas["Industry"];
 
-export const NEED_STATUSES: readonly NeedStatus[] = [
-  "draft",
-  "submitted",
-  "returned",
-  "published",
-  "matched",
-  "fulfilled",
-  "withdrawn",
-  "expired",
-];
-export const NEED_PURPOSES: readonly NeedPurpose[] = [
-  "macro_site",
-  "small_cell",
-  "fibre_route",
-  "edge_computing_room",
-  "power_supply",
-  "other",
-];
-export const NEED_MODES: readonly NeedMode[] = ["share", "co_build"];
-export const WANTED_KINDS: readonly WantedKind[] = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"];
-const INDUSTRIES: readonly Industry[] = [
-  "telecom",
-  "power",
-  "rail_metro",
-  "highway",
-  "water",
-  "gas",
-  "heating",
-  "drainage",
-  "public_security",
-  "broadcasting",
-  "other",
-];
+/** The states a regulator may see: every one but an operator's draft. */
+export const REVIEWABLE_STATUSES: readonly NeedStatus[] = needStatusValues.filter((status) => status !== "draft");
 
 export interface NeedFilters {
   q: string;
@@ -68,66 +39,41 @@ export const NO_NEED_FILTERS: NeedFilters = {
   pageSize: 50,
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const REGION = /^\d{6}(\d{3})?$/;
-
-function oneOf<T extends string>(allowed: readonly T[]) {
-  return (value: string): value is T => (allowed as readonly string[]).includes(value);
-}
-
-function date(value: string | null): string | undefined {
-  return value && DATE.test(value) ? value : undefined;
-}
-
-function positive(value: string | null, fallback: number): number {
-  return value && /^\d+$/.test(value) && Number(value) > 0 ? Number(value) : fallback;
-}
-
 export function parseNeedFilters(params: URLSearchParams): NeedFilters {
-  const region = params.get("region");
   return {
     q: params.get("q")?.slice(0, 100) ?? "",
-    region: region && REGION.test(region) ? region : undefined,
-    industry: params.getAll("industry").filter(oneOf(INDUSTRIES)),
-    kind: params.getAll("kind").filter(oneOf(WANTED_KINDS)),
-    purpose: params.getAll("purpose").filter(oneOf(NEED_PURPOSES)),
-    mode: params.getAll("mode").filter(oneOf(NEED_MODES)),
-    status: params.getAll("status").filter(oneOf(NEED_STATUSES)),
+    region: regionParam(params.get("region")),
+    industry: params.getAll("industry").filter(oneOf(industryValues)),
+    kind: params.getAll("kind").filter(oneOf(assetKindValues)),
+    purpose: params.getAll("purpose").filter(oneOf(needPurposeValues)),
+    mode: params.getAll("mode").filter(oneOf(needModeValues)),
+    status: params.getAll("status").filter(oneOf(needStatusValues)),
     organisationId: params.get("organisation_id") ?? undefined,
-    publishedSince: date(params.get("published_since")),
-    publishedUntil: date(params.get("published_until")),
-    page: positive(params.get("page"), 1),
-    pageSize: Math.min(500, positive(params.get("page_size"), NO_NEED_FILTERS.pageSize)),
+    publishedSince: dateParam(params.get("published_since")),
+    publishedUntil: dateParam(params.get("published_until")),
+    page: positiveParam(params.get("page"), 1),
+    pageSize: Math.min(500, positiveParam(params.get("page_size"), NO_NEED_FILTERS.pageSize)),
   };
 }
 
 /** The filters as the API's query (also the address bar's, which uses the same names). */
 export function needQuery(filters: NeedFilters) {
   return {
-    q: filters.q.trim() || undefined,
+    q: words(filters.q),
     region: filters.region,
-    industry: filters.industry.length ? filters.industry : undefined,
-    kind: filters.kind.length ? filters.kind : undefined,
-    purpose: filters.purpose.length ? filters.purpose : undefined,
-    mode: filters.mode.length ? filters.mode : undefined,
-    status: filters.status.length ? filters.status : undefined,
+    industry: picked(filters.industry),
+    kind: picked(filters.kind),
+    purpose: picked(filters.purpose),
+    mode: picked(filters.mode),
+    status: picked(filters.status),
     organisation_id: filters.organisationId,
     published_since: filters.publishedSince,
     published_until: filters.publishedUntil,
   };
 }
 
-function toParams(query: Record<string, string | string[] | number | undefined>): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) params.append(name, String(item));
-  }
-  return params;
-}
-
 export function needFiltersToParams(filters: NeedFilters): URLSearchParams {
-  return toParams({
+  return toSearchParams({
     ...needQuery(filters),
     page: filters.page !== 1 ? filters.page : undefined,
     page_size: filters.pageSize !== NO_NEED_FILTERS.pageSize ? filters.pageSize : undefined,
@@ -136,6 +82,8 @@ export function needFiltersToParams(filters: NeedFilters): URLSearchParams {
 
 /** The export link (CSV or Excel) for exactly the filtered list. */
 export function needExportHref(filters: NeedFilters, format: "csv" | "xlsx"): string {
-  const params = toParams(needQuery(filters)).toString();
+  const params = toSearchParams(needQuery(filters)).toString();
   return `/api/v1/needs/export.${format}${params ? `?${params}` : ""}`;
 }
+
+export const needFilterCodec: UrlFilterCodec<NeedFilters> = { parse: parseNeedFilters, toParams: needFiltersToParams };

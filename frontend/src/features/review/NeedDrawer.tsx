@@ -4,8 +4,9 @@ import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../shared/format";
 import { collection, pointFeature } from "../map/style";
-import { useNeedTimeline, type Need } from "./api";
+import { useNeedTimeline } from "../needs/api";
 import { NeedStatusTag } from "../needs/NeedStatusTag";
+import type { Need } from "./api";
 
 const MapView = lazy(() => import("../map/MapView").then((module) => ({ default: module.MapView })));
 
@@ -77,12 +78,12 @@ export function NeedDrawer({ need, onClose, extra }: { need: Need | null; onClos
               { key: "status", label: t("review.need.status"), children: <NeedStatusTag status={need.status} /> },
               { key: "organisation", label: t("review.need.organisation"), children: need.organisation_name },
               { key: "region", label: t("review.need.region"), children: `${need.region_name} (${need.region_code})` },
-              { key: "purpose", label: t("review.need.purpose"), children: t(`review.purposes.${need.purpose}`) },
-              { key: "mode", label: t("review.need.mode"), children: t(`review.modes.${need.mode}`) },
+              { key: "purpose", label: t("review.need.purpose"), children: t(`needs.purposes.${need.purpose}`) },
+              { key: "mode", label: t("review.need.mode"), children: t(`needs.modes.${need.mode}`) },
               {
                 key: "kinds",
                 label: t("review.need.kinds"),
-                children: need.wanted_kinds.map((kind) => <Tag key={kind}>{t(`agreements.assetKinds.${kind}`)}</Tag>),
+                children: need.wanted_kinds.map((kind) => <Tag key={kind}>{t(`assets.kinds.${kind}`)}</Tag>),
               },
               { key: "quantity", label: t("review.need.quantity"), children: need.quantity },
               {

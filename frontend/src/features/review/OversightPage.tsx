@@ -1,9 +1,9 @@
 // Requests a regulator watches: overdue answers and reviews, disputes to decide, agreements to approve.
 import { Badge, Tabs } from "antd";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router";
 import { ErrorState } from "../../app/states";
 import { PageHeader } from "../../shared/PageHeader";
+import { oneOf, positiveParam, toSearchParams, useUrlFilters, type UrlFilterCodec } from "../../shared/useUrlFilters";
 import { useOverdueRequests, useRequests, type RequestStatus } from "../agreements/api";
 import { RequestTable } from "../agreements/RequestsPage";
 
@@ -11,9 +11,14 @@ const TABS = ["overdue", "disputed", "regulator_review"] as const;
 type Tab = (typeof TABS)[number];
 const PAGE_SIZE = 20;
 
-function isTab(value: string | null): value is Tab {
-  return (TABS as readonly (string | null)[]).includes(value);
-}
+/** The tab and its page in the address bar. */
+const oversightCodec: UrlFilterCodec<{ tab: Tab; page: number }> = {
+  parse: (params) => {
+    const tab = params.get("tab") ?? "";
+    return { tab: oneOf(TABS)(tab) ? tab : "overdue", page: positiveParam(params.get("page"), 1) };
+  },
+  toParams: ({ tab, page }) => toSearchParams({ tab, page: page > 1 ? page : undefined }),
+};
 
 function StatusList({ status, page, onPage }: { status: RequestStatus; page: number; onPage: (page: number) => void }) {
   const { t } = useTranslation();
@@ -47,10 +52,9 @@ function OverdueList({ page, onPage }: { page: number; onPage: (page: number) =>
 
 export default function OversightPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
-  const tab: Tab = isTab(params.get("tab")) ? (params.get("tab") as Tab) : "overdue";
-  const page = Math.max(1, Number(params.get("page")) || 1);
-  const go = (next: Tab, nextPage = 1) => setParams(nextPage > 1 ? { tab: next, page: String(nextPage) } : { tab: next });
+  const { filters, replace } = useUrlFilters(oversightCodec);
+  const { tab, page } = filters;
+  const go = (next: Tab, nextPage = 1) => replace({ tab: next, page: nextPage });
   const overdueCount = useOverdueRequests(1).data?.total ?? 0;
   const disputedCount = useRequests({ status: ["disputed"], pageSize: 1 }).data?.total ?? 0;
   const reviewCount = useRequests({ status: ["regulator_review"], pageSize: 1 }).data?.total ?? 0;

@@ -8,7 +8,8 @@ import { ProblemError } from "../../api/problem";
 import { ErrorState } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { applyProblemToForm } from "../../shared/formProblems";
+import { ProblemAlert } from "../../shared/problems";
 import { useBulkPublish, usePublishNeed, useReturnNeed, useReviewQueue, type Need } from "./api";
 import { NeedDrawer, NeedTitleButton } from "./NeedDrawer";
 
@@ -238,7 +239,7 @@ export default function ReviewQueuePage() {
             render: (_, need) => (
               <Space size={[0, 4]} wrap>
                 {need.wanted_kinds.map((kind) => (
-                  <Tag key={kind}>{t(`agreements.assetKinds.${kind}`)}</Tag>
+                  <Tag key={kind}>{t(`assets.kinds.${kind}`)}</Tag>
                 ))}
                 <span>× {need.quantity}</span>
               </Space>

@@ -3,14 +3,15 @@ import { DownloadOutlined } from "@ant-design/icons";
 import { Button, Card, Col, Empty, Row, Select, Statistic, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { ErrorState, Loading } from "../../app/states";
 import { formatDateTime } from "../../shared/format";
 import { PageHeader } from "../../shared/PageHeader";
+import { regionParam, toSearchParams, useUrlFilters, type UrlFilterCodec } from "../../shared/useUrlFilters";
 import { useSession } from "../accounts/session";
 import { useRegionsByCode } from "../regions/api";
-import { statsCsvUrl, useNeedStats, type NeedStats, type NeedStatus, type Series } from "./api";
+import type { NeedStatus } from "../needs/filters";
+import { statsCsvUrl, useNeedStats, type NeedStats, type Series } from "./api";
 
 type Translate = ReturnType<typeof useTranslation>["t"];
 const BLUE = "#0958d9";
@@ -153,7 +154,7 @@ function Charts({ stats }: { stats: NeedStats }) {
       <Col xs={24} lg={12}>
         <BarCard
           title={t("review.stats.byKind")}
-          points={pointsOf(stats.by_kind, (key, fallback) => t(`agreements.assetKinds.${key as "tower"}`, fallback))}
+          points={pointsOf(stats.by_kind, (key, fallback) => t(`assets.kinds.${key as "tower"}`, fallback))}
         />
       </Col>
       <Col xs={24} lg={12}>
@@ -169,13 +170,21 @@ function Charts({ stats }: { stats: NeedStats }) {
   );
 }
 
+/** The region the figures are for (none: the whole jurisdiction), in the address bar. */
+const statisticsCodec: UrlFilterCodec<{ region?: string }> = {
+  parse: (params) => ({ region: regionParam(params.get("region")) }),
+  toParams: ({ region }) => toSearchParams({ region }),
+};
+
 export default function StatisticsPage() {
   const { t } = useTranslation();
   const me = useSession();
   const jurisdiction = me.organisation.jurisdiction ?? [];
   const regions = useRegionsByCode(jurisdiction);
-  const [params, setParams] = useSearchParams();
-  const region = params.get("region") ?? undefined;
+  const {
+    filters: { region },
+    change,
+  } = useUrlFilters(statisticsCodec);
   const stats = useNeedStats(region);
 
   return (
@@ -186,11 +195,11 @@ export default function StatisticsPage() {
         extra={
           <>
             <Select<string>
-              aria-label={t("review.list.region")}
+              aria-label={t("needs.fields.region_code")}
               allowClear
               placeholder={t("review.stats.wholeJurisdiction")}
               value={region}
-              onChange={(code) => setParams(code ? { region: code } : {})}
+              onChange={(code) => change({ region: code })}
               style={{ minWidth: 200 }}
               options={jurisdiction.map((code, index) => ({
                 value: code,

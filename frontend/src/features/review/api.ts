@@ -1,31 +1,14 @@
-// The regulator's work: the review queue, the needs list of the jurisdiction, statistics.
+// The regulator's work: the review queue and statistics (the needs list is the needs feature's, in its regulator mode).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, data, type Schemas } from "../../api/client";
+import type { NeedRead } from "../needs/api";
 
-/** A need as the client returns it (openapi-fetch reads the bbox tuple as an array). */
-export type Need = Awaited<ReturnType<typeof fetchReviewQueue>>["items"][number];
-export type NeedStatus = Schemas["NeedStatus"];
-export type WantedKind = Schemas["AssetKind"];
-export type NeedPurpose = Schemas["NeedPurpose"];
+export type Need = NeedRead;
 export type NeedStats = Schemas["NeedStats"];
 export type Series = Schemas["Series"];
-export type NeedTimelineEntry = Schemas["NeedTimelineEntry"];
-
-export const NEED_STATUSES: readonly NeedStatus[] = [
-  "submitted",
-  "returned",
-  "published",
-  "matched",
-  "fulfilled",
-  "withdrawn",
-  "expired",
-];
-export const WANTED_KINDS: readonly WantedKind[] = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"];
 
 export const reviewKeys = {
   queue: (page: number) => ["needs", "review-queue", page] as const,
-  list: (filters: NeedListFilters) => ["needs", "list", filters] as const,
-  timeline: (id: string) => ["needs", "timeline", id] as const,
   stats: (region: string | undefined) => ["stats", "needs", region ?? "all"] as const,
 };
 
@@ -38,15 +21,6 @@ export function useReviewQueue(page: number, pageSize = 50) {
     queryKey: reviewKeys.queue(page),
     placeholderData: keepPreviousData,
     queryFn: () => fetchReviewQueue(page, pageSize),
-  });
-}
-
-export function useNeedTimeline(id: string | null) {
-  return useQuery({
-    queryKey: reviewKeys.timeline(id ?? ""),
-    enabled: Boolean(id),
-    queryFn: async () =>
-      data(await api.GET("/api/v1/needs/{need_id}/timeline", { params: { path: { need_id: id ?? "" } } })),
   });
 }
 
@@ -83,47 +57,6 @@ export function useBulkPublish() {
     mutationFn: async (ids: string[]) => data(await api.POST("/api/v1/needs/bulk-publish", { body: { ids } })),
     onSuccess: changed,
   });
-}
-
-export interface NeedListFilters {
-  status: NeedStatus[];
-  kind: WantedKind[];
-  region?: string;
-  q?: string;
-  page: number;
-}
-
-function listQuery(filters: Omit<NeedListFilters, "page">) {
-  return {
-    status: filters.status.length ? filters.status : undefined,
-    kind: filters.kind.length ? filters.kind : undefined,
-    region: filters.region || undefined,
-    q: filters.q || undefined,
-  };
-}
-
-export function useJurisdictionNeeds(filters: NeedListFilters, pageSize = 20) {
-  return useQuery({
-    queryKey: reviewKeys.list(filters),
-    placeholderData: keepPreviousData,
-    queryFn: async () =>
-      data(
-        await api.GET("/api/v1/needs", {
-          params: { query: { ...listQuery(filters), page: filters.page, page_size: pageSize } },
-        }),
-      ),
-  });
-}
-
-/** The export links carry the list's filters, so the file holds what the screen shows. */
-export function needsExportUrl(format: "csv" | "xlsx", filters: Omit<NeedListFilters, "page">): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(listQuery(filters))) {
-    if (Array.isArray(value)) value.forEach((item) => search.append(key, item));
-    else if (value) search.set(key, value);
-  }
-  const query = search.toString();
-  return `/api/v1/needs/export.${format}${query ? `?${query}` : ""}`;
 }
 
 export function useNeedStats(region?: string) {

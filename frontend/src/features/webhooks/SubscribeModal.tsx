@@ -1,11 +1,10 @@
 // Subscribe a URL to events, optionally only in some regions and for some asset kinds.
-import { Checkbox, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
+import { Checkbox, Form, Input, Select, Space, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { applyProblemToForm, ProblemAlert } from "../../shared/problems";
+import { assetKindValues } from "../../api/schema";
+import { CreateInModal } from "../../shared/CreateInModal";
 import { RegionPicker } from "../regions/RegionPicker";
 import { useEventTypes, useSubscribe, type SubscriptionCreated } from "./api";
-
-const ASSET_KINDS = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"] as const;
 
 interface SubscribeValues {
   url: string;
@@ -54,78 +53,56 @@ export function SubscribeModal({
   onSubscribed: (subscription: SubscriptionCreated) => void;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<SubscribeValues>();
   const subscribe = useSubscribe();
   const events = useEventTypes();
-  const close = () => {
-    form.resetFields();
-    subscribe.reset();
-    onClose();
-  };
   return (
-    <Modal
+    <CreateInModal
       title={t("webhooks.create")}
       open={open}
-      onCancel={close}
+      onClose={onClose}
       okText={t("webhooks.subscribe")}
-      cancelText={t("common.cancel")}
-      onOk={() => form.submit()}
-      confirmLoading={subscribe.isPending}
       okButtonProps={{ id: "subscribe-submit" }}
-      destroyOnHidden
       width={640}
+      formId="subscribe-form"
+      initialValues={{ url: "", events: [], region_codes: [], asset_kinds: [] }}
+      mutation={subscribe}
+      toBody={(values: SubscribeValues) => values}
+      onCreated={onSubscribed}
     >
-      <Form<SubscribeValues>
-        form={form}
-        id="subscribe-form"
-        layout="vertical"
-        initialValues={{ url: "", events: [], region_codes: [], asset_kinds: [] }}
-        onFinish={(values) =>
-          subscribe.mutate(values, {
-            onSuccess: (subscription) => {
-              close();
-              onSubscribed(subscription);
-            },
-            onError: (error) => applyProblemToForm(form, error),
-          })
-        }
+      <Form.Item
+        label={t("webhooks.url")}
+        name="url"
+        extra={t("webhooks.urlHint")}
+        rules={[{ required: true, message: t("webhooks.urlRequired") }]}
       >
-        <ProblemAlert error={subscribe.error} />
-        <Form.Item
-          label={t("webhooks.url")}
-          name="url"
-          extra={t("webhooks.urlHint")}
-          rules={[{ required: true, message: t("webhooks.urlRequired") }]}
-        >
-          <Input placeholder="https://" />
-        </Form.Item>
-        <Form.Item
-          label={t("webhooks.events")}
-          name="events"
-          rules={[{ required: true, type: "array", min: 1, message: t("webhooks.eventsRequired") }]}
-        >
-          <Checkbox.Group style={{ width: "100%" }}>
-            <Space direction="vertical">
-              {(events.data ?? []).map((name) => (
-                <Checkbox key={name} value={name}>
-                  <Typography.Text code>{name}</Typography.Text> {t(`webhooks.eventNames.${name.replace(".", "_") as "ping"}`, "")}
-                </Checkbox>
-              ))}
-            </Space>
-          </Checkbox.Group>
-        </Form.Item>
-        <Form.Item label={t("webhooks.regions")} name="region_codes">
-          <RegionCodes />
-        </Form.Item>
-        <Form.Item label={t("webhooks.assetKinds")} name="asset_kinds" extra={t("webhooks.assetKindsHint")}>
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t("webhooks.assetKinds")}
-            options={ASSET_KINDS.map((kind) => ({ value: kind, label: t(`agreements.assetKinds.${kind}`) }))}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input placeholder="https://" />
+      </Form.Item>
+      <Form.Item
+        label={t("webhooks.events")}
+        name="events"
+        rules={[{ required: true, type: "array", min: 1, message: t("webhooks.eventsRequired") }]}
+      >
+        <Checkbox.Group style={{ width: "100%" }}>
+          <Space direction="vertical">
+            {(events.data ?? []).map((name) => (
+              <Checkbox key={name} value={name}>
+                <Typography.Text code>{name}</Typography.Text> {t(`webhooks.eventNames.${name.replace(".", "_") as "ping"}`, "")}
+              </Checkbox>
+            ))}
+          </Space>
+        </Checkbox.Group>
+      </Form.Item>
+      <Form.Item label={t("webhooks.regions")} name="region_codes">
+        <RegionCodes />
+      </Form.Item>
+      <Form.Item label={t("webhooks.assetKinds")} name="asset_kinds" extra={t("webhooks.assetKindsHint")}>
+        <Select
+          mode="multiple"
+          allowClear
+          aria-label={t("webhooks.assetKinds")}
+          options={assetKindValues.map((kind) => ({ value: kind, label: t(`assets.kinds.${kind}`) }))}
+        />
+      </Form.Item>
+    </CreateInModal>
   );
 }

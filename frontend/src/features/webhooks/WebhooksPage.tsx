@@ -144,7 +144,7 @@ export default function WebhooksPage() {
             key: "filters",
             width: 130,
             render: (_, subscription) =>
-              [...subscription.region_codes, ...subscription.asset_kinds.map((kind) => t(`agreements.assetKinds.${kind as "tower"}`, kind))].join("、") ||
+              [...subscription.region_codes, ...subscription.asset_kinds.map((kind) => t(`assets.kinds.${kind as "tower"}`, kind))].join("、") ||
               t("webhooks.noFilters"),
           },
           {

@@ -9178,3 +9178,38 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1AssetsExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/assets/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "geojson"];
+export const pathsApiV1SearchAssetsGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/search/assets"]["get"]["parameters"]["query"]["sort"]> = ["relevance", "distance", "free_capacity"];
+export const pathsApiV1SearchNeedsGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/search/needs"]["get"]["parameters"]["query"]["sort"]> = ["relevance", "distance", "needed_by", "newest"];
+export const assetKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetKind"]> = ["tower", "pole", "duct", "cable", "machine_room", "reserved_space"];
+export const assetReadLocation_precisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetRead"]["location_precision"]> = ["exact", "approx_1km"];
+export const assetStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetStatus"]> = ["planned", "available", "full", "retired"];
+export const cableAttributesFibre_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CableAttributes"]["fibre_type"]> = ["G.652D", "G.654E", "G.655", "G.657A1", "G.657A2", "OM3", "OM4", "other"];
+export const clientKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ClientKind"]> = ["confidential", "public"];
+export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "succeeded", "gave_up"];
+export const ductAttributesMaterialValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DuctAttributes"]["material"]> = ["pvc", "hdpe", "steel", "concrete", "cast_iron", "other"];
+export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportStatus"]> = ["queued", "validating", "writing", "succeeded", "failed"];
+export const industryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Industry"]> = ["telecom", "power", "rail_metro", "highway", "water", "gas", "heating", "drainage", "public_security", "broadcasting", "other"];
+export const machineRoomAttributesCoolingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineRoomAttributes"]["cooling"]> = ["none", "ventilation", "split_ac", "precision_ac", "liquid"];
+export const needActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedAction"]> = ["edit", "submit", "resubmit", "publish", "return", "withdraw", "match", "fulfil", "expire"];
+export const needModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedMode"]> = ["share", "co_build"];
+export const needPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedPurpose"]> = ["macro_site", "small_cell", "fibre_route", "edge_computing_room", "power_supply", "other"];
+export const needStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedStatus"]> = ["draft", "submitted", "returned", "published", "matched", "fulfilled", "withdrawn", "expired"];
+export const organisationKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrganisationKind"]> = ["operator", "regulator", "platform"];
+export const poleAttributesStructure_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PoleAttributes"]["structure_type"]> = ["concrete", "steel", "wood", "composite", "smart_pole", "street_light"];
+export const rejectionReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RejectionReason"]> = ["no_capacity", "technical_incompatibility", "safety", "own_use_planned", "terms_unacceptable", "term_unacceptable", "regulatory", "other"];
+export const requestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestAction"]> = ["accept", "reject", "counter", "withdraw", "accept_counter", "reject_counter", "refer", "activate", "approve", "refuse", "escalate", "uphold", "order_acceptance", "terminate", "expire"];
+export const requestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RequestStatus"]> = ["requested", "countered", "accepted", "regulator_review", "active", "disputed", "rejected", "withdrawn", "terminated", "expired"];
+export const reservedSpaceAttributesHost_structureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReservedSpaceAttributes"]["host_structure"]> = ["subway_line", "tunnel", "bridge"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["operator_admin", "operator_member", "regulator", "platform_admin"];
+export const scoreFactorFactorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ScoreFactor"]["factor"]> = ["distance", "capacity", "readiness", "kind", "text"];
+export const towerAttributesStructure_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TowerAttributes"]["structure_type"]> = ["lattice", "monopole", "guyed", "camouflaged", "rooftop"];
+export const visibilityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Visibility"]> = ["public", "operators", "regulators"];

@@ -1,0 +1,43 @@
+// A need as the API sends it, for screen tests.
+import type { NeedRead } from "./api";
+
+export function aNeed(overrides: Partial<NeedRead> = {}): NeedRead {
+  return {
+    id: "n1",
+    organisation_id: "org-mobile",
+    organisation_name: "中国移动深圳分公司",
+    requesting_industry: "telecom",
+    title: "南山科技园 5G 宏站挂高",
+    purpose: "macro_site",
+    mode: "share",
+    wanted_kinds: ["tower"],
+    geometry: { type: "Point", coordinates: [113.95, 22.54] },
+    radius_m: 500,
+    corridor_m: null,
+    lon: 113.95,
+    lat: 22.54,
+    bbox: [113.95, 22.54, 113.95, 22.54],
+    region_code: "440305",
+    region_name: "南山区",
+    quantity: 2,
+    needed_by: "2027-03-01",
+    description: "",
+    contact_name: "",
+    contact_phone: "",
+    contact_email: "",
+    status: "submitted",
+    status_changed_at: "2026-11-20T00:00:00Z",
+    submitted_at: "2026-11-20T00:00:00Z",
+    last_submitted_at: "2026-11-20T00:00:00Z",
+    published_at: null,
+    returned_at: null,
+    matched_at: null,
+    closed_at: null,
+    last_return_reason: null,
+    reviewed_by_organisation_id: null,
+    created_at: "2026-11-19T00:00:00Z",
+    updated_at: "2026-11-20T00:00:00Z",
+    allowed_actions: ["publish", "return"],
+    ...overrides,
+  };
+}
