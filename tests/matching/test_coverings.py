@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from infrashare.assets.search import BLOCK_SIDES, cell_terms
-from infrashare.matching.coverings import MAX_TERMS, Box, Reach, Ruler, covering
+from infrashare.core.geo import Ruler
+from infrashare.matching.coverings import MAX_TERMS, Box, Reach, Shape, covering, nearest_cell_m
 
 FUTIAN = {"type": "Point", "coordinates": [114.0503, 22.5411]}
 # A duct of ~12 km from 南山 to 福田, with a bend.
@@ -73,4 +74,37 @@ def test_a_document_carries_its_cells_and_the_blocks_they_lie_in() -> None:
     assert grid_cells([term for term in terms if term.startswith("1:")]) >= grid_cells(cells)
     # Distance to the nearest cell of the route, not to its first point.
     near_the_end = {"type": "Point", "coordinates": [114.05, 22.54]}
-    assert Ruler.to(near_the_end).nearest_cell_m(terms) < 800
+    assert nearest_cell_m(Ruler.to(near_the_end), terms) < 800
+
+
+def test_a_polygon_takes_the_cells_it_meets_not_its_bounding_box() -> None:
+    # An L: a bar along the bottom and a bar up the left; edges off the cell boundaries (x.xx5).
+    bottom = (113.903, 22.503, 113.957, 22.527)
+    left = (113.903, 22.503, 113.927, 22.577)
+    ring = [
+        (113.903, 22.503),
+        (113.957, 22.503),
+        (113.957, 22.527),
+        (113.927, 22.527),
+        (113.927, 22.577),
+        (113.903, 22.577),
+    ]
+
+    def meets(i: int, j: int, box: tuple[float, float, float, float]) -> bool:
+        # cell (i, j) spans its centre (i/100, j/100) ± half a cell
+        return (
+            (i - 0.5) / 100 <= box[2]
+            and (i + 0.5) / 100 >= box[0]
+            and (j - 0.5) / 100 <= box[3]
+            and (j + 0.5) / 100 >= box[1]
+        )
+
+    expected = {
+        (i, j)
+        for i in range(11385, 11400)
+        for j in range(2245, 2262)
+        if meets(i, j, bottom) or meets(i, j, left)
+    }
+    terms = covering(Shape.of(ring))
+    assert grid_cells(terms) == expected
+    assert (11395, 2257) not in grid_cells(terms)  # inside the bounding box, outside the L

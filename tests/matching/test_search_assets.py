@@ -178,6 +178,36 @@ async def test_bad_geo_parameters_are_named(client: Client) -> None:
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "near"
     lonely = await client.get("/api/v1/search/assets", params={"radius_m": 100})
     assert lonely.status_code == 422 and lonely.json()["errors"][0]["field"] == "near"
+    for params in ({"bbox": "114.0,22.5,113.9,22.6"}, {"polygon": "113.9,22.5;114.0,22.5"}):
+        refused = await client.get("/api/v1/search/assets", params=params)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == next(iter(params))
+
+
+async def test_a_polygon_finds_and_counts_what_lies_in_its_shape_not_its_box(client: Client) -> None:
+    await sign_in(client, "admin@tower.example")
+    # An L over 南山: a bar along the bottom, a bar up the left.
+    ring = "113.92,22.50;113.99,22.50;113.99,22.53;113.95,22.53;113.95,22.57;113.92,22.57"
+    inside = await create(
+        client,
+        "tower",
+        name="多边形筛选塔甲",
+        external_id="PL-1",
+        geometry={"type": "Point", "coordinates": [113.935, 22.515]},
+    )
+    # In the L's bounding box, ~2.5 km from the L itself.
+    outside = await create(
+        client,
+        "tower",
+        name="多边形筛选塔乙",
+        external_id="PL-2",
+        geometry={"type": "Point", "coordinates": [113.975, 22.555]},
+    )
+    await settle(client, {inside["id"], outside["id"]})
+    boxed = await search(client, q="多边形筛选塔", bbox="113.92,22.50,113.99,22.57")
+    assert {hit["asset"]["id"] for hit in boxed["hits"]} == {inside["id"], outside["id"]}
+    shaped = await search(client, q="多边形筛选塔", polygon=ring)
+    assert [hit["asset"]["id"] for hit in shaped["hits"]] == [inside["id"]]
+    assert shaped["total"] == 1
 
 
 async def test_search_answers_from_the_database_when_meilisearch_is_down(settings: Settings) -> None:

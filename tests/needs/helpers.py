@@ -17,8 +17,9 @@ from infrashare.accounts.models import Membership, Organisation, User
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import principal_jurisdiction
 from infrashare.assets.models import AssetKind
+from infrashare.core.geo import PointGeometry
 from infrashare.needs.models import NeedMode, NeedPurpose
-from infrashare.needs.schemas import NeedCreate, PointGeometry
+from infrashare.needs.schemas import NeedCreate
 from tests.sessions import Client, sign_in
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from infrashare.assets.models import AssetKind
-from infrashare.assets.schemas import ATTRIBUTE_MODELS, CAPACITY_UNITS, MAX_VERTICES
+from infrashare.assets.schemas import ATTRIBUTE_MODELS, CAPACITY_UNITS
+from infrashare.core.geo import MAX_VERTICES
 
 
 @dataclass(frozen=True)
@@ -96,27 +97,6 @@ def column_for_field(field: str, geometry_column: str) -> str:
     if field.startswith("attributes."):
         return field.split(".")[1]
     return field
-
-
-def parse_route(text: str) -> list[list[str]]:
-    """'lon lat, lon lat' or 'LINESTRING (lon lat, …)' into vertices (numbers checked later)."""
-    body = text.strip()
-    if body.upper().startswith("LINESTRING"):
-        body = body[len("LINESTRING") :].strip()
-        if not (body.startswith("(") and body.endswith(")")):
-            raise ValueError("WKT LINESTRING needs parentheses around the vertices")
-        body = body[1:-1]
-    vertices = []
-    for number, pair in enumerate(body.replace(";", ",").split(","), start=1):
-        parts = pair.split()
-        if len(parts) != 2:
-            raise ValueError(f"vertex {number} should be 'lon lat', got {pair.strip()!r}")
-        vertices.append(parts)
-    return vertices
-
-
-def format_route(coordinates: list[list[float]]) -> str:
-    return ", ".join(f"{lon} {lat}" for lon, lat, *_ in coordinates)
 
 
 def template_columns(kind: AssetKind) -> list[str]:

@@ -14,11 +14,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from infrashare.assets.columns import EXPORT_COLUMNS, format_route
+from infrashare.assets.columns import EXPORT_COLUMNS
 from infrashare.assets.schemas import AssetRead
 from infrashare.assets.service import AssetFilters, filtered_query, to_read
 from infrashare.assets.visibility import Viewer
 from infrashare.core.db import Database
+from infrashare.core.geo import route_text
 
 PAGE = 1_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,7 +50,7 @@ def flat_row(asset: AssetRead) -> dict[str, Any]:
         "address": asset.address,
         "lon": geometry["coordinates"][0] if point else None,
         "lat": geometry["coordinates"][1] if point else None,
-        "route": None if point else format_route(geometry["coordinates"]),
+        "route": None if point else route_text(geometry["coordinates"]),
         "capacity_unit": asset.capacity.unit,
         "capacity_total": asset.capacity.total,
         "capacity_free": asset.capacity.free,

@@ -30,12 +30,12 @@ from infrashare.assets.columns import (
     IMPORT_COLUMNS,
     REQUIRED_COLUMNS,
     column_for_field,
-    parse_route,
 )
 from infrashare.assets.models import AssetKind
 from infrashare.assets.schemas import ATTRIBUTE_MODELS, AssetCreate
 from infrashare.assets.service import RegionPoint, check_rules, column_values, content_of, validation_errors
 from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.core.geo import split_route_text
 
 MAX_ROWS = 100_000
 SLICE = 2_000  # rows per validation task
@@ -191,7 +191,7 @@ def _body(record: Record, geojson: bool) -> tuple[dict[str, Any], list[FieldErro
         body["geometry"] = record.geometry
     elif cells.get("route"):
         try:
-            body["geometry"] = {"type": "LineString", "coordinates": parse_route(str(cells["route"]))}
+            body["geometry"] = {"type": "LineString", "coordinates": split_route_text(str(cells["route"]))}
         except ValueError as exc:
             errors.append(FieldError("route", str(exc), row))
     elif "lon" in cells or "lat" in cells:

@@ -7,20 +7,16 @@ so the API and the bulk import report them the same way.
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from infrashare.assets.models import AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.core.geo import Geometry
 from infrashare.regions.schemas import RegionCode
 
-MAX_VERTICES = 10_000
-Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude, degrees")]
-Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude, degrees")]
-Position = tuple[Lon, Lat]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
@@ -40,33 +36,6 @@ GEOMETRY_TYPES: dict[AssetKind, frozenset[str]] = {
     AssetKind.CABLE: frozenset({"LineString"}),
     AssetKind.RESERVED_SPACE: frozenset({"Point", "LineString"}),
 }
-
-
-def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lon1, lat1, lon2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
-
-
-class PointGeometry(BaseModel):
-    type: Literal["Point"]
-    coordinates: Position
-
-
-class LineStringGeometry(BaseModel):
-    type: Literal["LineString"]
-    coordinates: list[Position] = Field(min_length=2, max_length=MAX_VERTICES)
-
-    @field_validator("coordinates")
-    @classmethod
-    def _not_zero_length(cls, value: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        first = value[0]
-        if all(vertex == first for vertex in value):
-            raise ValueError("the route has zero length (all vertices are the same point)")
-        return value
-
-
-Geometry = Annotated[PointGeometry | LineStringGeometry, Field(discriminator="type")]
 
 
 # --- kind-specific attributes: one schema per kind, discriminated by `kind` ---------------------

@@ -17,8 +17,6 @@ would leak them just the same.
 
 from __future__ import annotations
 
-import itertools
-import math
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import date
@@ -30,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from infrashare.accounts.models import Organisation
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
-from infrashare.assets.schemas import haversine_m
 from infrashare.assets.visibility import GRID_DEGREES, grant_holders, snap
+from infrashare.core.geo import densified
 from infrashare.core.indexing import Document, SearchIndex
 from infrashare.regions.service import lineages
 
@@ -77,17 +75,7 @@ def synonyms() -> dict[str, list[str]]:
 
 def coarse_cells(geometry: dict[str, Any]) -> list[tuple[float, float]]:
     """The ~1 km grid cells (lon, lat) the geometry touches, walking routes every 250 m."""
-    if geometry["type"] == "Point":
-        lon, lat = geometry["coordinates"][:2]
-        return [(snap(lon), snap(lat))]
-    cells: dict[tuple[float, float], None] = {}
-    vertices = [tuple(vertex[:2]) for vertex in geometry["coordinates"]]
-    for start, end in itertools.pairwise(vertices):
-        steps = max(1, math.ceil(haversine_m(start, end) / ROUTE_STEP_M))
-        for step in range(steps + 1):
-            t = step / steps
-            cells[(snap(start[0] + (end[0] - start[0]) * t), snap(start[1] + (end[1] - start[1]) * t))] = None
-    return list(cells)
+    return list(dict.fromkeys((snap(lon), snap(lat)) for lon, lat in densified(geometry, ROUTE_STEP_M)))
 
 
 def grid_index(degrees: float) -> int:

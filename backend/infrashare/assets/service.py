@@ -33,12 +33,12 @@ from infrashare.assets.schemas import (
     AssetUpdate,
     CapacityRead,
     SharingTerms,
-    haversine_m,
 )
 from infrashare.assets.visibility import SQL_FIELDS, Viewer, present
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.geo import haversine_m, location_columns, representative_point
 from infrashare.regions.area import Area
 from infrashare.regions.models import Region
 
@@ -134,15 +134,6 @@ async def region_points(db: AsyncSession, codes: Iterable[str]) -> dict[str, Reg
     return found
 
 
-def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
-    if geometry["type"] == "Point":
-        lon, lat = geometry["coordinates"][:2]
-        return float(lon), float(lat)
-    vertices = geometry["coordinates"]
-    lon, lat = vertices[len(vertices) // 2][:2]
-    return float(lon), float(lat)
-
-
 def check_rules(
     data: AssetCreate, regions: dict[str, RegionPoint], row: int | None = None
 ) -> list[FieldError]:
@@ -219,11 +210,6 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def column_values(content: dict[str, Any]) -> dict[str, Any]:
     """Database column values from a content dict: typed values plus the derived columns."""
-    geometry = content["geometry"]
-    vertices = [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]
-    lons = [v[0] for v in vertices]
-    lats = [v[1] for v in vertices]
-    lon, lat = representative_point(geometry)
     ready = content["ready_date"]
     return {
         **content,
@@ -231,12 +217,7 @@ def column_values(content: dict[str, Any]) -> dict[str, Any]:
         "status": AssetStatus(content["status"]),
         "ready_date": date.fromisoformat(ready) if ready else None,
         "visibility": Visibility(content["visibility"]),
-        "lon": lon,
-        "lat": lat,
-        "min_lon": min(lons),
-        "min_lat": min(lats),
-        "max_lon": max(lons),
-        "max_lat": max(lats),
+        **location_columns(content["geometry"]),
         "content_hash": content_hash(content),
     }
 

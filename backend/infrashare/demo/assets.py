@@ -29,6 +29,7 @@ from infrashare.assets.schemas import AssetCreate
 from infrashare.assets.service import check_rules, content_of, region_points
 from infrashare.assets.upsert import Outcome, upsert_assets
 from infrashare.audit.service import Actor
+from infrashare.core.geo import moved
 from infrashare.core.settings import PROJECT_ROOT
 
 GEODATA = PROJECT_ROOT / "seed" / "geodata"
@@ -69,11 +70,8 @@ def _lines() -> list[tuple[str, list[list[float]]]]:
 
 
 def _offset(lon: float, lat: float, metres: float, bearing: float) -> list[float]:
-    north, east = metres * math.cos(bearing), metres * math.sin(bearing)
-    return [
-        round(lon + east / (111_320 * math.cos(math.radians(lat))), 6),
-        round(lat + north / 110_574, 6),
-    ]
+    moved_lon, moved_lat = moved((lon, lat), metres * math.sin(bearing), metres * math.cos(bearing))
+    return [round(moved_lon, 6), round(moved_lat, 6)]
 
 
 class DemoAssets:

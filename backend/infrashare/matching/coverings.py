@@ -1,16 +1,15 @@
 """Areas of interest as the grid terms asset documents carry (see assets/search.py).
 
-An area — the cells within some metres of a point or a route, or the cells of a box — becomes a
-list of terms for ``cells IN [...]``: a block of 0.1° or 1° wherever the whole block lies inside,
-single 0.01° cells along the edge. A cell belongs to the area when its centre does, which is how
-the grid shows an asset to those who see it coarsely. A very large area would need thousands of
+An area — the cells within some metres of a point or a route, or the cells that meet a box or a
+polygon — becomes a list of terms for ``cells IN [...]``: a block of 0.1° or 1° wherever the whole
+block lies inside, single 0.01° cells along the edge. A cell belongs to a reach when its centre
+does, which is how the grid shows an asset to those who see it coarsely. A very large area would need thousands of
 edge cells, so past ``MAX_TERMS`` its edge is drawn with 0.1° blocks (≈ 11 km), then 1° blocks:
 it may then take in a little more than asked, never less.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,10 +17,9 @@ from typing import Any, Protocol
 
 from infrashare.assets.search import BLOCK_SIDES, cell_term, grid_index
 from infrashare.assets.visibility import GRID_DEGREES
-from infrashare.matching.geometry import vertices
+from infrashare.core.geo import BBox, Polygon, Position, Ruler, padded, ring_box, vertices
 
 MAX_TERMS = 1500  # a filter of 1,500 terms costs Meilisearch ~5 ms
-METRES_PER_DEGREE = 111_320.0
 Block = tuple[int, int, int]  # level, column, row
 
 
@@ -80,44 +78,37 @@ class Box:
         )
 
 
-@dataclass(frozen=True)
-class Ruler:
-    """Distances to a point or a route on a flat projection about its first vertex: a few
-    multiplications per distance, and within a fraction of a percent over tens of kilometres."""
+def _extent(block: Block) -> BBox:
+    """The lon/lat box a block's cells cover (a cell reaches half a cell either side of its centre)."""
+    i0, i1, j0, j1 = cell_range(*block)
+    half = GRID_DEGREES / 2
+    return (
+        i0 * GRID_DEGREES - half,
+        j0 * GRID_DEGREES - half,
+        i1 * GRID_DEGREES + half,
+        j1 * GRID_DEGREES + half,
+    )
 
-    line: tuple[tuple[float, float], ...]  # the geometry's vertices, in metres
-    per_lon: float  # metres per degree east–west, at the geometry's latitude
-    per_lat: float
+
+@dataclass(frozen=True)
+class Shape:
+    """The cells that meet a polygon, as ``Box`` takes the cells that meet a box."""
+
+    polygon: Polygon
+    box: BBox
 
     @classmethod
-    def to(cls, geometry: dict[str, Any]) -> Ruler:
-        points = vertices(geometry)
-        per_lon = METRES_PER_DEGREE * math.cos(math.radians(points[0][1]))
-        return cls(
-            tuple((lon * per_lon, lat * METRES_PER_DEGREE) for lon, lat in points), per_lon, METRES_PER_DEGREE
-        )
+    def of(cls, ring: list[Position]) -> Shape:
+        return cls(Polygon.of(ring), ring_box(ring) or (0.0, 0.0, 0.0, 0.0))
 
-    def metres(self, lon: float, lat: float) -> float:
-        x, y = lon * self.per_lon, lat * self.per_lat
-        if len(self.line) == 1:
-            return math.hypot(x - self.line[0][0], y - self.line[0][1])
-        return min(_to_segment(x, y, a, b) for a, b in itertools.pairwise(self.line))
+    def cells(self) -> tuple[int, int, int, int]:
+        return Box.around(*self.box).cells()
 
-    def nearest_cell_m(self, terms: list[str]) -> float:
-        """Distance to the nearest of a document's grid cells (its level-0 terms)."""
-        nearest = math.inf
-        for term in terms:
-            level, i, j = term.split(":")
-            if level == "0":
-                nearest = min(nearest, self.metres(int(i) * GRID_DEGREES, int(j) * GRID_DEGREES))
-        return nearest
+    def holds(self, block: Block) -> bool:
+        return self.polygon.holds_box(_extent(block))
 
-
-def _to_segment(x: float, y: float, a: tuple[float, float], b: tuple[float, float]) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length2 = dx * dx + dy * dy
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - a[0]) * dx + (y - a[1]) * dy) / length2))
-    return math.hypot(x - a[0] - t * dx, y - a[1] - t * dy)
+    def touches(self, block: Block) -> bool:
+        return self.polygon.meets_box(_extent(block))
 
 
 @dataclass(frozen=True)
@@ -131,19 +122,9 @@ class Reach:
     def ruler(self) -> Ruler:
         return Ruler.to(self.geometry)
 
-    def bounds(self) -> tuple[float, float, float, float]:
+    def bounds(self) -> BBox:
         """min lon, min lat, max lon, max lat of everything within reach."""
-        points = vertices(self.geometry)
-        lat_pad = self.metres / METRES_PER_DEGREE
-        widest = max(abs(lat) for _, lat in points) + lat_pad
-        lon_pad = lat_pad / max(0.01, math.cos(math.radians(min(89.0, widest))))
-        lons, lats = [lon for lon, _ in points], [lat for _, lat in points]
-        return (
-            max(-180.0, min(lons) - lon_pad),
-            max(-90.0, min(lats) - lat_pad),
-            min(180.0, max(lons) + lon_pad),
-            min(90.0, max(lats) + lat_pad),
-        )
+        return padded(ring_box(vertices(self.geometry)) or (0.0, 0.0, 0.0, 0.0), self.metres)
 
     def cells(self) -> tuple[int, int, int, int]:
         return Box.around(*self.bounds()).cells()
@@ -162,6 +143,16 @@ class Reach:
     def touches(self, block: Block) -> bool:
         distance, spread = self._distance_and_spread(block)
         return distance - spread <= self.metres
+
+
+def nearest_cell_m(ruler: Ruler, terms: list[str]) -> float:
+    """Distance to the nearest of a document's grid cells (its level-0 terms)."""
+    nearest = math.inf
+    for term in terms:
+        level, i, j = term.split(":")
+        if level == "0":
+            nearest = min(nearest, ruler.metres(int(i) * GRID_DEGREES, int(j) * GRID_DEGREES))
+    return nearest
 
 
 def covering(area: Area) -> list[str]:

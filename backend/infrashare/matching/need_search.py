@@ -8,7 +8,6 @@ a facet. Hits are then read back from the database through the same rule, in the
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +22,10 @@ from infrashare.assets.models import AssetKind
 from infrashare.assets.search import ready_day
 from infrashare.core.conditions import Eq
 from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.core.geo import BBox, Polygon, Position, padded, point_to_geometry_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
-from infrashare.matching.geometry import Position, point_to_geometry_m, touches_polygon
-from infrashare.matching.search import filter_list, polygon_box
+from infrashare.matching.search import filter_list
 from infrashare.needs.models import Need, NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import ORDER, NeedFilters, filter_clauses
 from infrashare.needs.search import NEEDS_INDEX, ROUTE_STEP_M
@@ -37,10 +36,8 @@ from infrashare.regions.models import Region
 
 NeedSortOrder = Literal["relevance", "distance", "needed_by", "newest"]
 NEED_FACETS = ["status", "kinds", "purpose", "mode", "industry", "district_code"]
-METRES_PER_DEGREE = 111_320.0
 # Route documents are points every 50 m: a route within r of a place has one within r + 25 m.
 ROUTE_SLACK_M = ROUTE_STEP_M / 2
-BOX_PAD_DEGREES = ROUTE_SLACK_M / METRES_PER_DEGREE
 DATABASE_LIMIT = 2000
 
 
@@ -86,13 +83,9 @@ def _geo_filters(query: NeedQuery) -> list[str]:
         exact = f"_geoRadius({lat}, {lon}, {query.radius_m})"
         along = f"_geoRadius({lat}, {lon}, {query.radius_m + ROUTE_SLACK_M})"
         filters.append(f'{exact} OR (geometry_type = "LineString" AND {along})')
-    box = query.bbox or polygon_box(query.polygon)
-    if box:
-        min_lon, min_lat, max_lon, max_lat = box
-        pad = BOX_PAD_DEGREES
-        filters.append(
-            f"_geoBoundingBox([{max_lat + pad}, {max_lon + pad}], [{min_lat - pad}, {min_lon - pad}])"
-        )
+    for box in filter(None, (query.bbox, ring_box(query.polygon))):
+        min_lon, min_lat, max_lon, max_lat = padded(box, ROUTE_SLACK_M)
+        filters.append(f"_geoBoundingBox([{max_lat}, {max_lon}], [{min_lat}, {min_lon}])")
     return filters
 
 
@@ -131,7 +124,7 @@ def _sort(query: NeedQuery) -> list[str] | None:
 
 def _hit(view: NeedView, query: NeedQuery) -> NeedHitView | None:
     geometry = view.need.geometry
-    if query.polygon and not touches_polygon(geometry, query.polygon):
+    if query.polygon and not Polygon.of(query.polygon).meets(geometry):
         return None
     distance = point_to_geometry_m(query.near, geometry) if query.near else None
     return NeedHitView(view, round(distance, 1) if distance is not None else None)
@@ -169,11 +162,8 @@ async def _from_index(
     )
 
 
-def _reach_box(near: Position, radius_m: int) -> tuple[float, float, float, float]:
-    lon, lat = near
-    pad_lat = (radius_m + ROUTE_SLACK_M) / METRES_PER_DEGREE
-    pad_lon = pad_lat / max(0.1, math.cos(math.radians(lat)))
-    return lon - pad_lon, lat - pad_lat, lon + pad_lon, lat + pad_lat
+def _reach_box(near: Position, radius_m: int) -> BBox:
+    return padded((*near, *near), radius_m + ROUTE_SLACK_M)
 
 
 def _database_clauses(query: NeedQuery) -> list[ColumnElement[bool]]:
@@ -194,7 +184,7 @@ def _database_clauses(query: NeedQuery) -> list[ColumnElement[bool]]:
 
 async def _from_database(db: AsyncSession, principal: Principal, query: NeedQuery) -> NeedSearchOutcome:
     """Filters, bounding box, radius and a plain text match; no facets, no relevance."""
-    box = query.bbox or polygon_box(query.polygon)
+    box = query.bbox or ring_box(query.polygon)
     if box is None and query.near and query.radius_m:
         box = _reach_box(query.near, query.radius_m)
     filters = NeedFilters(

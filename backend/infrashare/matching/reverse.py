@@ -18,7 +18,6 @@ done, or none of it does (the batch is then claimed again).
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 import uuid
 from collections.abc import Sequence
@@ -39,8 +38,14 @@ from infrashare.assets.service import to_read
 from infrashare.assets.visibility import Viewer, grant_holders, present
 from infrashare.core.consumer import Consumer, Message
 from infrashare.core.db import utc_now
-from infrashare.matching.coverings import METRES_PER_DEGREE
-from infrashare.matching.geometry import geometry_distance_m
+from infrashare.core.geo import (
+    METRES_PER_DEGREE,
+    box_of,
+    boxes_meet,
+    geometry_distance_m,
+    lon_stretch,
+    padded,
+)
 from infrashare.matching.models import MatchNotice
 from infrashare.matching.search import GRID_SLACK_M
 from infrashare.matching.service import (
@@ -81,7 +86,7 @@ def _within_reach_of(assets: list[Asset]) -> list[ColumnElement[bool]]:
     """Needs whose bounding box, padded by the need's reach, meets the batch's bounding box."""
     min_lon, max_lon = min(a.min_lon for a in assets), max(a.max_lon for a in assets)
     min_lat, max_lat = min(a.min_lat for a in assets), max(a.max_lat for a in assets)
-    lon_factor = 1 / max(0.1, math.cos(math.radians(min(89.0, max(abs(min_lat), abs(max_lat)) + 1))))
+    lon_factor = lon_stretch(max(abs(min_lat), abs(max_lat)) + 1)  # reaches are well under 1°
     reach = func.coalesce(Need.radius_m, Need.corridor_m, DEFAULT_REACH_M) + GRID_SLACK_M
     pad_lat = reach / METRES_PER_DEGREE
     pad_lon = pad_lat * lon_factor
@@ -141,14 +146,7 @@ async def _already_announced(db: AsyncSession, assets: list[Asset]) -> set[tuple
 
 
 def _boxes_meet(need: Need, asset: Asset, pad_m: float) -> bool:
-    pad_lat = pad_m / METRES_PER_DEGREE
-    pad_lon = pad_lat / max(0.1, math.cos(math.radians(need.lat)))
-    return (
-        need.max_lat + pad_lat >= asset.min_lat
-        and need.min_lat - pad_lat <= asset.max_lat
-        and need.max_lon + pad_lon >= asset.min_lon
-        and need.min_lon - pad_lon <= asset.max_lon
-    )
+    return boxes_meet(padded(box_of(need), pad_m), box_of(asset))
 
 
 def serving_distance(need: Need, asset: Asset, viewer: Viewer) -> float | None:

@@ -15,7 +15,15 @@ from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
-from infrashare.matching.geometry import Position
+from infrashare.core.geo import (
+    BBox,
+    BoxParameter,
+    PolygonParameter,
+    Position,
+    parse_box,
+    parse_point,
+    parse_polygon,
+)
 from infrashare.matching.need_search import NeedQuery, NeedSortOrder, search_needs
 from infrashare.matching.schemas import (
     AssetSearchResult,
@@ -38,65 +46,29 @@ Text = Annotated[str, QueryParameter(max_length=200, description="Words; Chinese
 Region = Annotated[
     str | None, QueryParameter(pattern=REGION_CODE_PATTERN, description="Division code, descendants included")
 ]
-Box = Annotated[str | None, QueryParameter(description="min_lon,min_lat,max_lon,max_lat")]
 Near = Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")]
 Radius = Annotated[int | None, QueryParameter(ge=1, le=200_000)]
-Polygon = Annotated[str | None, QueryParameter(description="lon,lat;lon,lat;lon,lat…")]
 PageNumber = Annotated[int, QueryParameter(ge=1, le=500)]
 PerPage = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
-def _numbers(field: str, text: str, count: int | None) -> list[float]:
-    try:
-        values = [float(part) for part in text.split(",")]
-    except ValueError as exc:
-        raise InvalidInput(
-            f"{field} must be numbers separated by commas.", errors=[FieldError(field, "not numbers")]
-        ) from exc
-    if count is not None and len(values) != count:
-        raise InvalidInput(
-            f"{field} needs {count} numbers.", errors=[FieldError(field, f"expected {count} numbers")]
-        )
-    return values
-
-
-def _position(field: str, lon: float, lat: float) -> Position:
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput(
-            f"{field} is outside WGS84 ranges.", errors=[FieldError(field, "lon -180..180, lat -90..90")]
-        )
-    return lon, lat
-
-
-def _polygon(text: str | None) -> list[Position]:
-    if not text:
-        return []
-    ring = [_position("polygon", *_numbers("polygon", pair, 2)) for pair in text.split(";")]
-    if len(ring) < 3:
-        raise InvalidInput(
-            "A polygon needs at least three corners.", errors=[FieldError("polygon", "at least 3 points")]
-        )
-    return ring
-
-
 @dataclass(frozen=True)
 class GeoParameters:
-    bbox: tuple[float, float, float, float] | None
+    bbox: BBox | None
     near: Position | None
     radius_m: int | None
     polygon: list[Position]
 
 
 def _geo(bbox: str | None, near: str | None, radius_m: int | None, polygon: str | None) -> GeoParameters:
-    box = _numbers("bbox", bbox, 4) if bbox else None
-    point = _position("near", *_numbers("near", near, 2)) if near else None
+    point = parse_point("near", near) if near else None
     if radius_m and not point:
         raise InvalidInput("radius_m needs near.", errors=[FieldError("near", "required with radius_m")])
     return GeoParameters(
-        bbox=(box[0], box[1], box[2], box[3]) if box else None,
+        bbox=parse_box("bbox", bbox) if bbox else None,
         near=point,
         radius_m=radius_m,
-        polygon=_polygon(polygon),
+        polygon=parse_polygon("polygon", polygon) if polygon else [],
     )
 
 
@@ -120,10 +92,10 @@ async def search_assets_route(
     min_power_kw: Annotated[float | None, QueryParameter(ge=0)] = None,
     power_guarantee: FromQuery[bool | None] = None,
     ready_by: Annotated[date | None, QueryParameter(description="Ready on or before this date")] = None,
-    bbox: Box = None,
+    bbox: BoxParameter = None,
     near: Near = None,
     radius_m: Radius = None,
-    polygon: Polygon = None,
+    polygon: PolygonParameter = None,
     sort: FromQuery[SortOrder] = "relevance",
     page: PageNumber = 1,
     per_page: PerPage = 20,
@@ -175,10 +147,10 @@ async def search_needs_route(
     region: Region = None,
     needed_by_from: Annotated[date | None, QueryParameter(description="Needed by on or after")] = None,
     needed_by_to: Annotated[date | None, QueryParameter(description="Needed by on or before")] = None,
-    bbox: Box = None,
+    bbox: BoxParameter = None,
     near: Near = None,
     radius_m: Radius = None,
-    polygon: Polygon = None,
+    polygon: PolygonParameter = None,
     sort: Annotated[
         NeedSortOrder, QueryParameter(description="distance needs near; newest is by publication")
     ] = "relevance",

@@ -29,10 +29,10 @@ from infrashare.assets.search import ASSETS_INDEX, ready_day
 from infrashare.assets.service import to_read
 from infrashare.assets.visibility import SQL_FIELDS, Viewer, present, viewer_for
 from infrashare.core.conditions import Eq
+from infrashare.core.geo import Polygon, Position, Ruler, geometry_distance_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
-from infrashare.matching.coverings import Box, Reach, Ruler, covering
-from infrashare.matching.geometry import Position, geometry_distance_m, touches_polygon
+from infrashare.matching.coverings import Box, Reach, Shape, covering, nearest_cell_m
 from infrashare.matching.schemas import AssetHit, AssetSearchResult, SortOrder
 from infrashare.regions.area import REGION_FIELD
 from infrashare.regions.service import area_of
@@ -96,8 +96,11 @@ def reach_filter(origin: dict[str, Any], metres: float) -> str:
 
 
 def _box_filter(query: AssetQuery) -> list[str]:
-    box = query.bbox or polygon_box(query.polygon)
-    return [cells_filter(covering(Box.around(*box)))] if box else []
+    """The box's cells and the polygon's: the cells a polygon meets, not those of its bounding box."""
+    filters = [cells_filter(covering(Box.around(*query.bbox)))] if query.bbox else []
+    if query.polygon:
+        filters.append(cells_filter(covering(Shape.of(query.polygon))))
+    return filters
 
 
 def _radius_filter(query: AssetQuery) -> list[str]:
@@ -105,13 +108,6 @@ def _radius_filter(query: AssetQuery) -> list[str]:
     if origin is None or not query.radius_m:
         return []
     return [reach_filter(origin, query.radius_m + GRID_SLACK_M)]
-
-
-def polygon_box(ring: list[Position]) -> tuple[float, float, float, float] | None:
-    if not ring:
-        return None
-    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-    return min(lons), min(lats), max(lons), max(lats)
 
 
 def attribute_filter(query: AssetQuery, viewer: Viewer) -> str:
@@ -171,7 +167,7 @@ async def _hits_in_order(
 
 def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
     shown = present(viewer, asset).geometry
-    if query.polygon and not touches_polygon(shown, query.polygon):
+    if query.polygon and not Polygon.of(query.polygon).meets(shown):
         return None
     origin = query.origin
     distance = geometry_distance_m(origin, shown) if origin else None
@@ -278,7 +274,7 @@ async def _nearest_first(
     ruler = Ruler.to(origin)  # assets in the same cell: the one with most room first
 
     def nearest(hit: dict[str, Any]) -> tuple[float, int, str]:
-        return ruler.nearest_cell_m(hit["cells"]), -hit["capacity_free"], hit["asset_id"]
+        return nearest_cell_m(ruler, hit["cells"]), -hit["capacity_free"], hit["asset_id"]
 
     ordered = sorted(fetched.hits, key=nearest)
     start = (query.page - 1) * query.per_page
@@ -318,7 +314,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
         sql = sql.where(or_(Asset.name.like(pattern), Asset.description.like(pattern)))
     origin = query.origin
     reach = Reach(origin, query.radius_m + GRID_SLACK_M).bounds() if origin and query.radius_m else None
-    for min_lon, min_lat, max_lon, max_lat in filter(None, (query.bbox or polygon_box(query.polygon), reach)):
+    for min_lon, min_lat, max_lon, max_lat in filter(None, (query.bbox, ring_box(query.polygon), reach)):
         sql = sql.where(
             Asset.max_lon >= min_lon,
             Asset.min_lon <= max_lon,

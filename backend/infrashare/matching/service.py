@@ -21,10 +21,9 @@ from infrashare.assets.schemas import AssetRead
 from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import to_read
 from infrashare.assets.visibility import SQL_FIELDS, viewer_for
+from infrashare.core.geo import box_of, boxes_meet, geometry_distance_m, padded
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.search import SearchEngine
-from infrashare.matching.coverings import METRES_PER_DEGREE
-from infrashare.matching.geometry import geometry_distance_m
 from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFactor
 from infrashare.matching.search import GRID_SLACK_M, AssetQuery, search_assets
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedStatus
@@ -179,14 +178,7 @@ LIVE_REQUEST_STATUSES = (
 
 def _within_reach(need: Need, work: Asset) -> bool:
     """Bounding boxes first (cheap), then the distance between the two geometries."""
-    pad = (reach_m(need) + 1) / METRES_PER_DEGREE
-    pad_lon = pad / max(0.1, math.cos(math.radians(need.lat)))
-    if (
-        work.max_lon < need.min_lon - pad_lon
-        or work.min_lon > need.max_lon + pad_lon
-        or work.max_lat < need.min_lat - pad
-        or work.min_lat > need.max_lat + pad
-    ):
+    if not boxes_meet(padded(box_of(need), reach_m(need) + 1), box_of(work)):
         return False
     return geometry_distance_m(need.geometry, work.geometry) <= reach_m(need)
 

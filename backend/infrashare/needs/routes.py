@@ -16,7 +16,7 @@ from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
 from infrashare.core.db import DbSession, utc_now
-from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.core.geo import BoxParameter, parse_box
 from infrashare.needs import exports, queries, service, workflow
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import NeedFilters
@@ -83,21 +83,6 @@ def _page(views: list[NeedView], total: int, page: int, page_size: int) -> NeedP
     return NeedPage(items=[need_read(v) for v in views], total=total, page=page, page_size=page_size)
 
 
-def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    if not text:
-        return None
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(part) for part in text.split(","))
-    except ValueError:
-        raise InvalidInput(
-            "bbox: give min lon, min lat, max lon, max lat separated by commas.",
-            errors=[FieldError("bbox", "expected four numbers: minLon,minLat,maxLon,maxLat")],
-        ) from None
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise InvalidInput("bbox: not a WGS84 box.", errors=[FieldError("bbox", "not a WGS84 box")])
-    return min_lon, min_lat, max_lon, max_lat
-
-
 async def provide_filters(
     region: Annotated[
         str | None, QueryParameter(description="Region code; descendant regions included", max_length=12)
@@ -116,7 +101,7 @@ async def provide_filters(
     submitted_since: Annotated[date | None, QueryParameter(description="First submitted on or after")] = None,
     published_since: Annotated[date | None, QueryParameter(description="Published on or after")] = None,
     published_until: Annotated[date | None, QueryParameter(description="Published on or before")] = None,
-    bbox: Annotated[str | None, QueryParameter(description="minLon,minLat,maxLon,maxLat")] = None,
+    bbox: BoxParameter = None,
     q: Annotated[str | None, QueryParameter(description="Words in the title", max_length=100)] = None,
 ) -> NeedFilters:
     return NeedFilters(
@@ -130,7 +115,7 @@ async def provide_filters(
         submitted_since=submitted_since,
         published_since=published_since,
         published_until=published_until,
-        bbox=_bbox(bbox),
+        bbox=parse_box("bbox", bbox) if bbox else None,
         q=q,
     )
 

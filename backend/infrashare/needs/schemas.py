@@ -6,35 +6,30 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
+from infrashare.core.geo import Geometry, LineStringGeometry, PointGeometry
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.regions.schemas import RegionCode
 
-Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
-Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
-Position = tuple[Lon, Lat]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 MAX_RADIUS_M = 50_000
 MAX_CORRIDOR_M = 5_000
+MAX_ROUTE_VERTICES = 2000  # the index holds a point every 50 m or so: keep routes modest
 
 
-class PointGeometry(BaseModel):
-    type: Literal["Point"]
-    coordinates: Position
+def _route_not_too_long(geometry: PointGeometry | LineStringGeometry) -> PointGeometry | LineStringGeometry:
+    if isinstance(geometry, LineStringGeometry) and len(geometry.coordinates) > MAX_ROUTE_VERTICES:
+        raise ValueError(f"a need's route has at most {MAX_ROUTE_VERTICES} vertices")
+    return geometry
 
 
-class LineStringGeometry(BaseModel):
-    type: Literal["LineString"]
-    coordinates: list[Position] = Field(min_length=2, max_length=2000)
-
-
-Geometry = Annotated[PointGeometry | LineStringGeometry, Field(discriminator="type")]
+NeedGeometry = Annotated[Geometry, AfterValidator(_route_not_too_long)]
 
 
 class NeedCreate(BaseModel):
@@ -46,7 +41,7 @@ class NeedCreate(BaseModel):
     purpose: NeedPurpose
     mode: NeedMode = NeedMode.SHARE
     wanted_kinds: list[AssetKind] = Field(min_length=1, max_length=len(AssetKind))
-    geometry: Geometry
+    geometry: NeedGeometry
     radius_m: int | None = Field(default=None, ge=1, le=MAX_RADIUS_M, description="Search radius (Point)")
     corridor_m: int | None = Field(
         default=None, ge=1, le=MAX_CORRIDOR_M, description="Corridor width either side (LineString)"
@@ -69,7 +64,7 @@ class NeedUpdate(BaseModel):
     purpose: NeedPurpose | None = None
     mode: NeedMode | None = None
     wanted_kinds: list[AssetKind] | None = Field(default=None, min_length=1, max_length=len(AssetKind))
-    geometry: Geometry | None = None
+    geometry: NeedGeometry | None = None
     radius_m: int | None = Field(default=None, ge=1, le=MAX_RADIUS_M)
     corridor_m: int | None = Field(default=None, ge=1, le=MAX_CORRIDOR_M)
     region_code: RegionCode | None = None

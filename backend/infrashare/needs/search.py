@@ -13,7 +13,6 @@ a step. Contact details are not indexed.
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
@@ -26,10 +25,9 @@ from sqlalchemy.orm import selectinload
 
 from infrashare.accounts.models import Organisation
 from infrashare.assets.models import AssetKind
-from infrashare.assets.schemas import haversine_m
 from infrashare.assets.search import INDUSTRY_LABELS, KIND_LABELS, district_of, ready_day, synonyms
+from infrashare.core.geo import densified, length_m, vertices
 from infrashare.core.indexing import Document, SearchIndex
-from infrashare.matching.geometry import densified, vertices
 from infrashare.needs.models import Need, NeedMode, NeedPurpose
 from infrashare.regions.models import Region
 from infrashare.regions.service import lineages
@@ -54,8 +52,7 @@ MODE_LABELS: dict[NeedMode, str] = {
 
 def route_step_m(geometry: dict[str, Any]) -> float:
     """The sampling step along a route: 50 m, longer for very long routes."""
-    length = sum(haversine_m(a, b) for a, b in itertools.pairwise(vertices(geometry)))
-    return max(ROUTE_STEP_M, length / MAX_ROUTE_POINTS)
+    return max(ROUTE_STEP_M, length_m(geometry) / MAX_ROUTE_POINTS)
 
 
 def geo_points(geometry: dict[str, Any]) -> list[tuple[float, float]]:

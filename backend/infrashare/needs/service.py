@@ -22,6 +22,7 @@ from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.geo import location_columns
 from infrashare.core.indexing import mark_changed
 from infrashare.needs.lifecycle import LIFECYCLE, NeedAction, Party
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
@@ -136,23 +137,6 @@ def view_of(
 # --- creating and editing ----------------------------------------------------------------------
 
 
-def _geometry_columns(geometry: dict[str, Any]) -> dict[str, float]:
-    if geometry["type"] == "Point":
-        lon, lat = geometry["coordinates"]
-        return {"lon": lon, "lat": lat, "min_lon": lon, "min_lat": lat, "max_lon": lon, "max_lat": lat}
-    points = geometry["coordinates"]
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    middle = points[len(points) // 2]  # a vertex, so the marker sits on the route
-    return {
-        "lon": middle[0],
-        "lat": middle[1],
-        "min_lon": min(lons),
-        "min_lat": min(lats),
-        "max_lon": max(lons),
-        "max_lat": max(lats),
-    }
-
-
 async def _check(db: AsyncSession, data: NeedCreate, today: date) -> None:
     """Rules beyond one field's shape; every broken one is named."""
     errors: list[FieldError] = []
@@ -181,7 +165,7 @@ def _apply_fields(need: Need, data: NeedCreate) -> None:
     for name, value in values.items():
         setattr(need, name, value)
     need.geometry = data.geometry.model_dump()
-    for name, value in _geometry_columns(need.geometry).items():
+    for name, value in location_columns(need.geometry).items():
         setattr(need, name, value)
     need.kinds = [NeedKind(kind=kind) for kind in data.wanted_kinds]
 

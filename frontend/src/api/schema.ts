@@ -1435,7 +1435,7 @@ export interface components {
             description: string;
             /** @description The owner's own id; unique within the organisation */
             external_id?: string | null;
-            geometry: components["schemas"]["assets_schemas_PointGeometry"] | components["schemas"]["assets_schemas_LineStringGeometry"];
+            geometry: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"];
             kind: components["schemas"]["AssetKind"];
             name: string;
             /** @description Required when status is planned */
@@ -1545,7 +1545,7 @@ export interface components {
             } | null;
             description?: string | null;
             external_id?: string | null;
-            geometry?: components["schemas"]["assets_schemas_PointGeometry"] | components["schemas"]["assets_schemas_LineStringGeometry"] | null;
+            geometry?: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"] | null;
             name?: string | null;
             ready_date?: string | null;
             region_code?: string | null;
@@ -1756,6 +1756,15 @@ export interface components {
         JurisdictionUpdate: {
             region_codes: string[];
         };
+        /** LineStringGeometry */
+        LineStringGeometry: {
+            coordinates: [
+                number,
+                number
+            ][];
+            /** @constant */
+            type: "LineString";
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Format: email */
@@ -1825,7 +1834,7 @@ export interface components {
             corridor_m?: number | null;
             /** @default  */
             description: string;
-            geometry: components["schemas"]["needs_schemas_PointGeometry"] | components["schemas"]["needs_schemas_LineStringGeometry"];
+            geometry: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"];
             mode?: components["schemas"]["NeedMode"];
             /** Format: date */
             needed_by: string;
@@ -2000,7 +2009,7 @@ export interface components {
             contact_phone?: string | null;
             corridor_m?: number | null;
             description?: string | null;
-            geometry?: components["schemas"]["needs_schemas_PointGeometry"] | components["schemas"]["needs_schemas_LineStringGeometry"] | null;
+            geometry?: components["schemas"]["PointGeometry"] | components["schemas"]["LineStringGeometry"] | null;
             mode?: components["schemas"]["NeedMode"] | null;
             needed_by?: string | null;
             purpose?: components["schemas"]["NeedPurpose"] | null;
@@ -2076,6 +2085,15 @@ export interface components {
             interested_operators: number;
             /** @description Requests on it that are open, accepted or active */
             live_requests: number;
+        };
+        /** PointGeometry */
+        PointGeometry: {
+            coordinates: [
+                number,
+                number
+            ];
+            /** @constant */
+            type: "Point";
         };
         /** PoleAttributes */
         PoleAttributes: {
@@ -2424,42 +2442,6 @@ export interface components {
          * @enum {string}
          */
         Visibility: "public" | "operators" | "regulators";
-        /** LineStringGeometry */
-        assets_schemas_LineStringGeometry: {
-            coordinates: [
-                number,
-                number
-            ][];
-            /** @constant */
-            type: "LineString";
-        };
-        /** PointGeometry */
-        assets_schemas_PointGeometry: {
-            coordinates: [
-                number,
-                number
-            ];
-            /** @constant */
-            type: "Point";
-        };
-        /** LineStringGeometry */
-        needs_schemas_LineStringGeometry: {
-            coordinates: [
-                number,
-                number
-            ][];
-            /** @constant */
-            type: "LineString";
-        };
-        /** PointGeometry */
-        needs_schemas_PointGeometry: {
-            coordinates: [
-                number,
-                number
-            ];
-            /** @constant */
-            type: "Point";
-        };
     };
     responses: never;
     parameters: never;
@@ -3819,7 +3801,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -4056,7 +4038,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -4144,7 +4126,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -4232,7 +4214,7 @@ export interface operations {
                 published_since?: string | null;
                 /** @description Published on or before */
                 published_until?: string | null;
-                /** @description minLon,minLat,maxLon,maxLat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
@@ -6636,12 +6618,12 @@ export interface operations {
                 power_guarantee?: boolean | null;
                 /** @description Ready on or before this date */
                 ready_by?: string | null;
-                /** @description min_lon,min_lat,max_lon,max_lat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description lon,lat — for radius and distance sort */
                 near?: string | null;
                 radius_m?: number | null;
-                /** @description lon,lat;lon,lat;lon,lat… */
+                /** @description lon,lat;lon,lat;lon,lat… (one ring) */
                 polygon?: string | null;
                 sort?: "relevance" | "distance" | "free_capacity";
                 page?: number;
@@ -6732,12 +6714,12 @@ export interface operations {
                 needed_by_from?: string | null;
                 /** @description Needed by on or before */
                 needed_by_to?: string | null;
-                /** @description min_lon,min_lat,max_lon,max_lat */
+                /** @description minLon,minLat,maxLon,maxLat (min ≤ max; WGS84 degrees) */
                 bbox?: string | null;
                 /** @description lon,lat — for radius and distance sort */
                 near?: string | null;
                 radius_m?: number | null;
-                /** @description lon,lat;lon,lat;lon,lat… */
+                /** @description lon,lat;lon,lat;lon,lat… (one ring) */
                 polygon?: string | null;
                 /** @description distance needs near; newest is by publication */
                 sort?: "relevance" | "distance" | "needed_by" | "newest";
