@@ -36,7 +36,7 @@ from infrashare.matching.schemas import (
 from infrashare.matching.search import AssetQuery, search_assets
 from infrashare.matching.service import matches_for_need, planned_works
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
-from infrashare.needs.routes import need_read
+from infrashare.needs.schemas import NeedRead
 from infrashare.oauth.scopes import requires
 from infrashare.regions.schemas import REGION_CODE_PATTERN
 from infrashare.regions.service import area_of
@@ -183,7 +183,7 @@ async def search_needs_route(
     )
     found = await search_needs(db_session, request.app.state.search, principal, query)
     return NeedSearchResult(
-        hits=[NeedHit(need=need_read(hit.view), distance_m=hit.distance_m) for hit in found.hits],
+        hits=[NeedHit(need=NeedRead.from_model(hit.view), distance_m=hit.distance_m) for hit in found.hits],
         total=found.total,
         page=page,
         per_page=per_page,

@@ -31,56 +31,10 @@ from infrashare.needs.schemas import (
     NeedUpdate,
     ReturnBody,
 )
-from infrashare.needs.service import NeedView
 from infrashare.oauth.scopes import requires
 
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
-
-
-def need_read(view: NeedView) -> NeedRead:
-    need = view.need
-    return NeedRead(
-        id=need.id,
-        organisation_id=need.organisation_id,
-        organisation_name=view.organisation.name,
-        requesting_industry=view.organisation.industry,
-        title=need.title,
-        purpose=need.purpose,
-        mode=need.mode,
-        wanted_kinds=need.wanted_kinds,
-        geometry=need.geometry,
-        radius_m=need.radius_m,
-        corridor_m=need.corridor_m,
-        lon=need.lon,
-        lat=need.lat,
-        bbox=(need.min_lon, need.min_lat, need.max_lon, need.max_lat),
-        region_code=need.region_code,
-        region_name=view.region_name,
-        quantity=need.quantity,
-        needed_by=need.needed_by,
-        description=need.description,
-        contact_name=need.contact_name,
-        contact_phone=need.contact_phone,
-        contact_email=need.contact_email,
-        status=need.status,
-        status_changed_at=need.status_changed_at,
-        submitted_at=need.submitted_at,
-        last_submitted_at=need.last_submitted_at,
-        published_at=need.published_at,
-        returned_at=need.returned_at,
-        matched_at=need.matched_at,
-        closed_at=need.closed_at,
-        last_return_reason=need.last_return_reason,
-        reviewed_by_organisation_id=need.reviewed_by_organisation_id,
-        created_at=need.created_at,
-        updated_at=need.updated_at,
-        allowed_actions=view.allowed,
-    )
-
-
-def _page(views: list[NeedView], total: int, page: int, page_size: int) -> NeedPage:
-    return NeedPage(items=[need_read(v) for v in views], total=total, page=page, page_size=page_size)
 
 
 async def provide_filters(
@@ -147,7 +101,7 @@ class NeedController(Controller):
         page_size: PageSize = 50,
     ) -> NeedPage:
         views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
-        return _page(views, total, page, page_size)
+        return NeedPage.from_models(views, total, page, page_size)
 
     @get(
         "/list.geojson",
@@ -207,13 +161,13 @@ class NeedController(Controller):
         page_size: PageSize = 50,
     ) -> NeedPage:
         views, total = await workflow.review_queue(db_session, principal, page, page_size)
-        return _page(views, total, page, page_size)
+        return NeedPage.from_models(views, total, page, page_size)
 
     @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
     async def create_need(
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[NeedCreate]
     ) -> NeedRead:
-        return need_read(await service.create_need(db_session, principal, data))
+        return NeedRead.from_model(await service.create_need(db_session, principal, data))
 
     @post(
         "/bulk-publish",
@@ -236,7 +190,7 @@ class NeedController(Controller):
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
     ) -> NeedRead:
-        return need_read(await service.get_need(db_session, principal, need_id))
+        return NeedRead.from_model(await service.get_need(db_session, principal, need_id))
 
     @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)", **WRITE)
     async def update_need(
@@ -246,7 +200,7 @@ class NeedController(Controller):
         need_id: FromPath[uuid.UUID],
         data: JSONBody[NeedUpdate],
     ) -> NeedRead:
-        return need_read(await service.update_need(db_session, principal, need_id, data))
+        return NeedRead.from_model(await service.update_need(db_session, principal, need_id, data))
 
     @get(
         "/{need_id:uuid}/timeline",
@@ -257,24 +211,13 @@ class NeedController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> list[NeedTimelineEntry]:
         events = await service.timeline(db_session, principal, need_id)
-        return [
-            NeedTimelineEntry(
-                seq=event.seq,
-                occurred_at=event.occurred_at,
-                action=event.action,
-                actor_user_id=event.actor_user_id,
-                actor_organisation_id=event.actor_organisation_id,
-                status=(event.after or {}).get("status"),
-                reason=event.reason,
-            )
-            for event in events
-        ]
+        return [NeedTimelineEntry.from_model(event) for event in events]
 
     @post("/{need_id:uuid}/submit", status_code=HTTP_200_OK, summary="Submit a draft for review", **WRITE)
     async def submit(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.submit_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.submit_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/resubmit",
@@ -285,7 +228,7 @@ class NeedController(Controller):
     async def resubmit(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.resubmit_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.resubmit_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/publish",
@@ -296,7 +239,7 @@ class NeedController(Controller):
     async def publish(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.publish_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.publish_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/return",
@@ -311,7 +254,7 @@ class NeedController(Controller):
         need_id: FromPath[uuid.UUID],
         data: JSONBody[ReturnBody],
     ) -> NeedRead:
-        return need_read(await workflow.return_need(db_session, principal, need_id, data.reason))
+        return NeedRead.from_model(await workflow.return_need(db_session, principal, need_id, data.reason))
 
     @post(
         "/{need_id:uuid}/withdraw",
@@ -327,7 +270,7 @@ class NeedController(Controller):
         data: JSONBody[NeedReason | None] = None,
     ) -> NeedRead:
         reason = data.reason if data else None
-        return need_read(await workflow.withdraw_need(db_session, principal, need_id, reason))
+        return NeedRead.from_model(await workflow.withdraw_need(db_session, principal, need_id, reason))
 
     @post(
         "/{need_id:uuid}/match",
@@ -338,7 +281,7 @@ class NeedController(Controller):
     async def match(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.match_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.match_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/fulfil",
@@ -349,4 +292,4 @@ class NeedController(Controller):
     async def fulfil(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.fulfil_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.fulfil_need(db_session, principal, need_id))
