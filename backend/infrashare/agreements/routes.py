@@ -23,12 +23,10 @@ from infrashare.agreements.documents import render_document
 from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
-    AssetSummary,
     Counter,
     ExpiryResult,
     NotificationPage,
     NotificationRead,
-    PartyRead,
     Rejection,
     RequestCreate,
     RequestPage,
@@ -40,7 +38,6 @@ from infrashare.agreements.schemas import (
     RuleRead,
     Termination,
 )
-from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
 from infrashare.core.contract import problems
 from infrashare.core.db import DbSession, utc_now
@@ -57,54 +54,6 @@ RequestId = FromPath[uuid.UUID]
 def clock(request: Request[Any, Any, Any]) -> datetime:
     now: datetime = getattr(request.app.state, "clock", utc_now)()
     return now
-
-
-def request_read(view: RequestView) -> RequestRead:
-    r, asset = view.request, view.asset
-    overdue = view.overdue_party
-    return RequestRead(
-        id=r.id,
-        status=r.status,
-        requester=PartyRead(id=r.requester_organisation_id, name=view.requester_name),
-        owner=PartyRead(id=r.owner_organisation_id, name=view.owner_name),
-        asset=AssetSummary(
-            id=asset.id,
-            name=asset.name,
-            kind=asset.kind,
-            region_code=asset.region_code,
-            capacity_unit=asset.capacity_unit,
-        ),
-        need_id=r.need_id,
-        units=r.units,
-        start_date=r.start_date,
-        end_date=r.end_date,
-        terms=r.terms,
-        annual_fee_cny=r.annual_fee_cny,
-        reserved_units=r.reserved_units,
-        owner_due_at=r.owner_due_at,
-        review_due_at=r.review_due_at,
-        overdue=overdue is not None,
-        overdue_party=overdue,
-        status_changed_at=r.status_changed_at,
-        answered_at=r.answered_at,
-        countered_at=r.countered_at,
-        accepted_at=r.accepted_at,
-        referred_at=r.referred_at,
-        activated_at=r.activated_at,
-        disputed_at=r.disputed_at,
-        closed_at=r.closed_at,
-        rejected_by=r.rejected_by,
-        notice_date=r.notice_date,
-        review_rule_id=r.review_rule_id,
-        last_reason=r.last_reason,
-        created_at=r.created_at,
-        version=r.version,
-        allowed_actions=view.allowed,
-    )
-
-
-def _page(views: list[RequestView], total: int, page: int, page_size: int) -> RequestPage:
-    return RequestPage(items=[request_read(v) for v in views], total=total, page=page, page_size=page_size)
 
 
 class SharingRequestController(Controller):
@@ -127,7 +76,7 @@ class SharingRequestController(Controller):
         data: JSONBody[RequestCreate],
     ) -> RequestRead:
         view = await service.create_request(db_session, principal, data, settings, clock(request))
-        return request_read(view)
+        return RequestRead.from_model(view)
 
     @get("/", summary="Requests and agreements I am party to (regulators: in my jurisdiction)", **READ)
     async def list_requests(
@@ -151,7 +100,7 @@ class SharingRequestController(Controller):
             page=page,
             page_size=page_size,
         )
-        return _page(views, total, page, page_size)
+        return RequestPage.from_models(views, total, page, page_size)
 
     @get("/overdue", summary="Overdue requests, reviews and disputes in my jurisdiction (regulators)", **READ)
     async def overdue(
@@ -163,7 +112,7 @@ class SharingRequestController(Controller):
         page_size: PageSize = 50,
     ) -> RequestPage:
         views, total = await service.overdue_requests(db_session, principal, clock(request), page, page_size)
-        return _page(views, total, page, page_size)
+        return RequestPage.from_models(views, total, page, page_size)
 
     @get("/{request_id:uuid}", summary="One request or agreement, with what I may do now", **READ)
     async def get_request(
@@ -173,7 +122,9 @@ class SharingRequestController(Controller):
         principal: CurrentPrincipal,
         request_id: RequestId,
     ) -> RequestRead:
-        return request_read(await service.load_request(db_session, principal, request_id, clock(request)))
+        return RequestRead.from_model(
+            await service.load_request(db_session, principal, request_id, clock(request))
+        )
 
     @get("/{request_id:uuid}/timeline", summary="Every transition with actor, time and reason", **READ)
     async def timeline(
@@ -186,20 +137,7 @@ class SharingRequestController(Controller):
         await service.load_request(db_session, principal, request_id, clock(request))
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         remarks = await _remarks(db_session, request_id)
-        return [
-            RequestTimelineEntry(
-                seq=event.seq,
-                occurred_at=event.occurred_at,
-                action=event.action,
-                actor_organisation_id=event.actor_organisation_id,
-                actor_user_id=event.actor_user_id,
-                status=(event.after or {}).get("status"),
-                reason_code=remarks.get((event.action, (event.after or {}).get("status"))),
-                reason=event.reason,
-                hash=event.hash,
-            )
-            for event in events
-        ]
+        return [RequestTimelineEntry.from_model(event, remarks) for event in events]
 
     @get(
         "/{request_id:uuid}/document",
@@ -239,7 +177,7 @@ class SharingRequestController(Controller):
         reason: str | None = None,
     ) -> RequestRead:
         view = await workflow.act(db, principal, request_id, action, settings, clock(request), reason=reason)
-        return request_read(view)
+        return RequestRead.from_model(view)
 
     @post(
         "/{request_id:uuid}/accept",
@@ -275,7 +213,7 @@ class SharingRequestController(Controller):
         view = await workflow.reject_request(
             db_session, principal, request_id, data.reason_code, data.reason, settings, clock(request)
         )
-        return request_read(view)
+        return RequestRead.from_model(view)
 
     @post(
         "/{request_id:uuid}/counter",
@@ -295,7 +233,7 @@ class SharingRequestController(Controller):
         view = await workflow.counter_request(
             db_session, principal, request_id, data, settings, clock(request)
         )
-        return request_read(view)
+        return RequestRead.from_model(view)
 
     @post(
         "/{request_id:uuid}/withdraw",
@@ -463,7 +401,7 @@ class SharingRequestController(Controller):
         view = await workflow.terminate_agreement(
             db_session, principal, request_id, data.reason, data.notice_date, settings, clock(request)
         )
-        return request_read(view)
+        return RequestRead.from_model(view)
 
 
 async def _remarks(db: AsyncSession, request_id: uuid.UUID) -> dict[tuple[str, str | None], str | None]:

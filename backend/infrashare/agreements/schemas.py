@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -12,6 +12,10 @@ from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
 from infrashare.regions.schemas import RegionCode
+
+if TYPE_CHECKING:
+    from infrashare.agreements.service import RequestView
+    from infrashare.audit.models import Event
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Terms = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
@@ -118,12 +122,62 @@ class RequestRead(BaseModel):
     version: int
     allowed_actions: list[RequestAction]
 
+    @classmethod
+    def from_model(cls, view: RequestView) -> RequestRead:
+        r, asset = view.request, view.asset
+        overdue = view.overdue_party
+        return cls(
+            id=r.id,
+            status=r.status,
+            requester=PartyRead(id=r.requester_organisation_id, name=view.requester_name),
+            owner=PartyRead(id=r.owner_organisation_id, name=view.owner_name),
+            asset=AssetSummary(
+                id=asset.id,
+                name=asset.name,
+                kind=asset.kind,
+                region_code=asset.region_code,
+                capacity_unit=asset.capacity_unit,
+            ),
+            need_id=r.need_id,
+            units=r.units,
+            start_date=r.start_date,
+            end_date=r.end_date,
+            terms=r.terms,
+            annual_fee_cny=r.annual_fee_cny,
+            reserved_units=r.reserved_units,
+            owner_due_at=r.owner_due_at,
+            review_due_at=r.review_due_at,
+            overdue=overdue is not None,
+            overdue_party=overdue,
+            status_changed_at=r.status_changed_at,
+            answered_at=r.answered_at,
+            countered_at=r.countered_at,
+            accepted_at=r.accepted_at,
+            referred_at=r.referred_at,
+            activated_at=r.activated_at,
+            disputed_at=r.disputed_at,
+            closed_at=r.closed_at,
+            rejected_by=r.rejected_by,
+            notice_date=r.notice_date,
+            review_rule_id=r.review_rule_id,
+            last_reason=r.last_reason,
+            created_at=r.created_at,
+            version=r.version,
+            allowed_actions=view.allowed,
+        )
+
 
 class RequestPage(BaseModel):
     items: list[RequestRead]
     total: int
     page: int
     page_size: int
+
+    @classmethod
+    def from_models(cls, views: list[RequestView], total: int, page: int, page_size: int) -> RequestPage:
+        return cls(
+            items=[RequestRead.from_model(v) for v in views], total=total, page=page, page_size=page_size
+        )
 
 
 class RequestTimelineEntry(BaseModel):
@@ -136,6 +190,24 @@ class RequestTimelineEntry(BaseModel):
     reason_code: str | None
     reason: str | None
     hash: str
+
+    @classmethod
+    def from_model(
+        cls, event: Event, remarks: dict[tuple[str, str | None], str | None]
+    ) -> RequestTimelineEntry:
+        """``remarks`` maps (action, status after) to the reason code given with that transition."""
+        status = (event.after or {}).get("status")
+        return cls(
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            action=event.action,
+            actor_organisation_id=event.actor_organisation_id,
+            actor_user_id=event.actor_user_id,
+            status=status,
+            reason_code=remarks.get((event.action, status)),
+            reason=event.reason,
+            hash=event.hash,
+        )
 
 
 class RuleCreate(BaseModel):
