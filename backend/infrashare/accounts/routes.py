@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts import service
 from infrashare.accounts.auth import SESSION_COOKIE
-from infrashare.accounts.models import Organisation, Role, User
+from infrashare.accounts.models import Organisation, User
 from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.accounts.schemas import (
     JurisdictionUpdate,
@@ -43,42 +43,14 @@ def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
     )
 
 
-def _user_read(user: User, role: Role) -> UserRead:
-    return UserRead(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        locale=user.locale,
-        is_active=user.is_active,
-        role=role,
-        created_at=user.created_at,
-        last_login_at=user.last_login_at,
-    )
-
-
 async def _organisation_read(db: AsyncSession, organisation: Organisation) -> OrganisationRead:
-    jurisdiction = await service.jurisdiction_of(db, organisation.id)
-    return OrganisationRead(
-        id=organisation.id,
-        name=organisation.name,
-        industry=organisation.industry,
-        kind=organisation.kind,
-        is_active=organisation.is_active,
-        jurisdiction=jurisdiction,
-    )
+    return OrganisationRead.from_model(organisation, await service.jurisdiction_of(db, organisation.id))
 
 
 async def _me(db: AsyncSession, principal: Principal) -> Me:
     user = await db.get(User, principal.user_id) if principal.user_id else None
     organisation = await service.get_organisation(db, principal.organisation_id)
-    return Me(
-        user=_user_read(user, principal.role) if user else None,
-        organisation=await _organisation_read(db, organisation),
-        role=principal.role,
-        client_id=principal.client_id,
-        scopes=sorted(principal.scopes) if principal.scopes is not None else None,
-        csrf_token=principal.csrf_token,
-    )
+    return Me.from_model(principal, user, await _organisation_read(db, organisation))
 
 
 class AuthController(Controller):
@@ -176,7 +148,7 @@ class OrganisationController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
     ) -> list[UserRead]:
         rows = await service.list_users(db_session, principal, organisation_id)
-        return [_user_read(user, role) for user, role in rows]
+        return [UserRead.from_model(user, role) for user, role in rows]
 
     @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation")
     async def create_user(
@@ -187,7 +159,7 @@ class OrganisationController(Controller):
         data: JSONBody[UserCreate],
     ) -> UserRead:
         user = await service.create_user(db_session, principal, organisation_id, data)
-        return _user_read(user, data.role)
+        return UserRead.from_model(user, data.role)
 
     @post(
         "/{organisation_id:uuid}/users/{user_id:uuid}/deactivate",
@@ -202,7 +174,7 @@ class OrganisationController(Controller):
         user_id: FromPath[uuid.UUID],
     ) -> UserRead:
         user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, False)
-        return _user_read(user, role)
+        return UserRead.from_model(user, role)
 
     @post(
         "/{organisation_id:uuid}/users/{user_id:uuid}/activate",
@@ -217,4 +189,4 @@ class OrganisationController(Controller):
         user_id: FromPath[uuid.UUID],
     ) -> UserRead:
         user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, True)
-        return _user_read(user, role)
+        return UserRead.from_model(user, role)

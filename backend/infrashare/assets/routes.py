@@ -118,7 +118,7 @@ class AssetController(Controller):
         asset = await service.create_asset(db_session, principal, data)
         viewer = await viewer_for(db_session, principal)
         return Response(
-            service.to_read(viewer, asset), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
+            AssetRead.from_model(asset, viewer), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
         )
 
     @get("/", summary="Assets the caller may see, filtered, in pages (cursor)", **READ)
@@ -137,7 +137,7 @@ class AssetController(Controller):
         viewer = await viewer_for(db_session, principal)
         filters = await _filters(db_session, kind, status, region, owner, min_free)
         assets, next_cursor = await service.list_assets(db_session, viewer, filters, cursor, limit)
-        return AssetPage(items=[service.to_read(viewer, a) for a in assets], next_cursor=next_cursor)
+        return AssetPage(items=[AssetRead.from_model(a, viewer) for a in assets], next_cursor=next_cursor)
 
     @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)", **READ)
     async def get_asset(
@@ -145,7 +145,7 @@ class AssetController(Controller):
     ) -> Response[AssetRead]:
         viewer = await viewer_for(db_session, principal)
         asset = await service.get_visible(db_session, viewer, asset_id)
-        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+        return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
     @patch(
         "/{asset_id:uuid}",
@@ -163,7 +163,7 @@ class AssetController(Controller):
     ) -> Response[AssetRead]:
         viewer = await viewer_for(db_session, principal)
         asset = await service.update_asset(db_session, principal, viewer, asset_id, data, _if_match(if_match))
-        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+        return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
     @post(
         "/{asset_id:uuid}/retire",
@@ -184,7 +184,7 @@ class AssetController(Controller):
         data = data or RetireRequest()
         version = data.version if data.version is not None else _if_match(if_match)
         asset = await service.retire_asset(db_session, principal, viewer, asset_id, version, data.reason)
-        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+        return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
     @get(
         "/{asset_id:uuid}/history",

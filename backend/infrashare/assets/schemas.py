@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from infrashare.assets.models import AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.assets.models import Asset, AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.assets.visibility import Viewer, present
 from infrashare.core.geo import Geometry
 from infrashare.regions.schemas import RegionCode
 
@@ -215,6 +216,42 @@ class AssetRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def from_model(cls, asset: Asset, viewer: Viewer) -> AssetRead:
+        """What ``viewer`` may see of ``asset`` (exact or coarsened location: ``visibility.present``)."""
+        shown = present(viewer, asset)
+        return cls(
+            id=asset.id,
+            owner_organisation_id=asset.owner_organisation_id,
+            kind=asset.kind,
+            name=asset.name,
+            description=asset.description,
+            geometry=shown.geometry,
+            location_precision="exact" if shown.exact else "approx_1km",
+            region_code=asset.region_code,
+            address=shown.address,
+            status=asset.status,
+            ready_date=asset.ready_date,
+            external_id=shown.external_id,
+            capacity=CapacityRead(
+                unit=asset.capacity_unit,
+                total=asset.capacity_total,
+                free=asset.capacity_free,
+                power_kw=asset.power_kw,
+                power_guarantee=asset.power_guarantee,
+            ),
+            attributes=asset.attributes,
+            sharing=SharingTerms(
+                terms=asset.sharing_terms,
+                indicative_price_cny=asset.indicative_price_cny,
+                lead_time_days=asset.lead_time_days,
+            ),
+            visibility=asset.visibility,
+            version=asset.version,
+            created_at=asset.created_at,
+            updated_at=asset.updated_at,
+        )
 
 
 class AssetPage(BaseModel):

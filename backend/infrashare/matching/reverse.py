@@ -34,7 +34,7 @@ from infrashare.accounts.models import Organisation, Role
 from infrashare.agreements.models import Notification, SharingRequest
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
-from infrashare.assets.service import to_read
+from infrashare.assets.schemas import AssetRead
 from infrashare.assets.visibility import Viewer, grant_holders, present
 from infrashare.core.consumer import Consumer, Message
 from infrashare.core.db import utc_now
@@ -188,7 +188,7 @@ async def find_new_matches(db: AsyncSession, asset_ids: Sequence[str], today: da
             if distance is None:
                 continue
             shown = min(distance, reach_m(need))
-            factors = score_factors(need, to_read(viewer, asset), shown, None)
+            factors = score_factors(need, AssetRead.from_model(asset, viewer), shown, None)
             score = round(sum(factor.score * factor.weight for factor in factors), 4)
             found.append(NewMatch(asset, need, round(shown, 1), viewer.sees_exactly(asset), score))
     return found

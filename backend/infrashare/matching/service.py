@@ -19,7 +19,6 @@ from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import AssetRead
 from infrashare.assets.search import ASSETS_INDEX
-from infrashare.assets.service import to_read
 from infrashare.assets.visibility import SQL_FIELDS, viewer_for
 from infrashare.core.geo import box_of, boxes_meet, geometry_distance_m, padded
 from infrashare.core.indexing import SEARCH_FAILURES
@@ -225,7 +224,7 @@ async def planned_works(db: AsyncSession, principal: Principal, region: Area | N
         interested = {need.organisation_id for need in wanting} | set(asking)
         result.append(
             PlannedWork(
-                asset=to_read(viewer, work),
+                asset=AssetRead.from_model(work, viewer),
                 interested_operators=len(interested),
                 co_build_needs=len(wanting),
                 live_requests=len(asking),
