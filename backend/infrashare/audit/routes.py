@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from litestar import Controller, get
@@ -34,4 +33,4 @@ class AuditController(Controller):
     @get("/verify", summary="Verify the whole hash chain (platform admins)")
     async def verify(self, db_session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
         principal.require_role(Role.PLATFORM_ADMIN)
-        return ChainReportRead(**asdict(await service.verify_chain(db_session)))
+        return ChainReportRead.model_validate(await service.verify_chain(db_session))

@@ -276,12 +276,6 @@ async def metadata(settings: AppSettings) -> dict[str, Any]:
     }
 
 
-def _client_read(client: OAuthClient, secret: str | None = None) -> ClientWithSecret:
-    return ClientWithSecret.model_validate(
-        {**ClientRead.model_validate(client).model_dump(), "client_secret": secret}
-    )
-
-
 class ClientController(Controller):
     path = "/api/v1/oauth/clients"
     tags = ["oauth"]
@@ -295,7 +289,7 @@ class ClientController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[ClientCreate]
     ) -> ClientWithSecret:
         client, secret = await service.register_client(db_session, principal, data)
-        return _client_read(client, secret)
+        return ClientWithSecret.from_model(client, secret)
 
     @post(
         "/{client_id:uuid}/rotate-secret",
@@ -306,7 +300,7 @@ class ClientController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, client_id: FromPath[uuid.UUID]
     ) -> ClientWithSecret:
         client, secret = await service.rotate_secret(db_session, principal, client_id)
-        return _client_read(client, secret)
+        return ClientWithSecret.from_model(client, secret)
 
     @post(
         "/{client_id:uuid}/revoke",

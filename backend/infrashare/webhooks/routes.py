@@ -13,7 +13,6 @@ from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
 from infrashare.oauth.scopes import requires
 from infrashare.webhooks import service
-from infrashare.webhooks.models import WebhookSubscription
 from infrashare.webhooks.schemas import (
     EVENT_TYPES,
     DeliveryRead,
@@ -23,11 +22,6 @@ from infrashare.webhooks.schemas import (
 )
 
 MANAGE = requires("webhooks:manage")
-
-
-def _created(subscription: WebhookSubscription) -> SubscriptionCreated:
-    read = SubscriptionRead.model_validate(subscription).model_dump()
-    return SubscriptionCreated.model_validate({**read, "secret": subscription.secret})
 
 
 class WebhookController(Controller):
@@ -51,7 +45,7 @@ class WebhookController(Controller):
     async def subscribe(
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[SubscriptionCreate]
     ) -> SubscriptionCreated:
-        return _created(await service.subscribe(db_session, principal, data))
+        return SubscriptionCreated.from_model(await service.subscribe(db_session, principal, data))
 
     @post("/{subscription_id:uuid}/unsubscribe", status_code=HTTP_200_OK, summary="Stop deliveries", **MANAGE)
     async def unsubscribe(
