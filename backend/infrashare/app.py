@@ -21,9 +21,8 @@ from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
 from infrashare import __version__
-from infrashare.accounts.auth import provide_principal
-from infrashare.accounts.principal_cache import PrincipalCache, forget_principals_after_writes
 from infrashare.accounts.routes import AuthController, OrganisationController, me
+from infrashare.accounts.service import session_principal
 from infrashare.agreements.routes import (
     ApprovalRuleController,
     NotificationController,
@@ -31,11 +30,15 @@ from infrashare.agreements.routes import (
 )
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
+from infrashare.core.authentication import WaysIn, provide_principal
+from infrashare.core.clock import provide_now, utc_now
 from infrashare.core.contract import ClosedBodies, allow_every_method, document_contract
-from infrashare.core.db import open_database, provide_db_session, utc_now
+from infrashare.core.db import open_database, provide_db_session
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
+from infrashare.core.principal_cache import PrincipalCache, forget_principals_after_writes
+from infrashare.core.scopes import SCOPES
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.matching.routes import (
@@ -45,8 +48,8 @@ from infrashare.matching.routes import (
     search_needs_route,
 )
 from infrashare.needs.routes import NeedController
+from infrashare.oauth.bearer import token_principal
 from infrashare.oauth.routes import ClientController, OAuthController, metadata
-from infrashare.oauth.scopes import SCOPES
 from infrashare.regions.routes import RegionController, search_regions
 from infrashare.stats.routes import StatsController
 from infrashare.webhooks.routes import WebhookController
@@ -204,6 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "db_session": Provide(provide_db_session),
             "principal": Provide(provide_principal),
+            "now": Provide(provide_now, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
@@ -212,7 +216,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=_openapi(),
         lifespan=[lifespan],
         # The clock routes read (sharing-request deadlines, expiry); tests replace it.
-        state=State({"clock": utc_now, "principals": PrincipalCache(settings.principal_cache_seconds)}),
+        state=State(
+            {
+                "clock": utc_now,
+                "principals": PrincipalCache(settings.principal_cache_seconds),
+                "ways_in": WaysIn(session=session_principal, token=token_principal),
+            }
+        ),
         request_max_body_size=200 * 1024 * 1024,
         debug=False,
     )

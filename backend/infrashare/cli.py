@@ -265,7 +265,7 @@ def needs() -> None:
 )
 def needs_expire(today: datetime | None) -> None:
     """Expire open needs whose needed-by date has passed (run daily, e.g. from cron)."""
-    from infrashare.core.db import utc_now
+    from infrashare.core.clock import utc_now
     from infrashare.needs.workflow import expire_overdue_needs
 
     day = today.date() if today else utc_now().date()
@@ -294,7 +294,7 @@ def agreements() -> None:
 def agreements_expire(today: datetime | None) -> None:
     """Expire active agreements whose end date has passed (run daily, e.g. from cron)."""
     from infrashare.agreements.workflow import expire_due_agreements
-    from infrashare.core.db import utc_now
+    from infrashare.core.clock import utc_now
 
     settings = get_settings()
     now = utc_now()

@@ -21,8 +21,9 @@ import structlog
 from infrashare.agreements.workflow import expire_due_agreements
 from infrashare.assets.import_jobs import ImportRunner
 from infrashare.assets.import_rows import RowCheckers
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, pause
-from infrashare.core.db import Database, utc_now
+from infrashare.core.db import Database
 from infrashare.core.indexing import Indexer
 from infrashare.core.search import SearchEngine
 from infrashare.core.settings import Settings

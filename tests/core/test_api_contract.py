@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infrashare.core.scopes import SCOPES
 from infrashare.core.search import MeilisearchProcess
-from infrashare.oauth.scopes import SCOPES
 from tests.oauth.conftest import register_client, signed_in
 from tests.servers import LiveServer, seeded_server
 

@@ -12,9 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts import service
-from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Organisation, User
-from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.accounts.schemas import (
     JurisdictionUpdate,
     LoginRequest,
@@ -24,11 +22,14 @@ from infrashare.accounts.schemas import (
     UserCreate,
     UserRead,
 )
+from infrashare.core.authentication import SESSION_COOKIE
+from infrashare.core.clock import utc_now
 from infrashare.core.contract import ANY_SCOPE, problems
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import DbSession
 from infrashare.core.errors import InvalidInput
+from infrashare.core.principal import CurrentPrincipal, Principal
+from infrashare.core.scopes import requires
 from infrashare.core.settings import AppSettings
-from infrashare.oauth.scopes import requires
 
 
 def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:

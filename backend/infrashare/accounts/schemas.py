@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from infrashare.accounts.models import Industry, OrganisationKind, Role
+from infrashare.accounts.models import Industry
+from infrashare.core.principal import OrganisationKind, Role
 from infrashare.regions.schemas import RegionCode
 
 if TYPE_CHECKING:
     from infrashare.accounts.models import Organisation, User
-    from infrashare.accounts.principal import Principal
+    from infrashare.core.principal import Principal
 
 Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -17,14 +16,13 @@ from infrashare.accounts.models import (
     JurisdictionRegion,
     Membership,
     Organisation,
-    OrganisationKind,
-    Role,
     User,
     WebSession,
 )
-from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
-from infrashare.audit.service import SYSTEM, Actor, record_event
+from infrashare.audit.service import record_event
+from infrashare.core.area import NO_JURISDICTION, Jurisdiction
+from infrashare.core.authentication import token_digest
 from infrashare.core.errors import (
     AccountLocked,
     Conflict,
@@ -34,8 +32,8 @@ from infrashare.core.errors import (
     NotFound,
     PermissionDenied,
 )
+from infrashare.core.principal import SYSTEM, Actor, OrganisationKind, Principal, Role
 from infrashare.core.settings import Settings
-from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.regions.service import jurisdiction_over, missing_region_codes
 
 PASSWORDS = PasswordHasher()
@@ -66,10 +64,6 @@ def password_matches(password_hash: str, password: str) -> bool:
         return PASSWORDS.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import Notification, SharingRequest
 from infrashare.assets.models import Asset
 from infrashare.core.errors import NotFound
+from infrashare.core.principal import Principal
 
 TITLES = {
     "sharing_request.created": "收到共享申请 New sharing request",

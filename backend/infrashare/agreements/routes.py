@@ -1,23 +1,22 @@
 """HTTP: sharing requests and agreements (the verbs), approval rules, notifications.
 
-Every operation declares its OAuth scope. Handlers read the time from the app's clock
-(``app.state.clock``; tests set it) and pass it down.
+Every operation declares its OAuth scope. Handlers take the time as the ``now`` dependency
+(``core.clock``: the app's clock, which tests move) and pass it down.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, MediaType, Request, Response, delete, get, post
+from litestar import Controller, MediaType, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Organisation
-from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.agreements import notifications, rules, service, workflow
 from infrashare.agreements.documents import render_document
 from infrashare.agreements.lifecycle import RequestAction as Action
@@ -39,21 +38,18 @@ from infrashare.agreements.schemas import (
     Termination,
 )
 from infrashare.audit.service import history
+from infrashare.core.clock import Now
 from infrashare.core.contract import problems
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import DbSession
+from infrashare.core.principal import CurrentPrincipal, Principal
+from infrashare.core.scopes import requires
 from infrashare.core.settings import AppSettings, Settings
-from infrashare.oauth.scopes import requires
 
 READ = requires("agreements:read")
 WRITE = requires("agreements:write")
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
 RequestId = FromPath[uuid.UUID]
-
-
-def clock(request: Request[Any, Any, Any]) -> datetime:
-    now: datetime = getattr(request.app.state, "clock", utc_now)()
-    return now
 
 
 class SharingRequestController(Controller):
@@ -69,19 +65,19 @@ class SharingRequestController(Controller):
     )
     async def create(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
         data: JSONBody[RequestCreate],
     ) -> RequestRead:
-        view = await service.create_request(db_session, principal, data, settings, clock(request))
+        view = await service.create_request(db_session, principal, data, settings, now)
         return RequestRead.from_model(view)
 
     @get("/", summary="Requests and agreements I am party to (regulators: in my jurisdiction)", **READ)
     async def list_requests(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         status: Annotated[list[RequestStatus] | None, QueryParameter()] = None,
@@ -94,7 +90,7 @@ class SharingRequestController(Controller):
         views, total = await service.list_requests(
             db_session,
             principal,
-            clock(request),
+            now,
             statuses=status or [],
             side=side,
             page=page,
@@ -105,36 +101,34 @@ class SharingRequestController(Controller):
     @get("/overdue", summary="Overdue requests, reviews and disputes in my jurisdiction (regulators)", **READ)
     async def overdue(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> RequestPage:
-        views, total = await service.overdue_requests(db_session, principal, clock(request), page, page_size)
+        views, total = await service.overdue_requests(db_session, principal, now, page, page_size)
         return RequestPage.from_models(views, total, page, page_size)
 
     @get("/{request_id:uuid}", summary="One request or agreement, with what I may do now", **READ)
     async def get_request(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
     ) -> RequestRead:
-        return RequestRead.from_model(
-            await service.load_request(db_session, principal, request_id, clock(request))
-        )
+        return RequestRead.from_model(await service.load_request(db_session, principal, request_id, now))
 
     @get("/{request_id:uuid}/timeline", summary="Every transition with actor, time and reason", **READ)
     async def timeline(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
     ) -> list[RequestTimelineEntry]:
-        await service.load_request(db_session, principal, request_id, clock(request))
+        await service.load_request(db_session, principal, request_id, now)
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         remarks = await _remarks(db_session, request_id)
         return [RequestTimelineEntry.from_model(event, remarks) for event in events]
@@ -146,12 +140,11 @@ class SharingRequestController(Controller):
     )
     async def document(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
     ) -> Response[str]:
-        now = clock(request)
         view = await service.load_request(db_session, principal, request_id, now)
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
@@ -168,7 +161,7 @@ class SharingRequestController(Controller):
 
     async def _verb(
         self,
-        request: Request[Any, Any, Any],
+        now: datetime,
         db: AsyncSession,
         principal: Principal,
         settings: Settings,
@@ -176,7 +169,7 @@ class SharingRequestController(Controller):
         action: Action,
         reason: str | None = None,
     ) -> RequestRead:
-        view = await workflow.act(db, principal, request_id, action, settings, clock(request), reason=reason)
+        view = await workflow.act(db, principal, request_id, action, settings, now, reason=reason)
         return RequestRead.from_model(view)
 
     @post(
@@ -187,13 +180,13 @@ class SharingRequestController(Controller):
     )
     async def accept(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
     ) -> RequestRead:
-        return await self._verb(request, db_session, principal, settings, request_id, Action.ACCEPT)
+        return await self._verb(now, db_session, principal, settings, request_id, Action.ACCEPT)
 
     @post(
         "/{request_id:uuid}/reject",
@@ -203,7 +196,7 @@ class SharingRequestController(Controller):
     )
     async def reject(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -211,7 +204,7 @@ class SharingRequestController(Controller):
         data: JSONBody[Rejection],
     ) -> RequestRead:
         view = await workflow.reject_request(
-            db_session, principal, request_id, data.reason_code, data.reason, settings, clock(request)
+            db_session, principal, request_id, data.reason_code, data.reason, settings, now
         )
         return RequestRead.from_model(view)
 
@@ -223,16 +216,14 @@ class SharingRequestController(Controller):
     )
     async def counter(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
         data: JSONBody[Counter],
     ) -> RequestRead:
-        view = await workflow.counter_request(
-            db_session, principal, request_id, data, settings, clock(request)
-        )
+        view = await workflow.counter_request(db_session, principal, request_id, data, settings, now)
         return RequestRead.from_model(view)
 
     @post(
@@ -243,7 +234,7 @@ class SharingRequestController(Controller):
     )
     async def withdraw(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -251,7 +242,7 @@ class SharingRequestController(Controller):
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(request, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
+        return await self._verb(now, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
 
     @post(
         "/{request_id:uuid}/accept-counter",
@@ -261,13 +252,13 @@ class SharingRequestController(Controller):
     )
     async def accept_counter(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
     ) -> RequestRead:
-        return await self._verb(request, db_session, principal, settings, request_id, Action.ACCEPT_COUNTER)
+        return await self._verb(now, db_session, principal, settings, request_id, Action.ACCEPT_COUNTER)
 
     @post(
         "/{request_id:uuid}/reject-counter",
@@ -277,7 +268,7 @@ class SharingRequestController(Controller):
     )
     async def reject_counter(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -286,7 +277,7 @@ class SharingRequestController(Controller):
     ) -> RequestRead:
         reason = data.reason if data else None
         return await self._verb(
-            request, db_session, principal, settings, request_id, Action.REJECT_COUNTER, reason
+            now, db_session, principal, settings, request_id, Action.REJECT_COUNTER, reason
         )
 
     @post(
@@ -297,7 +288,7 @@ class SharingRequestController(Controller):
     )
     async def approve(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -305,7 +296,7 @@ class SharingRequestController(Controller):
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(request, db_session, principal, settings, request_id, Action.APPROVE, reason)
+        return await self._verb(now, db_session, principal, settings, request_id, Action.APPROVE, reason)
 
     @post(
         "/{request_id:uuid}/refuse",
@@ -315,16 +306,14 @@ class SharingRequestController(Controller):
     )
     async def refuse(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.REFUSE, data.reason
-        )
+        return await self._verb(now, db_session, principal, settings, request_id, Action.REFUSE, data.reason)
 
     @post(
         "/{request_id:uuid}/escalate",
@@ -334,7 +323,7 @@ class SharingRequestController(Controller):
     )
     async def escalate(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -342,7 +331,7 @@ class SharingRequestController(Controller):
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
         return await self._verb(
-            request, db_session, principal, settings, request_id, Action.ESCALATE, data.reason
+            now, db_session, principal, settings, request_id, Action.ESCALATE, data.reason
         )
 
     @post(
@@ -353,16 +342,14 @@ class SharingRequestController(Controller):
     )
     async def uphold(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.UPHOLD, data.reason
-        )
+        return await self._verb(now, db_session, principal, settings, request_id, Action.UPHOLD, data.reason)
 
     @post(
         "/{request_id:uuid}/order-acceptance",
@@ -372,7 +359,7 @@ class SharingRequestController(Controller):
     )
     async def order_acceptance(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -380,7 +367,7 @@ class SharingRequestController(Controller):
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
         return await self._verb(
-            request, db_session, principal, settings, request_id, Action.ORDER_ACCEPTANCE, data.reason
+            now, db_session, principal, settings, request_id, Action.ORDER_ACCEPTANCE, data.reason
         )
 
     @post(
@@ -391,7 +378,7 @@ class SharingRequestController(Controller):
     )
     async def terminate(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         settings: AppSettings,
@@ -399,7 +386,7 @@ class SharingRequestController(Controller):
         data: JSONBody[Termination],
     ) -> RequestRead:
         view = await workflow.terminate_agreement(
-            db_session, principal, request_id, data.reason, data.notice_date, settings, clock(request)
+            db_session, principal, request_id, data.reason, data.notice_date, settings, now
         )
         return RequestRead.from_model(view)
 
@@ -459,22 +446,20 @@ class NotificationController(Controller):
     )
     async def mark_read(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         notification_id: FromPath[uuid.UUID],
     ) -> dict[str, int]:
-        return {
-            "marked": await notifications.mark_read(db_session, principal, notification_id, clock(request))
-        }
+        return {"marked": await notifications.mark_read(db_session, principal, notification_id, now)}
 
     @post(
         "/read-all", status_code=HTTP_200_OK, summary="Mark all my organisation's notifications read", **WRITE
     )
     async def mark_all_read(
-        self, request: Request[Any, Any, Any], db_session: DbSession, principal: CurrentPrincipal
+        self, now: Now, db_session: DbSession, principal: CurrentPrincipal
     ) -> dict[str, int]:
-        return {"marked": await notifications.mark_read(db_session, principal, None, clock(request))}
+        return {"marked": await notifications.mark_read(db_session, principal, None, now)}
 
 
 __all__ = ["ApprovalRuleController", "ExpiryResult", "NotificationController", "SharingRequestController"]

@@ -17,8 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from infrashare.accounts.models import Organisation, OrganisationKind, Role
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.models import Organisation
 from infrashare.agreements.lifecycle import (
     LIFECYCLE,
     OWNER_ANSWER_STATES,
@@ -34,10 +33,11 @@ from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import get_visible
 from infrashare.assets.visibility import viewer_for
 from infrashare.audit.service import record_event
+from infrashare.core.area import NO_JURISDICTION, Jurisdiction
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.core.settings import Settings
 from infrashare.needs.models import Need, NeedStatus
-from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.webhooks.service import emit
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER})

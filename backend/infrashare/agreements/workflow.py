@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.agreements import capacity
 from infrashare.agreements.lifecycle import (
     AGREEMENT_STATES,
@@ -45,6 +44,7 @@ from infrashare.agreements.service import (
 )
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.lifecycle import Author, Move, Workflow
+from infrashare.core.principal import Principal
 from infrashare.core.settings import Settings
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import Need, NeedStatus

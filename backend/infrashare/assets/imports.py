@@ -23,7 +23,6 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.assets.import_rows import (
     SLICE,
     Record,
@@ -37,10 +36,10 @@ from infrashare.assets.models import AssetImportJob, ImportStatus
 from infrashare.assets.schemas import ImportJobRead
 from infrashare.assets.service import RegionPoint, region_points, require_writer
 from infrashare.assets.upsert import AssetUpsert
-from infrashare.audit.service import Actor
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound
 from infrashare.core.outbox import enqueue
+from infrashare.core.principal import Actor, Principal
 
 SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
 IMPORT_TOPIC = "asset.import"

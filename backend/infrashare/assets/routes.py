@@ -15,7 +15,6 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets import exports, imports, service
 from infrashare.assets.columns import COMMON_COLUMNS, template_columns, template_row
 from infrashare.assets.models import AssetKind, AssetStatus
@@ -32,7 +31,8 @@ from infrashare.audit.schemas import EventRead
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
-from infrashare.oauth.scopes import requires
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.regions.service import area_of
 
 KindFilter = Annotated[list[AssetKind] | None, QueryParameter(description="Only these kinds (repeat)")]

@@ -21,8 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import Principal
 from infrashare.assets.changes import asset_changed
 from infrashare.assets.models import Asset, AssetKind, AssetStatus, Visibility
 from infrashare.assets.schemas import (
@@ -34,9 +32,10 @@ from infrashare.assets.schemas import (
 from infrashare.assets.visibility import SQL_FIELDS, Viewer
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
+from infrashare.core.area import Area
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import haversine_m, location_columns, representative_point
-from infrashare.regions.area import Area
+from infrashare.core.principal import Principal, Role
 from infrashare.regions.models import Region
 
 WRITER_ROLES = (Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER)

@@ -7,11 +7,10 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.audit import service
 from infrashare.audit.schemas import ChainReportRead, EventRead
 from infrashare.core.db import DbSession
+from infrashare.core.principal import CurrentPrincipal, Role
 
 
 class AuditController(Controller):

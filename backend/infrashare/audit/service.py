@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,19 +18,9 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.audit.models import GENESIS_HASH, Event, EventChainHead
-from infrashare.core.db import bulk_insert, utc_now
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who did it: a user of an organisation, an OAuth client, or the system itself."""
-
-    user_id: uuid.UUID | None = None
-    organisation_id: uuid.UUID | None = None
-    client_id: str | None = None
-
-
-SYSTEM = Actor()
+from infrashare.core.clock import utc_now
+from infrashare.core.db import bulk_insert
+from infrashare.core.principal import Actor
 
 
 def snapshot(values: Any) -> dict[str, Any] | None:

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     session_days: int = 14
-    # How long a process reuses a session's or token's lookup (accounts/principal_cache.py): the
+    # How long a process reuses a session's or token's lookup (core/principal_cache.py): the
     # longest a sign-out or revocation made through another process takes to reach it; 0: never.
     principal_cache_seconds: float = 2.0
     login_max_failures: int = 5

@@ -30,14 +30,14 @@ from sqlalchemy import ColumnElement, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from infrashare.accounts.models import Organisation, Role
+from infrashare.accounts.models import Organisation
 from infrashare.agreements.models import Notification, SharingRequest
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.schemas import AssetRead
 from infrashare.assets.visibility import Viewer, grant_holders, present
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, Message
-from infrashare.core.db import utc_now
 from infrashare.core.geo import (
     METRES_PER_DEGREE,
     box_of,
@@ -46,6 +46,7 @@ from infrashare.core.geo import (
     lon_stretch,
     padded,
 )
+from infrashare.core.principal import Role
 from infrashare.matching.models import MatchNotice
 from infrashare.matching.search import GRID_SLACK_M
 from infrashare.matching.service import (

@@ -11,7 +11,6 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from infrashare.accounts.models import Industry
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
@@ -24,6 +23,8 @@ from infrashare.core.geo import (
     parse_point,
     parse_polygon,
 )
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.matching.need_search import NeedQuery, NeedSortOrder, search_needs
 from infrashare.matching.schemas import (
     AssetSearchResult,
@@ -37,7 +38,6 @@ from infrashare.matching.search import AssetQuery, search_assets
 from infrashare.matching.service import matches_for_need, planned_works
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.schemas import NeedRead
-from infrashare.oauth.scopes import requires
 from infrashare.regions.schemas import REGION_CODE_PATTERN
 from infrashare.regions.service import area_of
 

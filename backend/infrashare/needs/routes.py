@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -12,11 +12,13 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from infrashare.accounts.models import Industry
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
+from infrashare.core.clock import Now
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import DbSession
 from infrashare.core.geo import BoxParameter, parse_box
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.needs import exports, queries, service, workflow
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import NeedFilters
@@ -31,7 +33,6 @@ from infrashare.needs.schemas import (
     NeedUpdate,
     ReturnBody,
 )
-from infrashare.oauth.scopes import requires
 
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
@@ -74,8 +75,8 @@ async def provide_filters(
     )
 
 
-def _download(content: bytes, media_type: str, extension: str) -> Response[bytes]:
-    name = f"infrashare-needs-{utc_now():%Y%m%d-%H%M%S}.{extension}"
+def _download(content: bytes, media_type: str, extension: str, now: datetime) -> Response[bytes]:
+    name = f"infrashare-needs-{now:%Y%m%d-%H%M%S}.{extension}"
     return Response(
         content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
@@ -127,13 +128,13 @@ class NeedController(Controller):
     )
     async def export_csv(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
         views = await queries.all_needs(db_session, principal, filters)
-        return _download(exports.to_csv(views, filters, utc_now()), CSV_MEDIA_TYPE, "csv")
+        return _download(exports.to_csv(views, filters, now), CSV_MEDIA_TYPE, "csv", now)
 
     @get(
         "/export.xlsx",
@@ -143,13 +144,13 @@ class NeedController(Controller):
     )
     async def export_xlsx(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
         views = await queries.all_needs(db_session, principal, filters)
-        return _download(exports.to_xlsx(views, filters, utc_now()), XLSX_MEDIA_TYPE, "xlsx")
+        return _download(exports.to_xlsx(views, filters, now), XLSX_MEDIA_TYPE, "xlsx", now)
 
     @get("/review-queue", summary="Submitted needs in my jurisdiction, oldest first (regulators)", **READ)
     async def review_queue(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from infrashare.oauth.scopes import SCOPES
+from infrashare.core.scopes import SCOPES
 
 _STYLE = (
     "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;max-width:36rem;margin:3rem auto;"

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from infrashare.core.db import Base, UUIDPrimaryKey, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Base, UUIDPrimaryKey
 
 
 def digest(secret: str) -> str:

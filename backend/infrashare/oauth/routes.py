@@ -17,18 +17,18 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Organisation, User
-from infrashare.accounts.principal import CurrentPrincipal, Principal
-from infrashare.accounts.service import session_principal
-from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.authentication import SESSION_COOKIE, cookie_principal
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Database, DbSession
+from infrashare.core.principal import CurrentPrincipal, Principal
+from infrashare.core.scopes import SCOPES
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth import dpop, service
 from infrashare.oauth.consent import consent_page, error_page
 from infrashare.oauth.grants import GrantUser
 from infrashare.oauth.models import OAuthClient
 from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret, OAuthError, TokenAnswer
-from infrashare.oauth.scopes import SCOPES
 from infrashare.oauth.server import AuthorizationServer, FormRequest, HeaderMap, OAuthAnswer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -216,12 +216,11 @@ class OAuthController(Controller):
 async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
     """The person behind the session cookie. Read in its own read-only session: the consent
     POST must not hold SQLite's write lock while Authlib's thread writes the code."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    if not request.cookies.get(SESSION_COOKIE):
         return None
     database: Database = request.app.state.db
     async with database.reader() as db:
-        return await session_principal(db, token, utc_now())
+        return await cookie_principal(request, db, utc_now())
 
 
 async def _consent(

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from infrashare.core.scopes import SCOPES
 from infrashare.oauth.models import ClientKind
-from infrashare.oauth.scopes import SCOPES
 
 if TYPE_CHECKING:
     from infrashare.oauth.models import OAuthClient

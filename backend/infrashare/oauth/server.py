@@ -24,12 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.scopes import SCOPES
 from infrashare.core.settings import Settings
 from infrashare.oauth.dpop import DPoPProof
 from infrashare.oauth.grants import AuthorizationCodeGrant, GrantUser, RefreshTokenGrant, RequiredS256
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, digest
-from infrashare.oauth.scopes import SCOPES
 from infrashare.oauth.service import signing_key
 
 

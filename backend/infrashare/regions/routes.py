@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.contract import ANY_SCOPE
 from infrashare.core.db import DbSession
-from infrashare.oauth.scopes import requires
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionRead, RegionSearchResult
 from infrashare.regions.search import find_regions

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.core.area import Area, Jurisdiction
 from infrashare.core.conditions import Expression, StartsWith, Tree
 from infrashare.core.errors import NotFound
-from infrashare.regions.area import Area, Jurisdiction
 from infrashare.regions.models import Region
 
 LEVELS = ("province", "city", "county", "street")

@@ -9,9 +9,9 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
-from infrashare.oauth.scopes import requires
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.webhooks import service
 from infrashare.webhooks.schemas import (
     EVENT_TYPES,
