@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
@@ -26,7 +27,7 @@ from infrashare.assets.schemas import (
     ImportJobRead,
     RetireRequest,
 )
-from infrashare.assets.visibility import viewer_for
+from infrashare.assets.visibility import Viewer, viewer_for
 from infrashare.audit.schemas import EventRead
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, answering, problems
 from infrashare.core.db import DbSession
@@ -82,6 +83,14 @@ async def _filters(
     return service.AssetFilters(tuple(kind or ()), tuple(status or ()), area, owner, min_free)
 
 
+async def provide_viewer(db_session: DbSession, principal: CurrentPrincipal) -> Viewer:
+    """The caller as the visibility rule sees them, built once per request."""
+    return await viewer_for(db_session, principal)
+
+
+CurrentViewer = NamedDependency[Viewer]
+"""Injected by name as ``viewer`` (``AssetController.dependencies``)."""
+
 READ = requires("assets:read")
 WRITE = requires("assets:write")
 
@@ -105,6 +114,7 @@ class ImportOperation(Operation):
 class AssetController(Controller):
     path = "/api/v1/assets"
     tags = ["assets"]
+    dependencies = {"viewer": Provide(provide_viewer)}
 
     @post(
         "/",
@@ -113,10 +123,13 @@ class AssetController(Controller):
         **WRITE,
     )
     async def create_asset(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[AssetCreate]
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        viewer: CurrentViewer,
+        data: JSONBody[AssetCreate],
     ) -> Response[AssetRead]:
         asset = await service.create_asset(db_session, principal, data)
-        viewer = await viewer_for(db_session, principal)
         return Response(
             AssetRead.from_model(asset, viewer), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
         )
@@ -126,6 +139,7 @@ class AssetController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         kind: KindFilter = None,
         status: StatusFilter = None,
         region: RegionFilter = None,
@@ -134,16 +148,18 @@ class AssetController(Controller):
         cursor: Annotated[str | None, QueryParameter(max_length=100, description="From next_cursor")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> AssetPage:
-        viewer = await viewer_for(db_session, principal)
         filters = await _filters(db_session, kind, status, region, owner, min_free)
         assets, next_cursor = await service.list_assets(db_session, viewer, filters, cursor, limit)
         return AssetPage(items=[AssetRead.from_model(a, viewer) for a in assets], next_cursor=next_cursor)
 
     @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)", **READ)
     async def get_asset(
-        self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        viewer: CurrentViewer,
+        asset_id: FromPath[uuid.UUID],
     ) -> Response[AssetRead]:
-        viewer = await viewer_for(db_session, principal)
         asset = await service.get_visible(db_session, viewer, asset_id)
         return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
@@ -157,11 +173,11 @@ class AssetController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         asset_id: FromPath[uuid.UUID],
         data: JSONBody[AssetUpdate],
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
-        viewer = await viewer_for(db_session, principal)
         asset = await service.update_asset(db_session, principal, viewer, asset_id, data, _if_match(if_match))
         return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
@@ -176,11 +192,11 @@ class AssetController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         asset_id: FromPath[uuid.UUID],
         data: JSONBody[RetireRequest | None] = None,
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
-        viewer = await viewer_for(db_session, principal)
         data = data or RetireRequest()
         version = data.version if data.version is not None else _if_match(if_match)
         asset = await service.retire_asset(db_session, principal, viewer, asset_id, version, data.reason)
@@ -192,9 +208,12 @@ class AssetController(Controller):
         **READ,
     )
     async def history(
-        self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        viewer: CurrentViewer,
+        asset_id: FromPath[uuid.UUID],
     ) -> list[EventRead]:
-        viewer = await viewer_for(db_session, principal)
         events = await service.asset_history(db_session, viewer, asset_id)
         return [EventRead.model_validate(event) for event in events]
 
@@ -209,6 +228,7 @@ class AssetController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         format: Annotated[Literal["csv", "geojson"], QueryParameter()] = "csv",
         kind: KindFilter = None,
         status: StatusFilter = None,
@@ -216,7 +236,6 @@ class AssetController(Controller):
         owner: OwnerFilter = None,
         min_free: MinFreeFilter = None,
     ) -> Stream:
-        viewer = await viewer_for(db_session, principal)
         filters = await _filters(db_session, kind, status, region, owner, min_free)
         database = request.app.state.db
         if format == "geojson":

@@ -84,7 +84,7 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-_PLUMBING = frozenset({"db_session", "settings"})
+_PLUMBING = frozenset({"db_session", "settings", "now", "viewer"})  # dependencies, not inputs
 
 
 def _inputs(handler: HTTPRouteHandler, path_parameters: Iterable[str]) -> set[str]:
