@@ -31,6 +31,7 @@ from infrashare.agreements.routes import (
 from infrashare.assets.routes import AssetController
 from infrashare.audit.routes import AuditController
 from infrashare.core.authentication import WaysIn, provide_principal
+from infrashare.core.caller import provide_caller
 from infrashare.core.clock import provide_now, utc_now
 from infrashare.core.contract import ClosedBodies, allow_every_method, document_contract
 from infrashare.core.db import open_database, provide_db_session
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "db_session": Provide(provide_db_session),
             "principal": Provide(provide_principal),
             "now": Provide(provide_now, sync_to_thread=False),
+            "caller": Provide(provide_caller),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,

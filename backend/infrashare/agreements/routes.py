@@ -7,7 +7,6 @@ Every operation declares its OAuth scope. Handlers take the time as the ``now`` 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, MediaType, Response, delete, get, post
@@ -38,12 +37,12 @@ from infrashare.agreements.schemas import (
     Termination,
 )
 from infrashare.audit.service import history
+from infrashare.core.caller import Caller, CurrentCaller
 from infrashare.core.clock import Now
 from infrashare.core.contract import problems
 from infrashare.core.db import DbSession
-from infrashare.core.principal import CurrentPrincipal, Principal
+from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
-from infrashare.core.settings import AppSettings, Settings
 
 READ = requires("agreements:read")
 WRITE = requires("agreements:write")
@@ -65,13 +64,10 @@ class SharingRequestController(Controller):
     )
     async def create(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         data: JSONBody[RequestCreate],
     ) -> RequestRead:
-        view = await service.create_request(db_session, principal, data, settings, now)
+        view = await service.create_request(caller.db, caller.principal, data, caller.settings, caller.now)
         return RequestRead.from_model(view)
 
     @get("/", summary="Requests and agreements I am party to (regulators: in my jurisdiction)", **READ)
@@ -160,15 +156,9 @@ class SharingRequestController(Controller):
         return Response(html, media_type=MediaType.HTML)
 
     async def _verb(
-        self,
-        now: datetime,
-        db: AsyncSession,
-        principal: Principal,
-        settings: Settings,
-        request_id: uuid.UUID,
-        action: Action,
-        reason: str | None = None,
+        self, caller: Caller, request_id: uuid.UUID, action: Action, reason: str | None = None
     ) -> RequestRead:
+        db, principal, settings, now = caller.db, caller.principal, caller.settings, caller.now
         view = await workflow.act(db, principal, request_id, action, settings, now, reason=reason)
         return RequestRead.from_model(view)
 
@@ -180,13 +170,10 @@ class SharingRequestController(Controller):
     )
     async def accept(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
     ) -> RequestRead:
-        return await self._verb(now, db_session, principal, settings, request_id, Action.ACCEPT)
+        return await self._verb(caller, request_id, Action.ACCEPT)
 
     @post(
         "/{request_id:uuid}/reject",
@@ -196,15 +183,18 @@ class SharingRequestController(Controller):
     )
     async def reject(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[Rejection],
     ) -> RequestRead:
         view = await workflow.reject_request(
-            db_session, principal, request_id, data.reason_code, data.reason, settings, now
+            caller.db,
+            caller.principal,
+            request_id,
+            data.reason_code,
+            data.reason,
+            caller.settings,
+            caller.now,
         )
         return RequestRead.from_model(view)
 
@@ -216,14 +206,13 @@ class SharingRequestController(Controller):
     )
     async def counter(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[Counter],
     ) -> RequestRead:
-        view = await workflow.counter_request(db_session, principal, request_id, data, settings, now)
+        view = await workflow.counter_request(
+            caller.db, caller.principal, request_id, data, caller.settings, caller.now
+        )
         return RequestRead.from_model(view)
 
     @post(
@@ -234,15 +223,12 @@ class SharingRequestController(Controller):
     )
     async def withdraw(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(now, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
+        return await self._verb(caller, request_id, Action.WITHDRAW, reason)
 
     @post(
         "/{request_id:uuid}/accept-counter",
@@ -252,13 +238,10 @@ class SharingRequestController(Controller):
     )
     async def accept_counter(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
     ) -> RequestRead:
-        return await self._verb(now, db_session, principal, settings, request_id, Action.ACCEPT_COUNTER)
+        return await self._verb(caller, request_id, Action.ACCEPT_COUNTER)
 
     @post(
         "/{request_id:uuid}/reject-counter",
@@ -268,17 +251,12 @@ class SharingRequestController(Controller):
     )
     async def reject_counter(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(
-            now, db_session, principal, settings, request_id, Action.REJECT_COUNTER, reason
-        )
+        return await self._verb(caller, request_id, Action.REJECT_COUNTER, reason)
 
     @post(
         "/{request_id:uuid}/approve",
@@ -288,15 +266,12 @@ class SharingRequestController(Controller):
     )
     async def approve(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(now, db_session, principal, settings, request_id, Action.APPROVE, reason)
+        return await self._verb(caller, request_id, Action.APPROVE, reason)
 
     @post(
         "/{request_id:uuid}/refuse",
@@ -306,14 +281,11 @@ class SharingRequestController(Controller):
     )
     async def refuse(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(now, db_session, principal, settings, request_id, Action.REFUSE, data.reason)
+        return await self._verb(caller, request_id, Action.REFUSE, data.reason)
 
     @post(
         "/{request_id:uuid}/escalate",
@@ -323,16 +295,11 @@ class SharingRequestController(Controller):
     )
     async def escalate(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            now, db_session, principal, settings, request_id, Action.ESCALATE, data.reason
-        )
+        return await self._verb(caller, request_id, Action.ESCALATE, data.reason)
 
     @post(
         "/{request_id:uuid}/uphold",
@@ -342,14 +309,11 @@ class SharingRequestController(Controller):
     )
     async def uphold(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(now, db_session, principal, settings, request_id, Action.UPHOLD, data.reason)
+        return await self._verb(caller, request_id, Action.UPHOLD, data.reason)
 
     @post(
         "/{request_id:uuid}/order-acceptance",
@@ -359,16 +323,11 @@ class SharingRequestController(Controller):
     )
     async def order_acceptance(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            now, db_session, principal, settings, request_id, Action.ORDER_ACCEPTANCE, data.reason
-        )
+        return await self._verb(caller, request_id, Action.ORDER_ACCEPTANCE, data.reason)
 
     @post(
         "/{request_id:uuid}/terminate",
@@ -378,15 +337,18 @@ class SharingRequestController(Controller):
     )
     async def terminate(
         self,
-        now: Now,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[Termination],
     ) -> RequestRead:
         view = await workflow.terminate_agreement(
-            db_session, principal, request_id, data.reason, data.notice_date, settings, now
+            caller.db,
+            caller.principal,
+            request_id,
+            data.reason,
+            data.notice_date,
+            caller.settings,
+            caller.now,
         )
         return RequestRead.from_model(view)
 

@@ -85,17 +85,22 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
 
 
 _PLUMBING = frozenset({"db_session", "settings", "now", "viewer"})  # dependencies, not inputs
+_CALLER = frozenset({"principal", "caller"})  # asking for either requires sign-in (core.caller)
+
+
+def _signed_in(handler: HTTPRouteHandler) -> bool:
+    return bool(_CALLER & set(handler.parsed_fn_signature.parameters))
 
 
 def _inputs(handler: HTTPRouteHandler, path_parameters: Iterable[str]) -> set[str]:
     names = set(handler.parsed_fn_signature.parameters) - {"self", "request", "state", "scope"}
-    names -= set(path_parameters) | _PLUMBING | {"principal"}
+    names -= set(path_parameters) | _PLUMBING | _CALLER
     return names
 
 
 def _statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> set[int]:
     statuses: set[int] = set()
-    if "principal" in handler.parsed_fn_signature.parameters:
+    if _signed_in(handler):
         statuses |= {401, 403, 429}
     if route.path_parameters:
         statuses.add(404)
@@ -107,7 +112,7 @@ def _statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> set[int]:
 
 
 def _security(handler: HTTPRouteHandler) -> list[dict[str, list[str]]]:
-    if "principal" not in handler.parsed_fn_signature.parameters:
+    if not _signed_in(handler):
         return []
     writes = not set(handler.http_methods) <= SAFE_METHODS
     session = SESSION_WRITE_SECURITY if writes else SESSION_SECURITY
