@@ -33,7 +33,6 @@ from infrashare.assets.import_rows import (
     repeated_external_ids,
 )
 from infrashare.assets.models import AssetImportJob, ImportStatus
-from infrashare.assets.schemas import ImportJobRead
 from infrashare.assets.service import RegionPoint, region_points, require_writer
 from infrashare.assets.upsert import AssetUpsert
 from infrashare.core.clock import utc_now
@@ -203,12 +202,3 @@ async def get_job(db: AsyncSession, principal: Principal, job_id: uuid.UUID) -> 
     if job is None or job.organisation_id != principal.organisation_id:
         raise NotFound(f"Import job {job_id} does not exist.")
     return job
-
-
-def job_read(job: AssetImportJob) -> ImportJobRead:
-    """The job as stored: its progress is written by whichever process runs it."""
-    data: dict[str, Any] = {
-        name: getattr(job, name) for name in ImportJobRead.model_fields if name != "errors"
-    }
-    data["errors"] = (job.errors or {}).get("items", [])
-    return ImportJobRead.model_validate(data)

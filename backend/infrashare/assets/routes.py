@@ -295,9 +295,9 @@ class AssetController(Controller):
         if queued:
             location = f"/api/v1/assets/imports/{job.id}"
             return Response(
-                imports.job_read(job), status_code=HTTP_202_ACCEPTED, headers={"Location": location}
+                ImportJobRead.from_model(job), status_code=HTTP_202_ACCEPTED, headers={"Location": location}
             )
-        return Response(imports.job_read(job), status_code=HTTP_200_OK)
+        return Response(ImportJobRead.from_model(job), status_code=HTTP_200_OK)
 
     @get(
         "/imports/{job_id:uuid}", summary="An import job's progress and outcome (your organisation's)", **READ
@@ -305,4 +305,4 @@ class AssetController(Controller):
     async def import_job(
         self, db_session: DbSession, principal: CurrentPrincipal, job_id: FromPath[uuid.UUID]
     ) -> ImportJobRead:
-        return imports.job_read(await imports.get_job(db_session, principal, job_id))
+        return ImportJobRead.from_model(await imports.get_job(db_session, principal, job_id))

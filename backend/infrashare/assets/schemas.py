@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from infrashare.assets.models import Asset, AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.assets.models import Asset, AssetImportJob, AssetKind, AssetStatus, ImportStatus, Visibility
 from infrashare.assets.visibility import Viewer, present
 from infrashare.core.geo import Geometry
 from infrashare.regions.schemas import RegionCode
@@ -286,3 +286,10 @@ class ImportJobRead(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     errors: list[ImportErrorItem] = Field(default_factory=list)
+
+    @classmethod
+    def from_model(cls, job: AssetImportJob) -> ImportJobRead:
+        """The job as stored: its progress is written by whichever process runs it."""
+        data: dict[str, Any] = {name: getattr(job, name) for name in cls.model_fields if name != "errors"}
+        data["errors"] = (job.errors or {}).get("items", [])
+        return cls.model_validate(data)
