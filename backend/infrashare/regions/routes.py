@@ -40,13 +40,8 @@ class RegionController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, code: FromPath[str]
     ) -> RegionDetail:
         region = await service.get_region(db_session, code)
-        return RegionDetail.model_validate(
-            {
-                **RegionRead.model_validate(region).model_dump(),
-                "ancestors": await service.ancestors(db_session, region),
-                "children": await service.children(db_session, code),
-            }
-        )
+        ancestors = await service.ancestors(db_session, region)
+        return RegionDetail.from_model(region, ancestors, await service.children(db_session, code))
 
 
 @get(
