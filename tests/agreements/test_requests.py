@@ -54,6 +54,13 @@ async def test_counter_story_with_a_need_from_request_to_termination(client: Cli
     assert inbox["unread"] == before + 1
     assert inbox["items"][0]["event"] == "sharing_request.created"
     assert inbox["items"][0]["request_id"] == created["id"]
+    # Data, not a sentence: the client words it in its reader's language.
+    assert inbox["items"][0]["params"] == {
+        "asset_name": asset["name"],
+        "units": 2,
+        "capacity_unit": "mounting_positions",
+    }
+    assert "title" not in inbox["items"][0]
     shown = await get_request(client, created["id"])
     assert shown["allowed_actions"] == ["accept", "reject", "counter"]
     problem = await verb(client, created["id"], "counter", {"reason": "没有变化"}, expect=422)

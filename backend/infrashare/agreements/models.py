@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -129,7 +130,10 @@ class ApprovalRule(UUIDPrimaryKey, Timestamps, Base):
 
 class Notification(UUIDPrimaryKey, Base):
     """In-app news for an organisation: a request it is party to changed, or an asset could
-    serve one of its published needs (``match.new``, naming the need and the asset)."""
+    serve one of its published needs (``match.new``, naming the need and the asset).
+
+    It stores data, not a sentence: the event code and its parameters (agreements/notifications.py
+    lists both); the web UI words them in the reader's language from its locale files."""
 
     __tablename__ = "notifications"
 
@@ -142,7 +146,7 @@ class Notification(UUIDPrimaryKey, Base):
     need_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
     asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[RequestStatus | None]
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]

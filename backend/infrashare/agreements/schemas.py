@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -168,8 +168,18 @@ class NotificationRead(BaseModel):
     request_id: uuid.UUID | None
     need_id: uuid.UUID | None = Field(description="For match.new: your need")
     asset_id: uuid.UUID | None = Field(description="For match.new: the asset that could serve it")
-    event: str
-    title: str
+    event: str = Field(
+        description="What happened, as a code: `sharing_request.created`, `sharing_request.<action>` "
+        "(the action taken on the request) or `match.new`. Clients word it in their reader's language.",
+        examples=["sharing_request.created"],
+    )
+    params: dict[str, Any] = Field(
+        description="What it is about. sharing_request.*: `asset_name`, `units`, `capacity_unit`. "
+        "match.new: `need_title`, `asset_name`, `distance_m` (null when the location is known to about "
+        "1 km), `location_precision` (`exact` or `approx_1km`). Notifications written before events "
+        "carried parameters may hold only `text`, their original sentence.",
+        examples=[{"asset_name": "福田站旁铁塔", "units": 2, "capacity_unit": "mounting_positions"}],
+    )
     status: RequestStatus | None
     created_at: datetime
     read_at: datetime | None

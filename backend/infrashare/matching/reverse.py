@@ -32,6 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from infrashare.accounts.models import Organisation, Role
 from infrashare.agreements.models import Notification, SharingRequest
+from infrashare.agreements.notifications import MATCH_EVENT, match_params
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import to_read
@@ -59,8 +60,7 @@ from infrashare.webhooks.models import WebhookSubscription
 from infrashare.webhooks.service import emit
 
 logger = structlog.get_logger("infrashare.matching")
-EVENT = "match.new"
-TITLE = "新的匹配资产 New match for your need"
+EVENT = MATCH_EVENT
 MAX_DEFER = 30.0  # seconds reverse matching waits for a busy indexer before taking a batch
 
 
@@ -216,10 +216,6 @@ def _payload(match: NewMatch) -> dict[str, object]:
     }
 
 
-def _how_far(match: NewMatch) -> str:
-    return f"{match.distance_m:.0f} m" if match.exact else "位置约 1 km 精度 location to ~1 km"
-
-
 async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> None:
     """Remembers each pair, notifies the need's organisation in the app and queues its webhooks."""
     if not matches:
@@ -238,7 +234,7 @@ async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> 
             "need_id": m.need.id,
             "asset_id": m.asset.id,
             "event": EVENT,
-            "title": f"{TITLE}: {m.need.title} ← {m.asset.name} ({_how_far(m)})"[:300],
+            "params": match_params(m.need.title, m.asset.name, m.distance_m, m.exact),
             "created_at": now,
         }
         for m in matches
