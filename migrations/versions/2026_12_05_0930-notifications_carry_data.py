@@ -31,7 +31,25 @@ REQUEST_TITLE = re.compile(r": (?P<asset_name>.*) × (?P<units>\d+) (?P<capacity
 MATCH_TITLE = re.compile(r": (?P<need_title>.*) ← (?P<asset_name>.*) \((?P<how_far>[^()]*)\)$")
 EXACT = re.compile(r"^(\d+) m$")
 # The sentences of revision 0016, for going down (the app no longer writes any).
-OLD_REQUEST_TITLE = "{event}: {asset_name} × {units} {capacity_unit}"
+OLD_EVENT_TITLES = {
+    "sharing_request.created": "收到共享申请 New sharing request",
+    "sharing_request.accept": "申请已被接受 Request accepted",
+    "sharing_request.reject": "申请被拒绝 Request rejected",
+    "sharing_request.counter": "对方提出反报价 Counter-proposal received",
+    "sharing_request.withdraw": "申请已撤回 Request withdrawn",
+    "sharing_request.accept_counter": "反报价已被接受 Counter-proposal accepted",
+    "sharing_request.reject_counter": "反报价被拒绝 Counter-proposal rejected",
+    "sharing_request.refer": "提交监管审批 Sent for regulator review",
+    "sharing_request.activate": "协议生效 Agreement active",
+    "sharing_request.approve": "监管批准，协议生效 Approved by the regulator; agreement active",
+    "sharing_request.refuse": "监管不予批准 Refused by the regulator",
+    "sharing_request.escalate": "申请方提起争议 Dispute raised",
+    "sharing_request.uphold": "争议裁定：维持拒绝 Dispute decided: rejection upheld",
+    "sharing_request.order_acceptance": "争议裁定：责令接受 Dispute decided: acceptance ordered",
+    "sharing_request.terminate": "协议已终止 Agreement terminated",
+    "sharing_request.expire": "协议已到期 Agreement expired",
+}
+OLD_REQUEST_TITLE = "{title}: {asset_name} × {units} {capacity_unit}"
 OLD_MATCH_TITLE = "新的匹配资产 New match for your need: {need_title} ← {asset_name} ({how_far})"
 
 
@@ -61,7 +79,8 @@ def title_of(event: str, params: dict[str, Any]) -> str:
         distance = params.get("distance_m")
         how_far = f"{distance} m" if distance is not None else "位置约 1 km 精度 location to ~1 km"
         return OLD_MATCH_TITLE.format(how_far=how_far, **params)[:300]
-    return OLD_REQUEST_TITLE.format(event=event, **params)[:300]
+    title = OLD_EVENT_TITLES.get(event, event)
+    return OLD_REQUEST_TITLE.format(title=title, **params)[:300]
 
 
 def upgrade() -> None:

@@ -47,6 +47,30 @@ class RejectionReason(enum.StrEnum):
     OTHER = "other"
 
 
+class NotificationEvent(enum.StrEnum):
+    """What a notification tells: a request was made (``created``) or an action of the request's
+    workflow was taken on it (``sharing_request.<RequestAction>``, the event-log name of that move),
+    or an asset could serve a published need (``match.new``). Clients word each one themselves."""
+
+    CREATED = "sharing_request.created"
+    ACCEPT = "sharing_request.accept"
+    REJECT = "sharing_request.reject"
+    COUNTER = "sharing_request.counter"
+    WITHDRAW = "sharing_request.withdraw"
+    ACCEPT_COUNTER = "sharing_request.accept_counter"
+    REJECT_COUNTER = "sharing_request.reject_counter"
+    REFER = "sharing_request.refer"
+    ACTIVATE = "sharing_request.activate"
+    APPROVE = "sharing_request.approve"
+    REFUSE = "sharing_request.refuse"
+    ESCALATE = "sharing_request.escalate"
+    UPHOLD = "sharing_request.uphold"
+    ORDER_ACCEPTANCE = "sharing_request.order_acceptance"
+    TERMINATE = "sharing_request.terminate"
+    EXPIRE = "sharing_request.expire"
+    MATCH_NEW = "match.new"
+
+
 class SharingRequest(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "sharing_requests"
 
@@ -132,8 +156,9 @@ class Notification(UUIDPrimaryKey, Base):
     """In-app news for an organisation: a request it is party to changed, or an asset could
     serve one of its published needs (``match.new``, naming the need and the asset).
 
-    It stores data, not a sentence: the event code and its parameters (agreements/notifications.py
-    lists both); the web UI words them in the reader's language from its locale files."""
+    It stores data, not a sentence: the event (a :class:`NotificationEvent`) and its parameters
+    (their shapes are the ``*NotificationParams`` of agreements/schemas.py); the web UI words them
+    in the reader's language from its locale files."""
 
     __tablename__ = "notifications"
 

@@ -1,4 +1,6 @@
-"""In-app notifications: each transition of a request tells the counterparty organisation(s)."""
+"""In-app notifications: each transition of a request tells the counterparty organisation(s).
+
+A notification is an event code and its parameters, never a sentence: the web UI words it."""
 
 from __future__ import annotations
 
@@ -11,39 +13,37 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.principal import Principal
-from infrashare.agreements.models import Notification, SharingRequest
+from infrashare.agreements.models import Notification, NotificationEvent, SharingRequest
+from infrashare.agreements.schemas import MatchNotificationParams, RequestNotificationParams
 from infrashare.assets.models import Asset
 from infrashare.core.errors import NotFound
-
-REQUEST_EVENT_PREFIX = "sharing_request."
-"""A request's notifications are ``sharing_request.created`` and ``sharing_request.<action>`` (the
-workflow's verb); their parameters are :func:`request_params`."""
-
-MATCH_EVENT = "match.new"
-"""An asset could serve one of the organisation's published needs; parameters: :func:`match_params`."""
 
 
 def request_params(request: SharingRequest, asset: Asset) -> dict[str, Any]:
     """What a request's notification is about: the asset, and how many units of what."""
-    return {"asset_name": asset.name, "units": request.units, "capacity_unit": asset.capacity_unit}
+    params = RequestNotificationParams(
+        asset_name=asset.name, units=request.units, capacity_unit=asset.capacity_unit
+    )
+    return params.model_dump(mode="json")
 
 
 def match_params(need_title: str, asset_name: str, distance_m: float, exact: bool) -> dict[str, Any]:
     """What a ``match.new`` notification is about. The distance is given only when the need's
     organisation may see the asset's exact location (otherwise it is known to about 1 km)."""
-    return {
-        "need_title": need_title,
-        "asset_name": asset_name,
-        "distance_m": round(distance_m) if exact else None,
-        "location_precision": "exact" if exact else "approx_1km",
-    }
+    params = MatchNotificationParams(
+        need_title=need_title,
+        asset_name=asset_name,
+        distance_m=round(distance_m) if exact else None,
+        location_precision="exact" if exact else "approx_1km",
+    )
+    return params.model_dump(mode="json")
 
 
 async def notify(
     db: AsyncSession,
     request: SharingRequest,
     asset: Asset,
-    event: str,
+    event: NotificationEvent,
     organisations: Iterable[uuid.UUID],
     now: datetime,
 ) -> None:

@@ -31,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from infrashare.accounts.models import Organisation, Role
-from infrashare.agreements.models import Notification, SharingRequest
-from infrashare.agreements.notifications import MATCH_EVENT, match_params
+from infrashare.agreements.models import Notification, NotificationEvent, SharingRequest
+from infrashare.agreements.notifications import match_params
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import to_read
@@ -60,7 +60,7 @@ from infrashare.webhooks.models import WebhookSubscription
 from infrashare.webhooks.service import emit
 
 logger = structlog.get_logger("infrashare.matching")
-EVENT = MATCH_EVENT
+EVENT = NotificationEvent.MATCH_NEW  # also the webhook's event type
 MAX_DEFER = 30.0  # seconds reverse matching waits for a busy indexer before taking a batch
 
 
