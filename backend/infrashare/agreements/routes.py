@@ -10,8 +10,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, Response, delete, get, post
+from litestar import Controller, MediaType, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts.models import Organisation
 from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.agreements import notifications, rules, service, workflow
-from infrashare.agreements.documents import render_document
+from infrashare.agreements.documents import TEMPLATE, document_context
 from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
@@ -212,7 +213,7 @@ class SharingRequestController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
-    ) -> Response[str]:
+    ) -> Template:
         now = clock(request)
         view = await service.load_request(db_session, principal, request_id, now)
         events = await history(db_session, service.OBJECT_TYPE, request_id)
@@ -225,8 +226,8 @@ class SharingRequestController(Controller):
                 )
             )
         }
-        html = render_document(view, events, names, now)
-        return Response(html, media_type=MediaType.HTML)
+        context = document_context(view, events, names, now)
+        return Template(TEMPLATE, context=context, media_type=MediaType.HTML)
 
     async def _verb(
         self,
