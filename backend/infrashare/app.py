@@ -38,6 +38,7 @@ from infrashare.core.db import open_database, provide_db_session
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
+from infrashare.core.pages import template_config
 from infrashare.core.principal_cache import PrincipalCache, forget_principals_after_writes
 from infrashare.core.scopes import SCOPES
 from infrashare.core.search import search_client
@@ -216,6 +217,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[request_id_middleware],
         before_send=[add_request_id_header, forget_principals_after_writes, allow_every_method],
         openapi_config=_openapi(),
+        template_config=template_config(),
         lifespan=[lifespan],
         # The clock routes read (sharing-request deadlines, expiry); tests replace it.
         state=State(

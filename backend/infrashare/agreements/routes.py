@@ -9,15 +9,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import Controller, MediaType, Response, delete, get, post
+from litestar import Controller, MediaType, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Organisation
 from infrashare.agreements import notifications, rules, service, workflow
-from infrashare.agreements.documents import render_document
+from infrashare.agreements.documents import TEMPLATE, document_context
 from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
@@ -140,7 +141,7 @@ class SharingRequestController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
-    ) -> Response[str]:
+    ) -> Template:
         view = await service.load_request(db_session, principal, request_id, now)
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
@@ -152,8 +153,8 @@ class SharingRequestController(Controller):
                 )
             )
         }
-        html = render_document(view, events, names, now)
-        return Response(html, media_type=MediaType.HTML)
+        context = document_context(view, events, names, now)
+        return Template(TEMPLATE, context=context, media_type=MediaType.HTML)
 
     async def _verb(
         self, caller: Caller, request_id: uuid.UUID, action: Action, reason: str | None = None

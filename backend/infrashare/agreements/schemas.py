@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from infrashare.agreements.lifecycle import RequestAction
-from infrashare.agreements.models import RejectionReason, RequestStatus
+from infrashare.agreements.models import NotificationEvent, RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
 from infrashare.regions.schemas import RegionCode
 
@@ -233,6 +233,35 @@ class RuleRead(BaseModel):
     created_at: datetime
 
 
+class RequestNotificationParams(BaseModel):
+    """What a ``sharing_request.*`` notification is about: the asset, and how many units of what."""
+
+    asset_name: str = Field(examples=["福田站旁铁塔"])
+    units: int
+    capacity_unit: str = Field(examples=["mounting_positions"])
+
+
+class MatchNotificationParams(BaseModel):
+    """What a ``match.new`` notification is about: your need and the asset that could serve it."""
+
+    need_title: str
+    asset_name: str
+    distance_m: int | None = Field(
+        description="Metres from the need to the asset; null when the asset's location is known "
+        "to you only to about 1 km"
+    )
+    location_precision: Literal["exact", "approx_1km"]
+
+
+class SentenceNotificationParams(BaseModel):
+    """A notification written before notifications carried data: its original sentence."""
+
+    text: str
+
+
+NotificationParams = RequestNotificationParams | MatchNotificationParams | SentenceNotificationParams
+
+
 class NotificationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -240,8 +269,15 @@ class NotificationRead(BaseModel):
     request_id: uuid.UUID | None
     need_id: uuid.UUID | None = Field(description="For match.new: your need")
     asset_id: uuid.UUID | None = Field(description="For match.new: the asset that could serve it")
-    event: str
-    title: str
+    event: NotificationEvent = Field(
+        description="What happened: `sharing_request.created`, `sharing_request.<action>` (the action "
+        "taken on the request) or `match.new`. Clients word it in their reader's language."
+    )
+    params: NotificationParams = Field(
+        description="What it is about: `RequestNotificationParams` for `sharing_request.*`, "
+        "`MatchNotificationParams` for `match.new`; `SentenceNotificationParams` for notifications "
+        "written before events carried parameters."
+    )
     status: RequestStatus | None
     created_at: datetime
     read_at: datetime | None

@@ -25,7 +25,7 @@ from infrashare.agreements.lifecycle import (
     Party,
     RequestAction,
 )
-from infrashare.agreements.models import RequestStatus, SharingRequest
+from infrashare.agreements.models import NotificationEvent, RequestStatus, SharingRequest
 from infrashare.agreements.notifications import notify
 from infrashare.agreements.schemas import RequestCreate
 from infrashare.agreements.visibility import in_jurisdiction, visible_clause
@@ -208,7 +208,7 @@ async def create_request(
     await record_event(
         db, principal.actor, "sharing_request.created", OBJECT_TYPE, request.id, after=snapshot_of(request)
     )
-    await notify(db, request, asset, "sharing_request.created", [asset.owner_organisation_id], now)
+    await notify(db, request, asset, NotificationEvent.CREATED, [asset.owner_organisation_id], now)
     await emit(
         db,
         "request.received",

@@ -31,7 +31,13 @@ from infrashare.agreements.lifecycle import (
     RequestRule,
     capacity_effect,
 )
-from infrashare.agreements.models import RejectionReason, RequestStatus, SharingRequest, SharingRequestRemark
+from infrashare.agreements.models import (
+    NotificationEvent,
+    RejectionReason,
+    RequestStatus,
+    SharingRequest,
+    SharingRequestRemark,
+)
 from infrashare.agreements.notifications import notify
 from infrashare.agreements.rules import matching_rule
 from infrashare.agreements.schemas import Counter
@@ -138,7 +144,7 @@ async def _tell(
         Party.REQUESTER: [request.owner_organisation_id],
         Party.OWNER: [request.requester_organisation_id],
     }.get(party, [request.requester_organisation_id, request.owner_organisation_id])
-    await notify(db, request, asset, event, sides, view.now)
+    await notify(db, request, asset, NotificationEvent(event), sides, view.now)
     agreement = request.status in AGREEMENT_STATES or from_status in AGREEMENT_STATES
     await emit_state_change(
         db, view, "agreement.state_changed" if agreement else "request.state_changed", from_status, action

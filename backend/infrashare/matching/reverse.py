@@ -31,7 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from infrashare.accounts.models import Organisation
-from infrashare.agreements.models import Notification, SharingRequest
+from infrashare.agreements.models import Notification, NotificationEvent, SharingRequest
+from infrashare.agreements.notifications import match_params
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.schemas import AssetRead
@@ -60,8 +61,7 @@ from infrashare.webhooks.models import WebhookSubscription
 from infrashare.webhooks.service import emit
 
 logger = structlog.get_logger("infrashare.matching")
-EVENT = "match.new"
-TITLE = "新的匹配资产 New match for your need"
+EVENT = NotificationEvent.MATCH_NEW  # also the webhook's event type
 MAX_DEFER = 30.0  # seconds reverse matching waits for a busy indexer before taking a batch
 
 
@@ -217,10 +217,6 @@ def _payload(match: NewMatch) -> dict[str, object]:
     }
 
 
-def _how_far(match: NewMatch) -> str:
-    return f"{match.distance_m:.0f} m" if match.exact else "位置约 1 km 精度 location to ~1 km"
-
-
 async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> None:
     """Remembers each pair, notifies the need's organisation in the app and queues its webhooks."""
     if not matches:
@@ -239,7 +235,7 @@ async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> 
             "need_id": m.need.id,
             "asset_id": m.asset.id,
             "event": EVENT,
-            "title": f"{TITLE}: {m.need.title} ← {m.asset.name} ({_how_far(m)})"[:300],
+            "params": match_params(m.need.title, m.asset.name, m.distance_m, m.exact),
             "created_at": now,
         }
         for m in matches

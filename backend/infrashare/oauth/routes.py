@@ -13,7 +13,7 @@ from authlib.oauth2 import OAuth2Error
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,7 @@ from infrashare.core.principal import CurrentPrincipal, Principal
 from infrashare.core.scopes import SCOPES
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth import dpop, service
-from infrashare.oauth.consent import consent_page, error_page
+from infrashare.oauth.consent import consent_page, invalid_request_page
 from infrashare.oauth.grants import GrantUser
 from infrashare.oauth.models import OAuthClient
 from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret, OAuthError, TokenAnswer
@@ -158,26 +158,22 @@ class OAuthController(Controller):
             try:
                 grant = server.get_consent_grant(request=form, end_user=user)
             except OAuth2Error as error:
-                return OAuthAnswer(400, (error.error, error.get_error_description()), [])
+                return OAuthAnswer(400, (error.error, error.get_error_description(), None), [])
             client: OAuthClient = grant.client
             if client.organisation_id != principal.organisation_id:
-                return OAuthAnswer(400, ("access_denied", "This app belongs to another organisation."), [])
+                return OAuthAnswer(400, ("access_denied", None, "invalid.other_organisation"), [])
             scopes = client.get_allowed_scope(grant.request.payload.scope).split()
             return OAuthAnswer(200, (client.name, scopes), [])
 
         answer = await _run(request.app.state.db, settings, validate)
         if answer.status != 200:
-            return Response(error_page(*answer.body), status_code=400, media_type=MediaType.HTML)
+            return invalid_request_page(*answer.body, status_code=400)
         client_name, scopes = answer.body
-        return Response(
-            await _consent(db_session, principal, client_name, scopes, form),
-            media_type=MediaType.HTML,
-            headers={
-                **NO_STORE,
-                "X-Frame-Options": "DENY",
-                "Content-Security-Policy": "frame-ancestors 'none'",
-            },
+        page = await _consent(db_session, principal, client_name, scopes, form)
+        page.headers.update(
+            {**NO_STORE, "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
         )
+        return page
 
     @post(
         "/authorize",
@@ -193,11 +189,7 @@ class OAuthController(Controller):
         form = await _form_request(request, settings)
         sent_csrf = (form.form.get("csrf_token") or [""])[0]
         if principal is None or not hmac.compare_digest(sent_csrf, principal.csrf_token or ""):
-            return Response(
-                error_page("access_denied", "Sign in again and retry."),
-                status_code=403,
-                media_type=MediaType.HTML,
-            )
+            return invalid_request_page("access_denied", None, "invalid.sign_in_again", status_code=403)
         allowed = (form.form.get("decision") or [""])[0] == "allow"
         user = GrantUser(principal.user_id, principal.organisation_id) if allowed else None  # type: ignore[arg-type]
         answer = await _run(
@@ -208,9 +200,7 @@ class OAuthController(Controller):
         location = dict(answer.headers).get("Location")
         if location:
             return Redirect(location, status_code=302)
-        return Response(
-            error_page("invalid_request", str(answer.body)), status_code=400, media_type=MediaType.HTML
-        )
+        return invalid_request_page("invalid_request", str(answer.body), None, status_code=400)
 
 
 async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
@@ -224,8 +214,12 @@ async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
 
 
 async def _consent(
-    db: AsyncSession, principal: Principal, client_name: str, scopes: list[str], form: FormRequest
-) -> str:
+    db: AsyncSession,
+    principal: Principal,
+    client_name: str,
+    scopes: list[str],
+    form: FormRequest,
+) -> Template:
     user = await db.get(User, principal.user_id)
     organisation = await db.get(Organisation, principal.organisation_id)
     keep = (
