@@ -156,14 +156,10 @@ class OAuthController(Controller):
 
         def validate(server: AuthorizationServer) -> OAuthAnswer:
             try:
-                grant = server.get_consent_grant(request=form, end_user=user)
+                grant = server.consent_grant(form, user)
             except OAuth2Error as error:
                 return OAuthAnswer(400, (error.error, error.get_error_description()), [])
-            client: OAuthClient = grant.client
-            if client.organisation_id != principal.organisation_id:
-                return OAuthAnswer(400, ("access_denied", "This app belongs to another organisation."), [])
-            scopes = client.get_allowed_scope(grant.request.payload.scope).split()
-            return OAuthAnswer(200, (client.name, scopes), [])
+            return OAuthAnswer(200, (grant.client.name, grant.request.scope.split()), [])
 
         answer = await _run(request.app.state.db, settings, validate)
         if answer.status != 200:
@@ -199,18 +195,23 @@ class OAuthController(Controller):
                 media_type=MediaType.HTML,
             )
         allowed = (form.form.get("decision") or [""])[0] == "allow"
-        user = GrantUser(principal.user_id, principal.organisation_id) if allowed else None  # type: ignore[arg-type]
-        answer = await _run(
-            request.app.state.db,
-            settings,
-            lambda server: server.create_authorization_response(request=form, grant_user=user),
-        )
+        user = GrantUser(principal.user_id, principal.organisation_id)  # type: ignore[arg-type]
+
+        def decide(server: AuthorizationServer) -> OAuthAnswer:
+            try:
+                grant = server.consent_grant(form, user)  # the same check as the consent page's
+            except OAuth2Error as error:
+                return OAuthAnswer(400, (error.error, error.get_error_description()), [])
+            return server.create_authorization_response(
+                request=grant.request, grant_user=user if allowed else None, grant=grant
+            )
+
+        answer = await _run(request.app.state.db, settings, decide)
         location = dict(answer.headers).get("Location")
         if location:
             return Redirect(location, status_code=302)
-        return Response(
-            error_page("invalid_request", str(answer.body)), status_code=400, media_type=MediaType.HTML
-        )
+        error = answer.body if isinstance(answer.body, tuple) else ("invalid_request", str(answer.body))
+        return Response(error_page(*error), status_code=400, media_type=MediaType.HTML)
 
 
 async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from authlib.oauth2 import AuthorizationServer as AuthlibAuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
+from authlib.oauth2.rfc6749.errors import AccessDeniedError
 from authlib.oauth2.rfc7009 import RevocationEndpoint as AuthlibRevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as AuthlibIntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
@@ -182,6 +183,16 @@ class AuthorizationServer(AuthlibAuthorizationServer):
         return self.session.scalars(
             select(OAuthClient).where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None))
         ).first()
+
+    def consent_grant(self, request: FormRequest, user: GrantUser) -> grants.AuthorizationCodeGrant:
+        """The authorization request a signed-in person may answer: valid (client, redirect URI,
+        PKCE, scopes) and from an app of the person's own organisation. The consent page and the
+        decision both ask this, so a decision posted without the page is judged alike."""
+        grant: grants.AuthorizationCodeGrant = self.get_consent_grant(request=request, end_user=user)
+        client: OAuthClient = grant.client
+        if client.organisation_id != user.organisation_id:
+            raise AccessDeniedError("This app belongs to another organisation.")
+        return grant
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         from joserfc import jwt
