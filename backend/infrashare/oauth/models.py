@@ -140,8 +140,8 @@ class OAuthToken(UUIDPrimaryKey, Base):
         return int((self.access_expires_at - self.issued_at).total_seconds())
 
     def is_expired(self) -> bool:
-        latest = max(self.access_expires_at, self.refresh_expires_at or self.access_expires_at)
-        return latest <= utc_now()
+        """The access token's expiry alone (the refresh token's is checked where it is used)."""
+        return self.access_expires_at <= utc_now()
 
     def is_revoked(self) -> bool:
         return self.revoked_at is not None

@@ -139,25 +139,41 @@ class RevocationEndpoint(AuthlibRevocationEndpoint):
 
 
 class IntrospectionEndpoint(AuthlibIntrospectionEndpoint):
+    """Judges the token presented: an access token by its own expiry, never its refresh token's."""
+
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+    presented_refresh = False
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> OAuthToken | None:
-        return self.server.find_token(token_string, token_type_hint)
+        token = self.server.find_token(token_string, token_type_hint)
+        self.presented_refresh = token is not None and token.refresh_token_hash == digest(token_string)
+        return token
 
     def check_permission(self, token: OAuthToken, client: OAuthClient, request: Any) -> bool:
         # A client may introspect the tokens of its own organisation's clients.
         owner = self.server.query_client(token.client_id)
         return owner is not None and owner.organisation_id == client.organisation_id
 
-    def introspect_token(self, token: OAuthToken) -> dict[str, Any]:
+    def create_introspection_payload(self, token: OAuthToken | None) -> dict[str, Any]:
+        if token is None or token.is_revoked():
+            return {"active": False}
+        if self.presented_refresh:
+            expires = None if token.refresh_used_at else token.refresh_expires_at
+        else:
+            expires = token.access_expires_at
+        if expires is None or expires <= utc_now():
+            return {"active": False}
+        return self.introspect_token(token, expires)
+
+    def introspect_token(self, token: OAuthToken, expires: datetime | None = None) -> dict[str, Any]:
         return {
             "active": True,
             "client_id": token.client_id,
-            "token_type": "Bearer",
+            "token_type": "refresh_token" if self.presented_refresh else "Bearer",
             "scope": token.scope,
             "sub": str(token.user_id) if token.user_id else token.client_id,
             "org_id": str(token.organisation_id),
-            "exp": int(token.access_expires_at.timestamp()),
+            "exp": int((expires or token.access_expires_at).timestamp()),
             "iat": int(token.issued_at.timestamp()),
             "iss": self.server.settings.public_base_url,
             "jti": token.jti,
