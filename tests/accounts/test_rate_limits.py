@@ -16,7 +16,7 @@ from infrashare.app import create_app
 from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import Settings
 from infrashare.demo.seed import DEMO_PASSWORD
-from tests.servers import LiveServer
+from tests.servers import database_server
 from tests.sessions import sign_in
 
 QUOTA, REQUESTS, IN_FLIGHT = 20, 64, 16
@@ -25,23 +25,12 @@ QUOTA, REQUESTS, IN_FLIGHT = 20, 64, 16
 @pytest.fixture
 def two_replicas(database_url: str, meilisearch: MeilisearchProcess, tmp_path: Path) -> Iterator[list[str]]:
     """Two `infrashare serve` processes on one database, as two replicas behind a balancer."""
-    servers = []
-    for name in ("a", "b"):
-        server = LiveServer(env={})
-        server.env.update(
-            {
-                "INFRASHARE_DATABASE_URL": database_url,
-                "INFRASHARE_MEILI_URL": meilisearch.url,
-                "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
-                "INFRASHARE_VAR_DIR": str(tmp_path / name),
-                "INFRASHARE_PUBLIC_BASE_URL": server.url,
-                "INFRASHARE_LOG_LEVEL": "WARNING",
-                "INFRASHARE_RUN_WORKER": "false",
-                "INFRASHARE_SEARCH_REBUILD_EMPTY": "false",
-                "INFRASHARE_RATE_LIMIT_USER_PER_MINUTE": str(QUOTA),
-            }
-        )
-        servers.append(server.start(log=tmp_path / f"serve-{name}.log"))
+    servers = [
+        database_server(
+            database_url, meilisearch, tmp_path / name, {"INFRASHARE_RATE_LIMIT_USER_PER_MINUTE": str(QUOTA)}
+        ).start(log=tmp_path / f"serve-{name}.log")
+        for name in ("a", "b")
+    ]
     yield [server.url for server in servers]
     for server in servers:
         server.stop()

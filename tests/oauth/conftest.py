@@ -15,7 +15,7 @@ import pytest
 
 from infrashare.core.search import MeilisearchProcess
 from infrashare.demo.seed import DEMO_PASSWORD
-from tests.servers import LiveServer
+from tests.servers import LiveServer, database_server
 
 
 @dataclass(frozen=True)
@@ -91,21 +91,8 @@ def live_oauth(
     database_url: str, meilisearch: MeilisearchProcess, tmp_path: Path, server_env: dict[str, str]
 ) -> Iterator[OAuthServer]:
     """A live server on this test's database, for tests that must hold on both backends."""
-    server = LiveServer(env={})
-    server.env.update(
-        {
-            "INFRASHARE_DATABASE_URL": database_url,
-            "INFRASHARE_MEILI_URL": meilisearch.url,
-            "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
-            "INFRASHARE_MEILI_INDEX_PREFIX": f"o{uuid.uuid4().hex[:10]}_",
-            "INFRASHARE_VAR_DIR": str(tmp_path / "var"),
-            "INFRASHARE_PUBLIC_BASE_URL": server.url,
-            "INFRASHARE_LOG_LEVEL": "WARNING",
-            "INFRASHARE_RUN_WORKER": "false",
-            "INFRASHARE_SEARCH_REBUILD_EMPTY": "false",
-            **server_env,
-        }
+    server = database_server(database_url, meilisearch, tmp_path, server_env).start(
+        log=tmp_path / "serve.log"
     )
-    server.start(log=tmp_path / "serve.log")
     yield OAuthServer(server, database_url)
     server.stop()

@@ -25,7 +25,7 @@ from infrashare.accounts.schemas import (
     UserRead,
 )
 from infrashare.core.contract import ANY_SCOPE, problems
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.errors import InvalidInput
 from infrashare.core.settings import AppSettings
 from infrashare.oauth.scopes import requires
@@ -89,7 +89,7 @@ class AuthController(Controller):
         "/login",
         status_code=HTTP_200_OK,
         summary="Sign in with e-mail and password (sets the session cookie)",
-        responses=problems(401, 423, 429),
+        responses=problems(401, 429),
     )
     async def login(
         self,
@@ -101,8 +101,13 @@ class AuthController(Controller):
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON: this closes login CSRF.
             raise InvalidInput("Send the credentials as application/json.")
+        database: Database = request.app.state.db
+        address = request.client.host if request.client else "unknown"
+        async with database.writer() as counting:  # kept whatever this request's outcome
+            attempt = await service.throttle_sign_in(counting, settings, data.email, address)
+            await counting.commit()
         signed_in = await service.sign_in(
-            db_session, settings, data.email, data.password, data.organisation_id, utc_now()
+            db_session, settings, attempt, data.password, data.organisation_id, utc_now()
         )
         principal = await service.session_principal(db_session, signed_in.token, utc_now())
         assert principal is not None

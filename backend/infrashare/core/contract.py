@@ -46,7 +46,6 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     413: "Request body too large.",
     415: "Unsupported media type.",
     422: "Invalid input: `errors[]` names each field (and the row of a file).",
-    423: "Account locked after repeated failed sign-ins.",
     428: "The version read is required (body `version` or `If-Match`).",
     429: "Too many requests: retry after the `Retry-After` header's seconds.",
 }

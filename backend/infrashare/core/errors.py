@@ -64,10 +64,6 @@ class CsrfFailed(DomainError):
     status, slug, title = 403, "csrf-failed", "CSRF token missing or wrong"
 
 
-class AccountLocked(DomainError):
-    status, slug, title = 423, "account-locked", "Account locked"
-
-
 class NotFound(DomainError):
     status, slug, title = 404, "not-found", "Not found"
 

@@ -11,7 +11,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, String, delete
+from sqlalchemy import BigInteger, String, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,6 +37,7 @@ class RateLimited(DomainError):
 @dataclass(frozen=True)
 class Count:
     used: int
+    window_start: int
     retry_after: int
     """Seconds until this window ends."""
 
@@ -59,7 +60,16 @@ async def count(
     used = int((await db.execute(statement)).scalar_one())
     if used == by:  # the first count of a new window: this key's older windows are over
         await db.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.window_start < start))
-    return Count(used, max(1, math.ceil(start + window_seconds - now)))
+    return Count(used, start, max(1, math.ceil(start + window_seconds - now)))
+
+
+async def uncount(db: AsyncSession, key: str, window_start: int) -> None:
+    """Takes one count back from the window it went into (an attempt that turned out well)."""
+    await db.execute(
+        update(RateCounter)
+        .where(RateCounter.key == key, RateCounter.window_start == window_start, RateCounter.used > 0)
+        .values(used=RateCounter.used - 1)
+    )
 
 
 async def forget(db: AsyncSession, key: str) -> None:

@@ -58,8 +58,11 @@ class Settings(BaseSettings):
     # How long a process reuses a session's or token's lookup (accounts/principal_cache.py): the
     # longest a sign-out or revocation made through another process takes to reach it; 0: never.
     principal_cache_seconds: float = 2.0
+    # Sign-in throttles (accounts/service.py throttle_sign_in), per window of login_window_minutes:
+    # failed attempts on one e-mail from one client address, and from one address on any e-mails.
     login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    login_address_max_failures: int = 20
+    login_window_minutes: int = 15
     log_level: str = "INFO"
     log_json: bool = False
     rate_limit_user_per_minute: int = 600
