@@ -23,6 +23,7 @@ from infrashare.accounts.models import (
     User,
     WebSession,
 )
+from infrashare.accounts.passwords import require_strong_password
 from infrashare.accounts.principal import Principal
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
 from infrashare.audit.service import SYSTEM, Actor, record_event
@@ -343,6 +344,7 @@ async def create_user(
             errors=[FieldError("role", f"must be one of: {allowed}")],
         )
     email = data.email.lower()
+    require_strong_password(data.password, [email, data.display_name])
     if await db.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise Conflict(f"A user with e-mail {email} exists already.", field="email")
     user = User(

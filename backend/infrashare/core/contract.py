@@ -55,6 +55,8 @@ class ProblemFieldError(BaseModel):
     field: str = Field(description="The field, parameter or column at fault (dotted path for nested members)")
     message: str
     row: int | None = Field(default=None, description="Row of an uploaded file; its header is row 1")
+    code: str | None = Field(default=None, description="A stable reason code (e.g. `password-too-common`)")
+    params: dict[str, Any] | None = Field(default=None, description="Values the reason's wording needs")
 
 
 class Problem(BaseModel):
