@@ -163,3 +163,22 @@ def test_a_scope_the_client_does_not_hold_is_invalid_scope(live_oauth: OAuthServ
     with signed_in(live_oauth.url, OWNER_PERSON) as person:
         page = person.get(f"{path}?{query}")
     assert page.status_code == 400 and "invalid_scope" in page.text
+
+
+def test_the_consent_page_cannot_be_framed_or_run_injected_script(live_oauth: OAuthServer) -> None:
+    app = register_client(
+        live_oauth.url,
+        OWNER_ADMIN,
+        name="App",
+        kind="public",
+        redirect_uris=[REDIRECT],
+        scopes=["assets:read"],
+    )
+    with app_client(live_oauth, app, "assets:read") as client:
+        path, query = authorization_request(live_oauth, client, generate_token(48))
+    with signed_in(live_oauth.url, OWNER_PERSON) as person:
+        page = person.get(f"{path}?{query}")
+    assert page.status_code == 200
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy

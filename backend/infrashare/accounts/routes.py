@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,8 @@ from infrashare.core.db import Database, DbSession, utc_now
 from infrashare.core.errors import InvalidInput
 from infrashare.core.settings import AppSettings
 from infrashare.oauth.scopes import requires
+
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
@@ -90,6 +92,7 @@ class AuthController(Controller):
         status_code=HTTP_200_OK,
         summary="Sign in with e-mail and password (sets the session cookie)",
         responses=problems(401, 429),
+        cache_control=NO_STORE,
     )
     async def login(
         self,
@@ -126,6 +129,7 @@ class AuthController(Controller):
     "/api/v1/me",
     tags=["accounts"],
     summary="Who am I: user, organisation, role, CSRF token",
+    cache_control=NO_STORE,  # it carries the CSRF token
     **requires(ANY_SCOPE),
 )
 async def me(db_session: DbSession, principal: CurrentPrincipal) -> Me:

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     owner_answer_days: int = 30
     regulator_review_days: int = 15
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    # Origins beyond this server the web UI may load images and data from (the map tile server
+    # of a build with VITE_MAP_TILE_URL), added to the Content-Security-Policy.
+    content_security_extra_sources: list[str] = []
 
     @property
     def resolved_database_url(self) -> str:

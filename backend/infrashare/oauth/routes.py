@@ -168,11 +168,7 @@ class OAuthController(Controller):
         return Response(
             await _consent(db_session, principal, client_name, scopes, form),
             media_type=MediaType.HTML,
-            headers={
-                **NO_STORE,
-                "X-Frame-Options": "DENY",
-                "Content-Security-Policy": "frame-ancestors 'none'",
-            },
+            headers=NO_STORE,  # framing and scripts: the app's security headers (app.py)
         )
 
     @post(
