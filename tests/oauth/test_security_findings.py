@@ -182,3 +182,61 @@ def test_the_consent_page_cannot_be_framed_or_run_injected_script(live_oauth: OA
     assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
     policy = page.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+
+
+def _events_since(server: OAuthServer, seq: int) -> list[tuple[str, str, str | None]]:
+    engine = create_engine(sync_url(server.database_url))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT action, object_type, actor_client_id FROM events WHERE seq > :seq ORDER BY seq"),
+            {"seq": seq},
+        ).all()
+    engine.dispose()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _last_seq(server: OAuthServer) -> int:
+    engine = create_engine(sync_url(server.database_url))
+    with engine.connect() as connection:
+        seq = int(connection.execute(text("SELECT seq FROM event_chain_head")).scalar_one())
+    engine.dispose()
+    return seq
+
+
+def test_the_event_log_records_sign_ins_consent_tokens_and_revocation(live_oauth: OAuthServer) -> None:
+    app = register_client(
+        live_oauth.url, OWNER_ADMIN, name="OSS", redirect_uris=[REDIRECT], scopes=["needs:read"]
+    )
+    start = _last_seq(live_oauth)
+    wrong = httpx.post(
+        f"{live_oauth.url}/api/v1/auth/login", json={"email": OWNER_PERSON, "password": "not-the-password"}
+    )
+    unknown = httpx.post(
+        f"{live_oauth.url}/api/v1/auth/login", json={"email": "nobody@tower.example", "password": "not-it"}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    verifier = generate_token(48)
+    with app_client(live_oauth, app, "needs:read") as client:
+        path, query = authorization_request(live_oauth, client, verifier)
+        with signed_in(live_oauth.url, OWNER_PERSON) as person:
+            page = person.get(f"{path}?{query}")
+            refused = person.post(path, data={**hidden_fields(page.text), "decision": "deny"})
+            assert refused.status_code == 302
+            allowed = person.post(path, data={**hidden_fields(page.text), "decision": "allow"})
+        token = client.fetch_token(
+            f"{live_oauth.url}/oauth/token",
+            authorization_response=allowed.headers["location"],
+            code_verifier=verifier,
+        )
+        client.revoke_token(f"{live_oauth.url}/oauth/revoke", token["access_token"])
+    events = _events_since(live_oauth, start)
+    assert [(action, kind) for action, kind, _ in events] == [
+        ("user.sign_in_failed", "user"),
+        ("user.sign_in_failed", "unknown_account"),
+        ("user.signed_in", "user"),
+        ("oauth_client.consent_refused", "oauth_client"),
+        ("oauth_client.consent_given", "oauth_client"),
+        ("oauth_token.issued", "oauth_token"),
+        ("oauth_token.revoked", "oauth_token"),
+    ]
+    assert events[-1][2] == events[-2][2] == app["client_id"]

@@ -198,9 +198,12 @@ class OAuthController(Controller):
                 grant = server.consent_grant(form, user)  # the same check as the consent page's
             except OAuth2Error as error:
                 return OAuthAnswer(400, (error.error, error.get_error_description()), [])
-            return server.create_authorization_response(
+            answer = server.create_authorization_response(
                 request=grant.request, grant_user=user if allowed else None, grant=grant
             )
+            if answer.status == 302:
+                server.record_consent(grant, user, allowed)
+            return answer
 
         answer = await _run(request.app.state.db, settings, decide)
         location = dict(answer.headers).get("Location")

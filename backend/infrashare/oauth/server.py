@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from infrashare.audit.service import Actor, record_event_sync
 from infrashare.core.db import utc_now
 from infrashare.core.settings import Settings
 from infrashare.oauth.dpop import DPoPProof
@@ -136,6 +137,14 @@ class RevocationEndpoint(AuthlibRevocationEndpoint):
 
     def revoke_token(self, token: OAuthToken, request: Any) -> None:
         token.revoked_at = utc_now()
+        client: OAuthClient = request.client
+        record_event_sync(
+            self.server.session,
+            Actor(organisation_id=client.organisation_id, client_id=client.client_id),
+            "oauth_token.revoked",
+            "oauth_token",
+            token.jti,
+        )
 
 
 class IntrospectionEndpoint(AuthlibIntrospectionEndpoint):
@@ -210,6 +219,17 @@ class AuthorizationServer(AuthlibAuthorizationServer):
             raise AccessDeniedError("This app belongs to another organisation.")
         return grant
 
+    def record_consent(self, grant: grants.AuthorizationCodeGrant, user: GrantUser, allowed: bool) -> None:
+        client: OAuthClient = grant.client
+        record_event_sync(
+            self.session,
+            Actor(user.user_id, user.organisation_id),
+            "oauth_client.consent_given" if allowed else "oauth_client.consent_refused",
+            "oauth_client",
+            client.id,
+            after={"client_id": client.client_id, "scope": grant.request.scope},
+        )
+
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         from joserfc import jwt
 
@@ -221,6 +241,19 @@ class AuthorizationServer(AuthlibAuthorizationServer):
         user: GrantUser | None = request.user
         refresh = token.get("refresh_token")
         proof: DPoPProof | None = getattr(request, "dpop", None)
+        record_event_sync(
+            self.session,
+            Actor(user.user_id if user else None, uuid.UUID(claims["org_id"]), request.client.client_id),
+            "oauth_token.issued",
+            "oauth_token",
+            claims["jti"],
+            after={
+                "grant_type": request.payload.grant_type,
+                "scope": token.get("scope") or "",
+                "refresh_token": bool(refresh),
+                "family_id": family,
+            },
+        )
         self.session.add(
             OAuthToken(
                 client_id=request.client.client_id,
