@@ -35,6 +35,11 @@ async def test_every_kind_of_answer_carries_the_protections(settings: Settings, 
             _assert_protected((await client.get(path)).headers, path)
         docs = await client.get("/api/docs")
         assert "<script>" not in docs.text.replace(" ", "") and "<style" not in docs.text
+        redirect = await client.get("/api/docs/oauth2-redirect.html")
+        assert (
+            redirect.status_code == 200
+            and "script-src 'sha256-" in redirect.headers["content-security-policy"]
+        )
         init = await client.get("/api/docs/swagger-init.js")
         assert init.status_code == 200 and "SwaggerUIBundle" in init.text
         login = await client.post("/api/v1/auth/login", json={"email": "x@y.example", "password": "z"})

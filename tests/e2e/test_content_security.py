@@ -42,3 +42,12 @@ def test_the_screens_and_the_api_docs_run_under_the_policy(live_server: LiveServ
     page.goto("/api/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("InfraShare API")
     assert errors == []
+
+
+def test_swaggers_oauth_redirect_page_runs_its_script_by_hash(live_server: LiveServer, page: Page) -> None:
+    errors = fail_on_page_errors(page)
+    page.goto("/api/docs/oauth2-redirect.html")
+    # Its one script ran (and, opened without Swagger UI as its opener, failed to find it).
+    expect(page.locator("body")).to_be_attached()
+    page.wait_for_load_state("load")
+    assert any("opener" in error or "swaggerUIRedirectOauth2" in error for error in errors), errors
