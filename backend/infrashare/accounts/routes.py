@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,11 +25,13 @@ from infrashare.accounts.schemas import (
 from infrashare.core.authentication import SESSION_COOKIE
 from infrashare.core.clock import utc_now
 from infrashare.core.contract import ANY_SCOPE, problems
-from infrashare.core.db import DbSession
+from infrashare.core.db import Database, DbSession
 from infrashare.core.errors import InvalidInput
 from infrashare.core.principal import CurrentPrincipal, Principal
 from infrashare.core.scopes import requires
 from infrashare.core.settings import AppSettings
+
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
@@ -62,7 +64,8 @@ class AuthController(Controller):
         "/login",
         status_code=HTTP_200_OK,
         summary="Sign in with e-mail and password (sets the session cookie)",
-        responses=problems(401, 423, 429),
+        responses=problems(401, 429),
+        cache_control=NO_STORE,
     )
     async def login(
         self,
@@ -74,8 +77,13 @@ class AuthController(Controller):
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON: this closes login CSRF.
             raise InvalidInput("Send the credentials as application/json.")
+        database: Database = request.app.state.db
+        address = request.client.host if request.client else "unknown"
+        async with database.writer() as counting:  # kept whatever this request's outcome
+            attempt = await service.throttle_sign_in(counting, settings, data.email, address)
+            await counting.commit()
         signed_in = await service.sign_in(
-            db_session, settings, data.email, data.password, data.organisation_id, utc_now()
+            db_session, settings, attempt, data.password, data.organisation_id, utc_now()
         )
         principal = await service.session_principal(db_session, signed_in.token, utc_now())
         assert principal is not None
@@ -94,6 +102,7 @@ class AuthController(Controller):
     "/api/v1/me",
     tags=["accounts"],
     summary="Who am I: user, organisation, role, CSRF token",
+    cache_control=NO_STORE,  # it carries the CSRF token
     **requires(ANY_SCOPE),
 )
 async def me(db_session: DbSession, principal: CurrentPrincipal) -> Me:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.clock import utc_now
 from infrashare.core.contract import ANY_SCOPE
-from infrashare.core.db import SAFE_METHODS, DbSession
+from infrashare.core.db import SAFE_METHODS, Database, DbSession
 from infrashare.core.errors import CsrfFailed, NotAuthenticated, PermissionDenied
 from infrashare.core.principal import Principal
 from infrashare.core.ratelimit import spend
@@ -74,17 +74,23 @@ class InsufficientScope(PermissionDenied):
 async def provide_principal(
     request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
 ) -> Principal:
-    principal = await _authenticate(request, db_session, settings)
-    store = request.app.stores.get("rate_limit")
+    database: Database = request.app.state.db
+    if request.method in SAFE_METHODS:
+        principal = await _authenticate(request, db_session, settings)
+    else:
+        # Read outside the request's unit of work: the quota then counts in a transaction of its
+        # own before this request's takes SQLite's write lock.
+        async with database.statement_reader() as reader:
+            principal = await _authenticate(request, reader, settings)
     if principal.client_id:
-        await spend(store, f"client:{principal.client_id}", settings.rate_limit_client_per_minute)
+        await spend(database, f"client:{principal.client_id}", settings.rate_limit_client_per_minute)
     if principal.user_id:
-        await spend(store, f"user:{principal.user_id}", settings.rate_limit_user_per_minute)
+        await spend(database, f"user:{principal.user_id}", settings.rate_limit_user_per_minute)
     return principal
 
 
 async def _authenticate(
-    request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings
+    request: Request[Any, Any, Any], db_session: AsyncSession, settings: AppSettings
 ) -> Principal:
     principals: PrincipalCache = request.app.state.principals
     ways_in: WaysIn = request.app.state.ways_in

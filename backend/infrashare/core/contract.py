@@ -46,7 +46,6 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     413: "Request body too large.",
     415: "Unsupported media type.",
     422: "Invalid input: `errors[]` names each field (and the row of a file).",
-    423: "Account locked after repeated failed sign-ins.",
     428: "The version read is required (body `version` or `If-Match`).",
     429: "Too many requests: retry after the `Retry-After` header's seconds.",
 }
@@ -56,6 +55,8 @@ class ProblemFieldError(BaseModel):
     field: str = Field(description="The field, parameter or column at fault (dotted path for nested members)")
     message: str
     row: int | None = Field(default=None, description="Row of an uploaded file; its header is row 1")
+    code: str | None = Field(default=None, description="A stable reason code (e.g. `password-too-common`)")
+    params: dict[str, Any] | None = Field(default=None, description="Values the reason's wording needs")
 
 
 class Problem(BaseModel):

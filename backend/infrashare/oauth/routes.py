@@ -29,7 +29,13 @@ from infrashare.oauth.consent import consent_page, invalid_request_page
 from infrashare.oauth.grants import GrantUser
 from infrashare.oauth.models import OAuthClient
 from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret, OAuthError, TokenAnswer
-from infrashare.oauth.server import AuthorizationServer, FormRequest, HeaderMap, OAuthAnswer
+from infrashare.oauth.server import (
+    AuthorizationServer,
+    FormRequest,
+    HeaderMap,
+    OAuthAnswer,
+    OtherOrganisation,
+)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -156,13 +162,11 @@ class OAuthController(Controller):
 
         def validate(server: AuthorizationServer) -> OAuthAnswer:
             try:
-                grant = server.get_consent_grant(request=form, end_user=user)
+                grant = server.consent_grant(form, user)
             except OAuth2Error as error:
-                return OAuthAnswer(400, (error.error, error.get_error_description(), None), [])
+                return OAuthAnswer(400, _refusal(error), [])
             client: OAuthClient = grant.client
-            if client.organisation_id != principal.organisation_id:
-                return OAuthAnswer(400, ("access_denied", None, "invalid.other_organisation"), [])
-            scopes = client.get_allowed_scope(grant.request.payload.scope).split()
+            scopes = (client.get_allowed_scope(grant.request.payload.scope) or "").split()
             return OAuthAnswer(200, (client.name, scopes), [])
 
         answer = await _run(request.app.state.db, settings, validate)
@@ -170,9 +174,7 @@ class OAuthController(Controller):
             return invalid_request_page(*answer.body, status_code=400)
         client_name, scopes = answer.body
         page = await _consent(db_session, principal, client_name, scopes, form)
-        page.headers.update(
-            {**NO_STORE, "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
-        )
+        page.headers.update(NO_STORE)  # framing and scripts: the app's security headers (app.py)
         return page
 
     @post(
@@ -191,16 +193,33 @@ class OAuthController(Controller):
         if principal is None or not hmac.compare_digest(sent_csrf, principal.csrf_token or ""):
             return invalid_request_page("access_denied", None, "invalid.sign_in_again", status_code=403)
         allowed = (form.form.get("decision") or [""])[0] == "allow"
-        user = GrantUser(principal.user_id, principal.organisation_id) if allowed else None  # type: ignore[arg-type]
-        answer = await _run(
-            request.app.state.db,
-            settings,
-            lambda server: server.create_authorization_response(request=form, grant_user=user),
-        )
+        user = GrantUser(principal.user_id, principal.organisation_id)  # type: ignore[arg-type]
+
+        def decide(server: AuthorizationServer) -> OAuthAnswer:
+            try:
+                grant = server.consent_grant(form, user)  # the same check as the consent page's
+            except OAuth2Error as error:
+                return OAuthAnswer(400, _refusal(error), [])
+            answer = server.create_authorization_response(
+                request=grant.request, grant_user=user if allowed else None, grant=grant
+            )
+            if answer.status == 302:
+                server.record_consent(grant, user, allowed)
+            return answer
+
+        answer = await _run(request.app.state.db, settings, decide)
         location = dict(answer.headers).get("Location")
         if location:
             return Redirect(location, status_code=302)
-        return invalid_request_page("invalid_request", str(answer.body), None, status_code=400)
+        error = answer.body if isinstance(answer.body, tuple) else ("invalid_request", str(answer.body), None)
+        return invalid_request_page(*error, status_code=400)
+
+
+def _refusal(error: OAuth2Error) -> tuple[str, str | None, str | None]:
+    """The error page's parts: the app's own refusals are worded from the pages' catalogue."""
+    if isinstance(error, OtherOrganisation):
+        return (error.error, None, "invalid.other_organisation")
+    return (error.error, error.get_error_description(), None)
 
 
 async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:

@@ -2138,9 +2138,15 @@ export interface components {
         };
         /** ProblemFieldError */
         ProblemFieldError: {
+            /** @description A stable reason code (e.g. `password-too-common`) */
+            code?: string | null;
             /** @description The field, parameter or column at fault (dotted path for nested members) */
             field: string;
             message: string;
+            /** @description Values the reason's wording needs */
+            params?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Row of an uploaded file; its header is row 1 */
             row?: number | null;
         };
@@ -3688,15 +3694,6 @@ export interface operations {
             };
             /** @description Invalid input: `errors[]` names each field (and the row of a file). */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Account locked after repeated failed sign-ins. */
-            423: {
                 headers: {
                     [name: string]: unknown;
                 };
