@@ -240,3 +240,35 @@ def test_the_event_log_records_sign_ins_consent_tokens_and_revocation(live_oauth
         ("oauth_token.revoked", "oauth_token"),
     ]
     assert events[-1][2] == events[-2][2] == app["client_id"]
+
+
+def test_the_event_log_records_a_family_revoked_by_a_reused_refresh_token_or_code(
+    live_oauth: OAuthServer,
+) -> None:
+    app = register_client(
+        live_oauth.url, OWNER_ADMIN, name="OSS", redirect_uris=[REDIRECT], scopes=["needs:read"]
+    )
+    verifier = generate_token(48)
+    with app_client(live_oauth, app, "needs:read") as client:
+        path, query = authorization_request(live_oauth, client, verifier)
+        allowed = person_allows(live_oauth, OWNER_PERSON, path, query)
+        first = client.fetch_token(
+            f"{live_oauth.url}/oauth/token",
+            authorization_response=allowed.headers["location"],
+            code_verifier=verifier,
+        )
+        client.refresh_token(f"{live_oauth.url}/oauth/token", refresh_token=first["refresh_token"])
+        start = _last_seq(live_oauth)
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            client.refresh_token(f"{live_oauth.url}/oauth/token", refresh_token=first["refresh_token"])
+        refresh_reuse = _events_since(live_oauth, start)
+        start = _last_seq(live_oauth)
+        with pytest.raises(OAuthError, match="invalid_grant"):
+            client.fetch_token(
+                f"{live_oauth.url}/oauth/token",
+                authorization_response=allowed.headers["location"],
+                code_verifier=verifier,
+            )
+        code_reuse = _events_since(live_oauth, start)
+    assert refresh_reuse == [("oauth_token.family_revoked", "oauth_token_family", app["client_id"])]
+    assert code_reuse == [("oauth_token.family_revoked", "oauth_token_family", app["client_id"])]

@@ -125,7 +125,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             return None
         if row.used_at is not None:
             # A code used twice means it leaked: revoke what the first use issued (RFC 6749 §4.1.2).
-            _revoke_tokens_of_code(self, row)
+            # Tokens from a code carry the code's id as their family (see save_token).
+            self.server.revoke_family(row.id, client, "code_reused")
             return None
         return row
 
@@ -135,13 +136,6 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def authenticate_user(self, authorization_code: OAuthAuthorizationCode) -> GrantUser | None:
         self.request.code_row = authorization_code
         return active_member(_session(self), authorization_code.user_id, authorization_code.organisation_id)
-
-
-def _revoke_tokens_of_code(grant: Any, code: OAuthAuthorizationCode) -> None:
-    # Tokens from a code carry the code's id as their family (see save_token).
-    grant.server.revoke_and_keep(
-        update(OAuthToken).where(OAuthToken.family_id == code.id).values(revoked_at=utc_now())
-    )
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -159,9 +153,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         self._check_binding(row)
         if row.refresh_used_at is not None:
             # Reuse of a rotated refresh token: someone holds a copy. End the whole family.
-            self.server.revoke_and_keep(
-                update(OAuthToken).where(OAuthToken.family_id == row.family_id).values(revoked_at=utc_now())
-            )
+            self.server.revoke_family(row.family_id, self.request.client, "refresh_token_reused")
             return None
         if row.refresh_expires_at is None or row.refresh_expires_at <= utc_now():
             return None

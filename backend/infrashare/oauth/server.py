@@ -21,9 +21,8 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint as AuthlibRevocationEndpoi
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as AuthlibIntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc.jwk import KeySet
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
 
 from infrashare.audit.service import record_event_sync
 from infrashare.core.clock import utc_now
@@ -291,12 +290,22 @@ class AuthorizationServer(AuthlibAuthorizationServer):
         )
         return self.session.scalars(select(OAuthToken).where(condition)).first()
 
-    def revoke_and_keep(self, statement: Executable) -> None:
-        """A revocation that must stick although this request then fails (reuse detection).
-
-        Done in this request's transaction (a second one would wait on SQLite's write lock
-        that this one holds) and kept by committing even the failed answer."""
-        self.session.execute(statement)
+    def revoke_family(self, family_id: uuid.UUID, client: OAuthClient, cause: str) -> None:
+        """Ends every token of a family because a code or refresh token was presented again (a
+        copy leaked), and records it. The revocation must stick although this request then fails:
+        it runs in this request's transaction (a second one would wait on SQLite's write lock that
+        this one holds), which is committed even for the failed answer."""
+        self.session.execute(
+            update(OAuthToken).where(OAuthToken.family_id == family_id).values(revoked_at=utc_now())
+        )
+        record_event_sync(
+            self.session,
+            Actor(organisation_id=client.organisation_id, client_id=client.client_id),
+            "oauth_token.family_revoked",
+            "oauth_token_family",
+            family_id,
+            after={"cause": cause},
+        )
         self.keeps_changes = True
 
     def create_oauth2_request(self, request: FormRequest) -> LitestarOAuth2Request:
