@@ -44,13 +44,12 @@ from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
 from infrashare.core.contract import problems
 from infrashare.core.db import DbSession, utc_now
+from infrashare.core.pages import Pagination, Paging
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth.scopes import requires
 
 READ = requires("agreements:read")
 WRITE = requires("agreements:write")
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
 RequestId = FromPath[uuid.UUID]
 
 
@@ -103,8 +102,8 @@ def request_read(view: RequestView) -> RequestRead:
     )
 
 
-def _page(views: list[RequestView], total: int, page: int, page_size: int) -> RequestPage:
-    return RequestPage(items=[request_read(v) for v in views], total=total, page=page, page_size=page_size)
+def _page(views: list[RequestView], total: int, pagination: Pagination) -> RequestPage:
+    return RequestPage.of([request_read(v) for v in views], total, pagination)
 
 
 class SharingRequestController(Controller):
@@ -135,23 +134,16 @@ class SharingRequestController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
+        pagination: Paging,
         status: Annotated[list[RequestStatus] | None, QueryParameter()] = None,
         side: Annotated[
             str | None, QueryParameter(pattern="^(requester|owner)$", description="Only as requester / owner")
         ] = None,
-        page: Page = 1,
-        page_size: PageSize = 50,
     ) -> RequestPage:
         views, total = await service.list_requests(
-            db_session,
-            principal,
-            clock(request),
-            statuses=status or [],
-            side=side,
-            page=page,
-            page_size=page_size,
+            db_session, principal, clock(request), statuses=status or [], side=side, pagination=pagination
         )
-        return _page(views, total, page, page_size)
+        return _page(views, total, pagination)
 
     @get("/overdue", summary="Overdue requests, reviews and disputes in my jurisdiction (regulators)", **READ)
     async def overdue(
@@ -159,11 +151,10 @@ class SharingRequestController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        page: Page = 1,
-        page_size: PageSize = 50,
+        pagination: Paging,
     ) -> RequestPage:
-        views, total = await service.overdue_requests(db_session, principal, clock(request), page, page_size)
-        return _page(views, total, page, page_size)
+        views, total = await service.overdue_requests(db_session, principal, clock(request), pagination)
+        return _page(views, total, pagination)
 
     @get("/{request_id:uuid}", summary="One request or agreement, with what I may do now", **READ)
     async def get_request(
@@ -510,11 +501,15 @@ class NotificationController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        pagination: Paging,
         unread_only: FromQuery[bool] = False,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> NotificationPage:
-        items, unread = await notifications.list_notifications(db_session, principal, unread_only, limit)
-        return NotificationPage(items=[NotificationRead.model_validate(n) for n in items], unread=unread)
+        items, total, unread = await notifications.list_notifications(
+            db_session, principal, unread_only, pagination
+        )
+        return NotificationPage.of(
+            [NotificationRead.model_validate(n) for n in items], total, pagination, unread=unread
+        )
 
     @post(
         "/{notification_id:uuid}/read", status_code=HTTP_200_OK, summary="Mark one notification read", **WRITE

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
+from infrashare.core.pages import Page
 from infrashare.regions.schemas import RegionCode
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -119,11 +120,7 @@ class RequestRead(BaseModel):
     allowed_actions: list[RequestAction]
 
 
-class RequestPage(BaseModel):
-    items: list[RequestRead]
-    total: int
-    page: int
-    page_size: int
+RequestPage = Page[RequestRead]
 
 
 class RequestTimelineEntry(BaseModel):
@@ -175,9 +172,8 @@ class NotificationRead(BaseModel):
     read_at: datetime | None
 
 
-class NotificationPage(BaseModel):
-    items: list[NotificationRead]
-    unread: int
+class NotificationPage(Page[NotificationRead]):
+    unread: int = Field(description="Unread notifications of my organisation (all of them, not this page's)")
 
 
 class ExpiryResult(BaseModel):

@@ -17,6 +17,7 @@ from infrashare.assets.models import AssetKind
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
 from infrashare.core.db import DbSession, utc_now
 from infrashare.core.geo import BoxParameter, parse_box
+from infrashare.core.pages import Pagination, Paging
 from infrashare.needs import exports, queries, service, workflow
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import NeedFilters
@@ -33,9 +34,6 @@ from infrashare.needs.schemas import (
 )
 from infrashare.needs.service import NeedView
 from infrashare.oauth.scopes import requires
-
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
 
 
 def need_read(view: NeedView) -> NeedRead:
@@ -79,8 +77,8 @@ def need_read(view: NeedView) -> NeedRead:
     )
 
 
-def _page(views: list[NeedView], total: int, page: int, page_size: int) -> NeedPage:
-    return NeedPage(items=[need_read(v) for v in views], total=total, page=page, page_size=page_size)
+def _page(views: list[NeedView], total: int, pagination: Pagination) -> NeedPage:
+    return NeedPage.of([need_read(v) for v in views], total, pagination)
 
 
 async def provide_filters(
@@ -143,11 +141,10 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
-        page: Page = 1,
-        page_size: PageSize = 50,
+        pagination: Paging,
     ) -> NeedPage:
-        views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
-        return _page(views, total, page, page_size)
+        views, total = await queries.list_needs(db_session, principal, filters, pagination)
+        return _page(views, total, pagination)
 
     @get(
         "/list.geojson",
@@ -203,11 +200,10 @@ class NeedController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        page: Page = 1,
-        page_size: PageSize = 50,
+        pagination: Paging,
     ) -> NeedPage:
-        views, total = await workflow.review_queue(db_session, principal, page, page_size)
-        return _page(views, total, page, page_size)
+        views, total = await workflow.review_queue(db_session, principal, pagination)
+        return _page(views, total, pagination)
 
     @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
     async def create_need(

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
 from infrashare.core.geo import Geometry, LineStringGeometry, PointGeometry
+from infrashare.core.pages import Page
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.regions.schemas import RegionCode
@@ -116,11 +117,7 @@ class NeedRead(BaseModel):
     allowed_actions: list[NeedAction] = Field(description="What the caller may do with this need now")
 
 
-class NeedPage(BaseModel):
-    items: list[NeedRead]
-    total: int
-    page: int
-    page_size: int
+NeedPage = Page[NeedRead]
 
 
 class ReturnBody(BaseModel):

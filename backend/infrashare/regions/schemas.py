@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from infrashare.core.pages import Page
+
 REGION_CODE_PATTERN = r"^\d{6}(\d{3})?$"
 """A GB/T 2260 division code (6 digits), or a township's 9."""
 RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
@@ -29,7 +31,8 @@ class RegionDetail(RegionRead):
     children: list[RegionRead]
 
 
-class RegionSearchResult(BaseModel):
-    hits: list[RegionRead]
-    total: int
+RegionPage = Page[RegionRead]
+
+
+class RegionSearchPage(Page[RegionRead]):
     degraded: bool = Field(description="True when Meilisearch was unreachable and the database answered.")

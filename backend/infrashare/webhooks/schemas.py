@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
 
+from infrashare.core.pages import Page
 from infrashare.regions.schemas import RegionCode
 from infrashare.webhooks.models import DeliveryStatus
 
@@ -74,3 +75,6 @@ class DeliveryRead(BaseModel):
     last_error: str | None
     created_at: datetime
     delivered_at: datetime | None
+
+
+DeliveryPage = Page[DeliveryRead]
