@@ -36,7 +36,7 @@ from infrashare.core.db import open_database, provide_db_session, utc_now
 from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
-from infrashare.core.pages import provide_pagination
+from infrashare.core.paging import provide_pagination
 from infrashare.core.search import search_client
 from infrashare.core.settings import Settings, get_settings
 from infrashare.matching.routes import (

@@ -25,7 +25,7 @@ from infrashare.assets.service import AssetFilters, filtered_query
 from infrashare.assets.visibility import viewer_for
 from infrashare.core.db import open_database
 from infrashare.core.indexing import reindex
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.core.search import MeilisearchProcess, SearchEngine
 from infrashare.demo.seed import DemoLogin, demo_logins
 from infrashare.matching.need_search import NeedQuery, need_index_filter

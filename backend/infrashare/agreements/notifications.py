@@ -13,7 +13,7 @@ from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import Notification, SharingRequest
 from infrashare.assets.models import Asset
 from infrashare.core.errors import NotFound
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 
 TITLES = {
     "sharing_request.created": "收到共享申请 New sharing request",

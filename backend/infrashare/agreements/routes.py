@@ -44,7 +44,7 @@ from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
 from infrashare.core.contract import problems
 from infrashare.core.db import DbSession, utc_now
-from infrashare.core.pages import Pagination, Paging
+from infrashare.core.paging import Pagination, Paging
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth.scopes import requires
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
-from infrashare.core.pages import Page
+from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -35,7 +35,7 @@ from infrashare.assets.service import get_visible
 from infrashare.assets.visibility import viewer_for
 from infrashare.audit.service import record_event
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.core.settings import Settings
 from infrashare.needs.models import Need, NeedStatus
 from infrashare.regions.area import NO_JURISDICTION, Jurisdiction

@@ -32,7 +32,7 @@ from infrashare.audit.schemas import EventRead
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
-from infrashare.core.pages import Paging
+from infrashare.core.paging import Paging
 from infrashare.oauth.scopes import requires
 from infrashare.regions.service import area_of
 

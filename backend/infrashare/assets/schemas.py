@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from infrashare.assets.models import AssetKind, AssetStatus, ImportStatus, Visibility
 from infrashare.core.geo import Geometry
-from infrashare.core.pages import Page
+from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -37,7 +37,7 @@ from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import haversine_m, location_columns, representative_point
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.regions.area import Area
 from infrashare.regions.models import Region
 

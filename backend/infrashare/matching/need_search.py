@@ -24,7 +24,7 @@ from infrashare.core.conditions import Eq
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.geo import BBox, Polygon, Position, padded, point_to_geometry_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.core.search import SearchEngine
 from infrashare.matching.search import filter_list
 from infrashare.needs.models import Need, NeedMode, NeedPurpose, NeedStatus

@@ -24,7 +24,7 @@ from infrashare.core.geo import (
     parse_point,
     parse_polygon,
 )
-from infrashare.core.pages import Paging
+from infrashare.core.paging import Paging
 from infrashare.matching.need_search import NeedQuery, NeedSortOrder, search_needs
 from infrashare.matching.schemas import (
     AssetSearchPage,

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from infrashare.assets.schemas import AssetRead
-from infrashare.core.pages import Page
+from infrashare.core.paging import Page
 from infrashare.needs.schemas import NeedRead
 
 SortOrder = Literal["relevance", "distance", "free_capacity"]

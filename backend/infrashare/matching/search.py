@@ -31,7 +31,7 @@ from infrashare.assets.visibility import SQL_FIELDS, Viewer, present, viewer_for
 from infrashare.core.conditions import Eq
 from infrashare.core.geo import Polygon, Position, Ruler, geometry_distance_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.core.search import SearchEngine
 from infrashare.matching.coverings import Box, Reach, Shape, covering, nearest_cell_m
 from infrashare.matching.schemas import AssetHit, AssetSearchPage, SortOrder

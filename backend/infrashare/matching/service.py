@@ -23,7 +23,7 @@ from infrashare.assets.service import to_read
 from infrashare.assets.visibility import SQL_FIELDS, viewer_for
 from infrashare.core.geo import box_of, boxes_meet, geometry_distance_m, padded
 from infrashare.core.indexing import SEARCH_FAILURES
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.core.search import SearchEngine
 from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFactor
 from infrashare.matching.search import GRID_SLACK_M, AssetQuery, search_assets

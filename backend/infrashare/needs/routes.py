@@ -17,7 +17,7 @@ from infrashare.assets.models import AssetKind
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
 from infrashare.core.db import DbSession, utc_now
 from infrashare.core.geo import BoxParameter, parse_box
-from infrashare.core.pages import Pagination, Paging
+from infrashare.core.paging import Pagination, Paging
 from infrashare.needs import exports, queries, service, workflow
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import NeedFilters

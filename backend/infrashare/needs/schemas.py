@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
 from infrashare.core.geo import Geometry, LineStringGeometry, PointGeometry
-from infrashare.core.pages import Page
+from infrashare.core.paging import Page
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.regions.schemas import RegionCode

@@ -24,7 +24,7 @@ from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import location_columns
 from infrashare.core.indexing import mark_changed
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.needs.lifecycle import LIFECYCLE, NeedAction, Party
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate

@@ -25,7 +25,7 @@ from infrashare.core.db import utc_now
 from infrashare.core.errors import FieldError, NotFound, PermissionDenied
 from infrashare.core.indexing import mark_changed
 from infrashare.core.lifecycle import Author, IllegalTransition, Move, Workflow
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.needs.lifecycle import (
     EXPIRABLE,
     LIFECYCLE,

@@ -10,7 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.contract import ANY_SCOPE
 from infrashare.core.db import DbSession
-from infrashare.core.pages import Paging
+from infrashare.core.paging import Paging
 from infrashare.oauth.scopes import requires
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionPage, RegionRead, RegionSearchPage

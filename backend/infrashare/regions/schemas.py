@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from infrashare.core.pages import Page
+from infrashare.core.paging import Page
 
 REGION_CODE_PATTERN = r"^\d{6}(\d{3})?$"
 """A GB/T 2260 division code (6 digits), or a township's 9."""

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.indexing import SEARCH_FAILURES, Document, SearchIndex
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.core.search import SearchEngine
 from infrashare.regions.models import Region
 from infrashare.regions.service import RegionFilters, lineages, search_regions

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.conditions import Expression, StartsWith, Tree
 from infrashare.core.errors import NotFound
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.regions.area import Area, Jurisdiction
 from infrashare.regions.models import Region
 

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
-from infrashare.core.pages import Paging
+from infrashare.core.paging import Paging
 from infrashare.oauth.scopes import requires
 from infrashare.webhooks import service
 from infrashare.webhooks.models import WebhookSubscription

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
 
-from infrashare.core.pages import Page
+from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 from infrashare.webhooks.models import DeliveryStatus
 

@@ -16,7 +16,7 @@ from infrashare.audit.service import record_event
 from infrashare.core.db import utc_now
 from infrashare.core.errors import NotFound, PermissionDenied
 from infrashare.core.outbox import enqueue
-from infrashare.core.pages import Pagination
+from infrashare.core.paging import Pagination
 from infrashare.regions.service import descendant_codes
 from infrashare.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from infrashare.webhooks.schemas import SubscriptionCreate
