@@ -53,10 +53,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.servers import LiveServer, PostgresCluster  # noqa: E402
 
-from infrashare.accounts.models import OrganisationKind, Role  # noqa: E402
+from infrashare.accounts.models import Role  # noqa: E402
 from infrashare.assets.search import ASSETS_INDEX  # noqa: E402
 from infrashare.assets.visibility import Viewer  # noqa: E402
 from infrashare.core.db import sync_url  # noqa: E402
+from infrashare.core.principal import OrganisationKind  # noqa: E402
 from infrashare.core.search import (  # noqa: E402
     PLAIN_RESPONSES,
     MeilisearchProcess,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,3 +168,26 @@ def seeded_server(
         "INFRASHARE_LOG_LEVEL": "WARNING",
     }
     return LiveServer(env=base | (env or {}), arguments=arguments or [])
+
+
+def database_server(
+    database_url: str, meilisearch: MeilisearchProcess, directory: Path, env: dict[str, str] | None = None
+) -> LiveServer:
+    """A server (not started yet) on the test's database of either backend, its own public URL
+    as the OAuth issuer, without background work; ``env`` adds to or overrides its settings."""
+    server = LiveServer(env={})
+    server.env.update(
+        {
+            "INFRASHARE_DATABASE_URL": database_url,
+            "INFRASHARE_MEILI_URL": meilisearch.url,
+            "INFRASHARE_MEILI_MASTER_KEY": meilisearch.master_key,
+            "INFRASHARE_MEILI_INDEX_PREFIX": f"l{uuid.uuid4().hex[:10]}_",
+            "INFRASHARE_VAR_DIR": str(directory / "var"),
+            "INFRASHARE_PUBLIC_BASE_URL": server.url,
+            "INFRASHARE_LOG_LEVEL": "WARNING",
+            "INFRASHARE_RUN_WORKER": "false",
+            "INFRASHARE_SEARCH_REBUILD_EMPTY": "false",
+            **(env or {}),
+        }
+    )
+    return server

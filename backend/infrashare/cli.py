@@ -134,10 +134,14 @@ def prepare_demo(settings: Settings) -> None:
 @click.password_option()
 def create_admin(email: str, display_name: str, password: str) -> None:
     """Create a platform admin (and the platform organisation if missing)."""
+    from infrashare.accounts.passwords import MIN_LENGTH, password_problems
     from infrashare.demo.seed import ensure_platform_admin
 
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="password")
+    if password_problems(password, [email, display_name]):
+        raise click.BadParameter(
+            f"use at least {MIN_LENGTH} characters, and not a common or guessable password",
+            param_hint="password",
+        )
 
     async def work(session: AsyncSession) -> None:
         await ensure_platform_admin(session, email, password, display_name)
@@ -265,7 +269,7 @@ def needs() -> None:
 )
 def needs_expire(today: datetime | None) -> None:
     """Expire open needs whose needed-by date has passed (run daily, e.g. from cron)."""
-    from infrashare.core.db import utc_now
+    from infrashare.core.clock import utc_now
     from infrashare.needs.workflow import expire_overdue_needs
 
     day = today.date() if today else utc_now().date()
@@ -294,7 +298,7 @@ def agreements() -> None:
 def agreements_expire(today: datetime | None) -> None:
     """Expire active agreements whose end date has passed (run daily, e.g. from cron)."""
     from infrashare.agreements.workflow import expire_due_agreements
-    from infrashare.core.db import utc_now
+    from infrashare.core.clock import utc_now
 
     settings = get_settings()
     now = utc_now()

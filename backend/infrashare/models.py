@@ -6,6 +6,7 @@ from infrashare.assets.models import Asset, AssetImportJob
 from infrashare.audit.models import Event, EventChainHead
 from infrashare.core.db import Base
 from infrashare.core.outbox import OutboxMessage
+from infrashare.core.ratelimit import RateCounter
 from infrashare.demo.models import DemoSeedRun
 from infrashare.matching.models import MatchNotice
 from infrashare.needs.models import Need, NeedKind, NeedRemark
@@ -34,6 +35,7 @@ __all__ = [
     "OAuthToken",
     "Organisation",
     "OutboxMessage",
+    "RateCounter",
     "Region",
     "SharingRequest",
     "SharingRequestRemark",

@@ -21,8 +21,9 @@ import structlog
 from infrashare.agreements.workflow import expire_due_agreements
 from infrashare.assets.import_jobs import ImportRunner
 from infrashare.assets.import_rows import RowCheckers
+from infrashare.core.clock import Clock, utc_now
 from infrashare.core.consumer import Consumer, pause
-from infrashare.core.db import Database, utc_now
+from infrashare.core.db import Database
 from infrashare.core.indexing import Indexer
 from infrashare.core.search import SearchEngine
 from infrashare.core.settings import Settings
@@ -33,7 +34,6 @@ from infrashare.webhooks.delivery import WebhookSender
 
 logger = structlog.get_logger("infrashare.worker")
 STOP_GRACE_SECONDS = 5  # a batch in flight may finish; longer work is handed back
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, update
 
-from infrashare.accounts import auth
 from infrashare.accounts.models import WebSession
 from infrashare.app import create_app
-from infrashare.core.db import open_database, utc_now
+from infrashare.core import authentication
+from infrashare.core.clock import utc_now
+from infrashare.core.db import open_database
 from infrashare.core.settings import Settings
 from tests.sessions import Client, sign_in
 
@@ -93,7 +94,7 @@ async def test_a_remembered_session_is_not_reused_past_its_expiry(
     await sign_in(client, ENGINEER)
     assert (await client.get("/api/v1/me")).status_code == 200
     later = utc_now() + timedelta(days=settings.session_days, minutes=1)
-    monkeypatch.setattr(auth, "utc_now", lambda: later)
+    monkeypatch.setattr(authentication, "utc_now", lambda: later)
     assert (await client.get("/api/v1/me")).status_code == 401
 
 

@@ -2,12 +2,66 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from infrashare.app import create_app
+from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import Settings
+from infrashare.demo.seed import DEMO_PASSWORD
+from tests.servers import database_server
 from tests.sessions import sign_in
+
+QUOTA, REQUESTS, IN_FLIGHT = 20, 64, 16
+
+
+@pytest.fixture
+def two_replicas(database_url: str, meilisearch: MeilisearchProcess, tmp_path: Path) -> Iterator[list[str]]:
+    """Two `infrashare serve` processes on one database, as two replicas behind a balancer."""
+    servers = [
+        database_server(
+            database_url, meilisearch, tmp_path / name, {"INFRASHARE_RATE_LIMIT_USER_PER_MINUTE": str(QUOTA)}
+        ).start(log=tmp_path / f"serve-{name}.log")
+        for name in ("a", "b")
+    ]
+    yield [server.url for server in servers]
+    for server in servers:
+        server.stop()
+
+
+def _burst(urls: list[str], email: str) -> tuple[list[httpx.Response], bool]:
+    """REQUESTS reads of /me by one person, IN_FLIGHT at a time, alternating between replicas;
+    and whether they all fell in one quota window (one clock minute)."""
+    cookie = httpx.post(f"{urls[0]}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+    assert cookie.status_code == 200, cookie.text
+    clients = [httpx.Client(base_url=url, cookies=cookie.cookies, timeout=60) for url in urls]
+    try:
+        started = time.time()
+        with ThreadPoolExecutor(IN_FLIGHT) as pool:
+            responses = list(pool.map(lambda i: clients[i % 2].get("/api/v1/me"), range(REQUESTS)))
+        return responses, int(started // 60) == int(time.time() // 60)
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_concurrent_requests_on_two_replicas_count_once_against_the_quota(two_replicas: list[str]) -> None:
+    for email in ("engineer@tower.example", "admin@tower.example"):  # a second burst if a minute turned
+        responses, one_window = _burst(two_replicas, email)
+        if one_window:
+            break
+    assert one_window, "both bursts straddled a minute"
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses.count(200) == QUOTA and statuses.count(429) == REQUESTS - QUOTA
+    limited = next(response for response in responses if response.status_code == 429)
+    assert 0 < int(limited.headers["retry-after"]) <= 60
 
 
 async def test_a_user_past_the_quota_gets_429_and_others_do_not(settings: Settings) -> None:

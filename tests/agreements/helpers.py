@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from tests.assets.bodies import asset_body
 from tests.needs.helpers import FUTIAN, POINTS, Actors, act, post_need
 from tests.sessions import Client

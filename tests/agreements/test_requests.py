@@ -54,6 +54,13 @@ async def test_counter_story_with_a_need_from_request_to_termination(client: Cli
     assert inbox["unread"] == before + 1
     assert inbox["items"][0]["event"] == "sharing_request.created"
     assert inbox["items"][0]["request_id"] == created["id"]
+    # Data, not a sentence: the client words it in its reader's language.
+    assert inbox["items"][0]["params"] == {
+        "asset_name": asset["name"],
+        "units": 2,
+        "capacity_unit": "mounting_positions",
+    }
+    assert "title" not in inbox["items"][0]
     shown = await get_request(client, created["id"])
     assert shown["allowed_actions"] == ["accept", "reject", "counter"]
     problem = await verb(client, created["id"], "counter", {"reason": "没有变化"}, expect=422)
@@ -135,6 +142,9 @@ async def test_the_document_holds_parties_terms_and_the_event_trail(client: Clie
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
+    # Labels from the pages' catalogue, both languages, as before the page had a template.
+    assert "<h1>基础设施共享协议 Infrastructure sharing agreement</h1>" in html
+    assert "<th>产权方 Owner</th>" in html and "<h2>条款 Terms</h2>" in html
     assert "第一条：租期内乙方负责设备维护。" in html and "第二条：&lt;保密&gt;。" in html
     assert "深南大道 &lt;北&gt; 铁塔" in html and "<保密>" not in html
     assert created["requester"]["name"] in html and created["owner"]["name"] in html

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infrashare.core.scopes import SCOPES
 from infrashare.core.search import MeilisearchProcess
-from infrashare.oauth.scopes import SCOPES
 from tests.oauth.conftest import register_client, signed_in
 from tests.servers import LiveServer, seeded_server
 
@@ -86,8 +86,9 @@ def _operation_ids(url: str, path: str, people_only: bool) -> list[str]:
 
 @pytest.fixture(scope="module")
 def credentials(server: LiveServer) -> dict[str, dict[str, str]]:
-    """Both modes' credentials, made before either run: a run's generated sign-ins may lock the
-    admin's account (as they should), which must not stop the other mode from signing in."""
+    """Both modes' credentials, made before either run: a run's generated sign-ins fail until
+    this client address is throttled (as it should be), which must not stop the other mode from
+    signing in."""
     return {"session": _session(server.url), "token": _token(server.url)}
 
 

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, Message
-from infrashare.core.db import Database, open_database, utc_now
+from infrashare.core.db import Database, open_database
 from infrashare.core.outbox import OutboxMessage, enqueue
 from tests.waiting import eventually
 

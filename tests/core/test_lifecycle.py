@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from infrashare.audit.models import Event
-from infrashare.audit.service import SYSTEM, Actor
 from infrashare.core import lifecycle
 from infrashare.core.errors import InvalidInput, PermissionDenied
 from infrashare.core.lifecycle import (
@@ -28,6 +27,7 @@ from infrashare.core.lifecycle import (
     Rule,
     Workflow,
 )
+from infrashare.core.principal import SYSTEM, Actor
 
 NOON = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

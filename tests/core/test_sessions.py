@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from infrashare.accounts.models import Industry, Organisation, OrganisationKind
+from infrashare.accounts.models import Industry, Organisation
 from infrashare.core.db import open_database
+from infrashare.core.principal import OrganisationKind
 
 
 async def test_a_safe_request_sees_each_commit_from_its_next_statement_on(database_url: str) -> None:

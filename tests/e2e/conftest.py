@@ -11,9 +11,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from infrashare.core.search import MeilisearchProcess
 from infrashare.core.settings import PROJECT_ROOT
@@ -49,6 +50,27 @@ def live_server(
         server.stop()
 
 
+# Content-Security-Policy violations the browser reported (console errors), for every context
+# any test opens; each test fails if it caused one (see ``no_csp_violations``).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(context: BrowserContext) -> BrowserContext:
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", on_console)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == [], "the page broke its Content-Security-Policy"
+
+
 @pytest.fixture(scope="module")
 def browser(live_server: LiveServer) -> Iterator[Browser]:
     """Chromium for one test module. Module scope on purpose: while Playwright's sync API is
@@ -62,6 +84,12 @@ def browser(live_server: LiveServer) -> Iterator[Browser]:
             executable_path=str(CHROMIUM),
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
+        opens = chromium.new_context
+
+        def new_context(*args: Any, **kwargs: Any) -> BrowserContext:
+            return _watch_csp(opens(*args, **kwargs))
+
+        chromium.new_context = new_context  # type: ignore[method-assign]  # every test's contexts
         yield chromium
         chromium.close()
 

@@ -107,7 +107,15 @@ async def test_a_new_asset_near_a_published_need_notifies_its_organisation_once(
     notices = await match_notifications(client, need["id"])
     assert sorted(n["asset_id"] for n in notices) == sorted([near["id"], second["id"]])
     assert {own["id"], far["id"], hidden["id"], pole["id"]}.isdisjoint(n["asset_id"] for n in notices)
-    assert "反向匹配 南山宏站" in notices[0]["title"]
+    latest = notices[0]  # newest first: the second tower
+    assert latest["asset_id"] == second["id"] and "title" not in latest
+    # Another owner's tower: its location is known to about 1 km, so no distance is given.
+    assert latest["params"] == {
+        "need_title": "反向匹配 南山宏站",
+        "asset_name": "第二座附近铁塔",
+        "distance_m": None,
+        "location_precision": "approx_1km",
+    }
 
     received = await asyncio.to_thread(hooks.wait_for, 2)
     payloads = [r.payload for r in received if r.payload["type"] == "match.new"]

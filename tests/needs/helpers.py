@@ -12,12 +12,12 @@ from polyfactory.factories.pydantic_factory import ModelFactory
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Membership, Organisation, User
-from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import principal_jurisdiction
 from infrashare.assets.models import AssetKind
+from infrashare.core.authentication import SESSION_COOKIE
 from infrashare.core.geo import PointGeometry
+from infrashare.core.principal import Principal
 from infrashare.needs.models import NeedMode, NeedPurpose
 from infrashare.needs.schemas import NeedCreate
 from tests.sessions import Client, sign_in

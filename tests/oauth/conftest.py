@@ -15,7 +15,7 @@ import pytest
 
 from infrashare.core.search import MeilisearchProcess
 from infrashare.demo.seed import DEMO_PASSWORD
-from tests.servers import LiveServer
+from tests.servers import LiveServer, database_server
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,15 @@ def register_client(base_url: str, admin_email: str, **body: object) -> dict[str
 
 def hidden_fields(html: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
+@pytest.fixture
+def live_oauth(
+    database_url: str, meilisearch: MeilisearchProcess, tmp_path: Path, server_env: dict[str, str]
+) -> Iterator[OAuthServer]:
+    """A live server on this test's database, for tests that must hold on both backends."""
+    server = database_server(database_url, meilisearch, tmp_path, server_env).start(
+        log=tmp_path / "serve.log"
+    )
+    yield OAuthServer(server, database_url)
+    server.stop()

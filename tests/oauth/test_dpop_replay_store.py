@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from infrashare.core.db import open_database, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import open_database
 from infrashare.oauth.dpop import DPoPProof, InvalidDPoPProof, remember
 from infrashare.oauth.models import DPoPProofSeen
 

@@ -10,7 +10,6 @@ from litestar.testing import AsyncTestClient
 from meilisearch_python_sdk import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.app import create_app
 from infrashare.assets.models import Asset
 from infrashare.assets.schemas import AssetCreate, AssetUpdate
@@ -20,6 +19,7 @@ from infrashare.assets.visibility import Viewer, viewer_for
 from infrashare.core.db import Database, open_database
 from infrashare.core.indexing import Document, Indexer, reindex
 from infrashare.core.outbox import pending_count
+from infrashare.core.principal import Principal
 from infrashare.core.search import MeilisearchProcess, SearchEngine
 from infrashare.core.settings import Settings
 from infrashare.needs.search import NEEDS_INDEX

@@ -18,7 +18,6 @@ from meilisearch_python_sdk import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.search import ASSETS_INDEX
 from infrashare.assets.service import AssetFilters, filtered_query
@@ -26,6 +25,7 @@ from infrashare.assets.visibility import viewer_for
 from infrashare.core.db import open_database
 from infrashare.core.indexing import reindex
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal
 from infrashare.core.search import MeilisearchProcess, SearchEngine
 from infrashare.demo.seed import DemoLogin, demo_logins
 from infrashare.matching.need_search import NeedQuery, need_index_filter

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from infrashare.core.db import open_database, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import open_database
 from infrashare.stats import service as stats_service
 from tests.agreements.helpers import futian_tower, post_asset, post_request, verb
 from tests.needs.helpers import Actors, principal_for

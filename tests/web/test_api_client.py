@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from infrashare.app import openapi_json
+from infrashare.core.scopes import SCOPES
 from infrashare.core.settings import PROJECT_ROOT, Settings
-from infrashare.oauth.scopes import SCOPES
 
 FRONTEND = PROJECT_ROOT / "frontend"
 OPENAPI_TYPESCRIPT = FRONTEND / "node_modules" / ".bin" / "openapi-typescript"

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infrashare.core.db import Base, Timestamps, UUIDPrimaryKey
+from infrashare.core.principal import OrganisationKind, Role
 
 
 class Industry(enum.StrEnum):
@@ -24,19 +25,6 @@ class Industry(enum.StrEnum):
     PUBLIC_SECURITY = "public_security"
     BROADCASTING = "broadcasting"
     OTHER = "other"
-
-
-class OrganisationKind(enum.StrEnum):
-    OPERATOR = "operator"
-    REGULATOR = "regulator"
-    PLATFORM = "platform"
-
-
-class Role(enum.StrEnum):
-    OPERATOR_ADMIN = "operator_admin"
-    OPERATOR_MEMBER = "operator_member"
-    REGULATOR = "regulator"
-    PLATFORM_ADMIN = "platform_admin"
 
 
 class Organisation(UUIDPrimaryKey, Timestamps, Base):
@@ -67,8 +55,6 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8), default="zh-CN")
     is_active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
 
 

@@ -6,15 +6,13 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts import service
-from infrashare.accounts.auth import SESSION_COOKIE
-from infrashare.accounts.models import Organisation, Role, User
-from infrashare.accounts.principal import CurrentPrincipal, Principal
+from infrashare.accounts.models import Organisation, User
 from infrashare.accounts.schemas import (
     JurisdictionUpdate,
     LoginRequest,
@@ -24,11 +22,16 @@ from infrashare.accounts.schemas import (
     UserCreate,
     UserRead,
 )
+from infrashare.core.authentication import SESSION_COOKIE
+from infrashare.core.clock import utc_now
 from infrashare.core.contract import ANY_SCOPE, problems
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import Database, DbSession
 from infrashare.core.errors import InvalidInput
+from infrashare.core.principal import CurrentPrincipal, Principal
+from infrashare.core.scopes import requires
 from infrashare.core.settings import AppSettings
-from infrashare.oauth.scopes import requires
+
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
@@ -43,42 +46,14 @@ def _session_cookie(settings: AppSettings, value: str, max_age: int) -> Cookie:
     )
 
 
-def _user_read(user: User, role: Role) -> UserRead:
-    return UserRead(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        locale=user.locale,
-        is_active=user.is_active,
-        role=role,
-        created_at=user.created_at,
-        last_login_at=user.last_login_at,
-    )
-
-
 async def _organisation_read(db: AsyncSession, organisation: Organisation) -> OrganisationRead:
-    jurisdiction = await service.jurisdiction_of(db, organisation.id)
-    return OrganisationRead(
-        id=organisation.id,
-        name=organisation.name,
-        industry=organisation.industry,
-        kind=organisation.kind,
-        is_active=organisation.is_active,
-        jurisdiction=jurisdiction,
-    )
+    return OrganisationRead.from_model(organisation, await service.jurisdiction_of(db, organisation.id))
 
 
 async def _me(db: AsyncSession, principal: Principal) -> Me:
     user = await db.get(User, principal.user_id) if principal.user_id else None
     organisation = await service.get_organisation(db, principal.organisation_id)
-    return Me(
-        user=_user_read(user, principal.role) if user else None,
-        organisation=await _organisation_read(db, organisation),
-        role=principal.role,
-        client_id=principal.client_id,
-        scopes=sorted(principal.scopes) if principal.scopes is not None else None,
-        csrf_token=principal.csrf_token,
-    )
+    return Me.from_model(principal, user, await _organisation_read(db, organisation))
 
 
 class AuthController(Controller):
@@ -89,7 +64,8 @@ class AuthController(Controller):
         "/login",
         status_code=HTTP_200_OK,
         summary="Sign in with e-mail and password (sets the session cookie)",
-        responses=problems(401, 423, 429),
+        responses=problems(401, 429),
+        cache_control=NO_STORE,
     )
     async def login(
         self,
@@ -101,8 +77,13 @@ class AuthController(Controller):
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON: this closes login CSRF.
             raise InvalidInput("Send the credentials as application/json.")
+        database: Database = request.app.state.db
+        address = request.client.host if request.client else "unknown"
+        async with database.writer() as counting:  # kept whatever this request's outcome
+            attempt = await service.throttle_sign_in(counting, settings, data.email, address)
+            await counting.commit()
         signed_in = await service.sign_in(
-            db_session, settings, data.email, data.password, data.organisation_id, utc_now()
+            db_session, settings, attempt, data.password, data.organisation_id, utc_now()
         )
         principal = await service.session_principal(db_session, signed_in.token, utc_now())
         assert principal is not None
@@ -121,6 +102,7 @@ class AuthController(Controller):
     "/api/v1/me",
     tags=["accounts"],
     summary="Who am I: user, organisation, role, CSRF token",
+    cache_control=NO_STORE,  # it carries the CSRF token
     **requires(ANY_SCOPE),
 )
 async def me(db_session: DbSession, principal: CurrentPrincipal) -> Me:
@@ -176,7 +158,7 @@ class OrganisationController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, organisation_id: FromPath[uuid.UUID]
     ) -> list[UserRead]:
         rows = await service.list_users(db_session, principal, organisation_id)
-        return [_user_read(user, role) for user, role in rows]
+        return [UserRead.from_model(user, role) for user, role in rows]
 
     @post("/{organisation_id:uuid}/users", summary="Create a user in an organisation")
     async def create_user(
@@ -187,7 +169,7 @@ class OrganisationController(Controller):
         data: JSONBody[UserCreate],
     ) -> UserRead:
         user = await service.create_user(db_session, principal, organisation_id, data)
-        return _user_read(user, data.role)
+        return UserRead.from_model(user, data.role)
 
     @post(
         "/{organisation_id:uuid}/users/{user_id:uuid}/deactivate",
@@ -202,7 +184,7 @@ class OrganisationController(Controller):
         user_id: FromPath[uuid.UUID],
     ) -> UserRead:
         user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, False)
-        return _user_read(user, role)
+        return UserRead.from_model(user, role)
 
     @post(
         "/{organisation_id:uuid}/users/{user_id:uuid}/activate",
@@ -217,4 +199,4 @@ class OrganisationController(Controller):
         user_id: FromPath[uuid.UUID],
     ) -> UserRead:
         user, role = await service.set_user_active(db_session, principal, organisation_id, user_id, True)
-        return _user_read(user, role)
+        return UserRead.from_model(user, role)

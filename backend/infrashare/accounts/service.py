@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,16 +18,16 @@ from infrashare.accounts.models import (
     JurisdictionRegion,
     Membership,
     Organisation,
-    OrganisationKind,
-    Role,
     User,
     WebSession,
 )
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.passwords import require_strong_password
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
-from infrashare.audit.service import SYSTEM, Actor, record_event
+from infrashare.audit.service import record_event
+from infrashare.core import ratelimit
+from infrashare.core.area import NO_JURISDICTION, Jurisdiction
+from infrashare.core.authentication import token_digest
 from infrashare.core.errors import (
-    AccountLocked,
     Conflict,
     FieldError,
     InvalidInput,
@@ -34,8 +35,8 @@ from infrashare.core.errors import (
     NotFound,
     PermissionDenied,
 )
+from infrashare.core.principal import SYSTEM, Actor, OrganisationKind, Principal, Role
 from infrashare.core.settings import Settings
-from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.regions.service import jurisdiction_over, missing_region_codes
 
 PASSWORDS = PasswordHasher()
@@ -53,10 +54,6 @@ class SignInFailed(NotAuthenticated):
     keeps_changes = True
 
 
-class SignInLocked(AccountLocked):
-    keeps_changes = True
-
-
 def hash_password(password: str) -> str:
     return PASSWORDS.hash(password)
 
@@ -68,32 +65,67 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class SignIn:
     token: str
     session: WebSession
 
 
+@dataclass(frozen=True)
+class SignInAttempt:
+    """An attempt already counted against its two throttles (see ``throttle_sign_in``)."""
+
+    email: str
+    address: str
+    account_key: str
+    address_key: str
+    address_window: int
+
+
+async def throttle_sign_in(db: AsyncSession, settings: Settings, email: str, address: str) -> SignInAttempt:
+    """Counts a sign-in attempt before its password is checked, in the caller's own short
+    transaction, against two throttles: this e-mail from this client address, and this address
+    whatever the e-mail. Past either, a 429 with Retry-After and no password check.
+
+    Known and unknown e-mails count alike, and no attempt from one address slows another, so
+    nobody can lock a person out or learn whether an e-mail has an account; guessing one
+    account's password from many addresses meets the password rules (``accounts/passwords.py``)."""
+    email = email.lower()
+    account = hashlib.sha256(f"{email}\n{address}".encode()).hexdigest()[:40]
+    account_key, address_key = f"sign-in:{account}", f"sign-in-from:{address}"[:128]
+    window = settings.login_window_minutes * 60
+    by_account = await ratelimit.count(db, account_key, window)
+    by_address = await ratelimit.count(db, address_key, window)
+    for counted, limit in (
+        (by_account, settings.login_max_failures),
+        (by_address, settings.login_address_max_failures),
+    ):
+        if counted.used > limit:
+            raise ratelimit.refuse(
+                "sign-in", limit, counted, detail="Too many failed sign-ins from here; try again later."
+            )
+    return SignInAttempt(email, address, account_key, address_key, by_address.window_start)
+
+
 async def sign_in(
     db: AsyncSession,
     settings: Settings,
-    email: str,
+    attempt: SignInAttempt,
     password: str,
     organisation_id: uuid.UUID | None,
     now: datetime,
 ) -> SignIn:
-    user = await db.scalar(select(User).where(User.email == email.lower()))
+    """Checks the password of an attempt ``throttle_sign_in`` counted; a success un-counts it."""
+    user = await db.scalar(select(User).where(User.email == attempt.email))
     if user is None or not user.is_active:
         password_matches(_DUMMY_HASH, password)
-        raise SignInFailed("Wrong e-mail or password.")
-    _refuse_if_locked(user, now)
-    if not password_matches(user.password_hash, password):
-        await _count_failure(db, settings, user, now)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        await _record_failure(db, attempt, user)
+    elif not password_matches(user.password_hash, password):
+        await _record_failure(db, attempt, user)
+    assert user is not None
+    await ratelimit.forget(db, attempt.account_key)
+    await ratelimit.uncount(db, attempt.address_key, attempt.address_window)
+    user.last_login_at = now
     membership = await _membership_for_sign_in(db, user, organisation_id)
     token = secrets.token_urlsafe(32)
     session = WebSession(
@@ -107,31 +139,29 @@ async def sign_in(
     db.add(session)
     # Expired sessions are useless; dropping them at sign-in keeps the table small without a cron.
     await db.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at <= now))
-    await record_event(db, Actor(user.id, membership.organisation_id), "user.signed_in", "user", user.id)
+    await record_event(
+        db,
+        Actor(user.id, membership.organisation_id),
+        "user.signed_in",
+        "user",
+        user.id,
+        after={"address": attempt.address},
+    )
     return SignIn(token=token, session=session)
 
 
-def _refuse_if_locked(user: User, now: datetime) -> None:
-    if user.locked_until and user.locked_until > now:
-        seconds = int((user.locked_until - now).total_seconds()) + 1
-        raise AccountLocked(
-            "Too many failed sign-ins; try again later.",
-            headers={"Retry-After": str(seconds)},
-            locked_until=user.locked_until.isoformat(),
-        )
-
-
-async def _count_failure(db: AsyncSession, settings: Settings, user: User, now: datetime) -> None:
-    user.failed_logins += 1
-    if user.failed_logins < settings.login_max_failures:
-        raise SignInFailed("Wrong e-mail or password.")
-    user.failed_logins = 0
-    user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-    await record_event(db, SYSTEM, "user.locked", "user", user.id, reason="too many failed sign-ins")
-    raise SignInLocked(
-        "Too many failed sign-ins; the account is locked for a while.",
-        locked_until=user.locked_until.isoformat(),
+async def _record_failure(db: AsyncSession, attempt: SignInAttempt, user: User | None) -> NoReturn:
+    """Records the failed attempt (kept: ``SignInFailed`` commits) and answers as for any other."""
+    subject = str(user.id) if user else hashlib.sha256(attempt.email.encode()).hexdigest()[:32]
+    await record_event(
+        db,
+        SYSTEM,
+        "user.sign_in_failed",
+        "user" if user else "unknown_account",
+        subject,
+        after={"address": attempt.address},
     )
+    raise SignInFailed("Wrong e-mail or password.")
 
 
 async def _membership_for_sign_in(
@@ -309,6 +339,7 @@ async def create_user(
             errors=[FieldError("role", f"must be one of: {allowed}")],
         )
     email = data.email.lower()
+    require_strong_password(data.password, [email, data.display_name])
     if await db.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise Conflict(f"A user with e-mail {email} exists already.", field="email")
     user = User(

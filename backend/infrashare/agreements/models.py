@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,6 +45,30 @@ class RejectionReason(enum.StrEnum):
     TERM_UNACCEPTABLE = "term_unacceptable"
     REGULATORY = "regulatory"
     OTHER = "other"
+
+
+class NotificationEvent(enum.StrEnum):
+    """What a notification tells: a request was made (``created``) or an action of the request's
+    workflow was taken on it (``sharing_request.<RequestAction>``, the event-log name of that move),
+    or an asset could serve a published need (``match.new``). Clients word each one themselves."""
+
+    CREATED = "sharing_request.created"
+    ACCEPT = "sharing_request.accept"
+    REJECT = "sharing_request.reject"
+    COUNTER = "sharing_request.counter"
+    WITHDRAW = "sharing_request.withdraw"
+    ACCEPT_COUNTER = "sharing_request.accept_counter"
+    REJECT_COUNTER = "sharing_request.reject_counter"
+    REFER = "sharing_request.refer"
+    ACTIVATE = "sharing_request.activate"
+    APPROVE = "sharing_request.approve"
+    REFUSE = "sharing_request.refuse"
+    ESCALATE = "sharing_request.escalate"
+    UPHOLD = "sharing_request.uphold"
+    ORDER_ACCEPTANCE = "sharing_request.order_acceptance"
+    TERMINATE = "sharing_request.terminate"
+    EXPIRE = "sharing_request.expire"
+    MATCH_NEW = "match.new"
 
 
 class SharingRequest(UUIDPrimaryKey, Timestamps, Base):
@@ -129,7 +154,11 @@ class ApprovalRule(UUIDPrimaryKey, Timestamps, Base):
 
 class Notification(UUIDPrimaryKey, Base):
     """In-app news for an organisation: a request it is party to changed, or an asset could
-    serve one of its published needs (``match.new``, naming the need and the asset)."""
+    serve one of its published needs (``match.new``, naming the need and the asset).
+
+    It stores data, not a sentence: the event (a :class:`NotificationEvent`) and its parameters
+    (their shapes are the ``*NotificationParams`` of agreements/schemas.py); the web UI words them
+    in the reader's language from its locale files."""
 
     __tablename__ = "notifications"
 
@@ -142,7 +171,7 @@ class Notification(UUIDPrimaryKey, Base):
     need_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
     asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[RequestStatus | None]
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]

@@ -1,56 +1,61 @@
-"""In-app notifications: each transition of a request tells the counterparty organisation(s)."""
+"""In-app notifications: each transition of a request tells the counterparty organisation(s).
+
+A notification is an event code and its parameters, never a sentence: the web UI words it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
-from infrashare.agreements.models import Notification, SharingRequest
+from infrashare.agreements.models import Notification, NotificationEvent, SharingRequest
+from infrashare.agreements.schemas import MatchNotificationParams, RequestNotificationParams
 from infrashare.assets.models import Asset
 from infrashare.core.errors import NotFound
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal
 
-TITLES = {
-    "sharing_request.created": "收到共享申请 New sharing request",
-    "sharing_request.accept": "申请已被接受 Request accepted",
-    "sharing_request.reject": "申请被拒绝 Request rejected",
-    "sharing_request.counter": "对方提出反报价 Counter-proposal received",
-    "sharing_request.withdraw": "申请已撤回 Request withdrawn",
-    "sharing_request.accept_counter": "反报价已被接受 Counter-proposal accepted",
-    "sharing_request.reject_counter": "反报价被拒绝 Counter-proposal rejected",
-    "sharing_request.refer": "提交监管审批 Sent for regulator review",
-    "sharing_request.activate": "协议生效 Agreement active",
-    "sharing_request.approve": "监管批准，协议生效 Approved by the regulator; agreement active",
-    "sharing_request.refuse": "监管不予批准 Refused by the regulator",
-    "sharing_request.escalate": "申请方提起争议 Dispute raised",
-    "sharing_request.uphold": "争议裁定：维持拒绝 Dispute decided: rejection upheld",
-    "sharing_request.order_acceptance": "争议裁定：责令接受 Dispute decided: acceptance ordered",
-    "sharing_request.terminate": "协议已终止 Agreement terminated",
-    "sharing_request.expire": "协议已到期 Agreement expired",
-}
+
+def request_params(request: SharingRequest, asset: Asset) -> dict[str, Any]:
+    """What a request's notification is about: the asset, and how many units of what."""
+    params = RequestNotificationParams(
+        asset_name=asset.name, units=request.units, capacity_unit=asset.capacity_unit
+    )
+    return params.model_dump(mode="json")
+
+
+def match_params(need_title: str, asset_name: str, distance_m: float, exact: bool) -> dict[str, Any]:
+    """What a ``match.new`` notification is about. The distance is given only when the need's
+    organisation may see the asset's exact location (otherwise it is known to about 1 km)."""
+    params = MatchNotificationParams(
+        need_title=need_title,
+        asset_name=asset_name,
+        distance_m=round(distance_m) if exact else None,
+        location_precision="exact" if exact else "approx_1km",
+    )
+    return params.model_dump(mode="json")
 
 
 async def notify(
     db: AsyncSession,
     request: SharingRequest,
     asset: Asset,
-    event: str,
+    event: NotificationEvent,
     organisations: Iterable[uuid.UUID],
     now: datetime,
 ) -> None:
-    title = f"{TITLES.get(event, event)}: {asset.name} × {request.units} {asset.capacity_unit}"
+    params = request_params(request, asset)
     for organisation_id in dict.fromkeys(organisations):
         db.add(
             Notification(
                 organisation_id=organisation_id,
                 request_id=request.id,
                 event=event,
-                title=title[:300],
+                params=params,
                 status=request.status,
                 created_at=now,
             )

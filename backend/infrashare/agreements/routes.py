@@ -1,34 +1,31 @@
 """HTTP: sharing requests and agreements (the verbs), approval rules, notifications.
 
-Every operation declares its OAuth scope. Handlers read the time from the app's clock
-(``app.state.clock``; tests set it) and pass it down.
+Every operation declares its OAuth scope. Handlers take the time as the ``now`` dependency
+(``core.clock``: the app's clock, which tests move) and pass it down.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, MediaType, Request, Response, delete, get, post
+from litestar import Controller, MediaType, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Organisation
-from infrashare.accounts.principal import CurrentPrincipal, Principal
 from infrashare.agreements import notifications, rules, service, workflow
-from infrashare.agreements.documents import render_document
+from infrashare.agreements.documents import TEMPLATE, document_context
 from infrashare.agreements.lifecycle import RequestAction as Action
 from infrashare.agreements.models import RequestStatus, SharingRequestRemark
 from infrashare.agreements.schemas import (
-    AssetSummary,
     Counter,
     ExpiryResult,
     NotificationPage,
     NotificationRead,
-    PartyRead,
     Rejection,
     RequestCreate,
     RequestPage,
@@ -40,70 +37,18 @@ from infrashare.agreements.schemas import (
     RuleRead,
     Termination,
 )
-from infrashare.agreements.service import RequestView
 from infrashare.audit.service import history
+from infrashare.core.caller import Caller, CurrentCaller
+from infrashare.core.clock import Now
 from infrashare.core.contract import problems
-from infrashare.core.db import DbSession, utc_now
-from infrashare.core.paging import Pagination, Paging
-from infrashare.core.settings import AppSettings, Settings
-from infrashare.oauth.scopes import requires
+from infrashare.core.db import DbSession
+from infrashare.core.paging import Paging
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 
 READ = requires("agreements:read")
 WRITE = requires("agreements:write")
 RequestId = FromPath[uuid.UUID]
-
-
-def clock(request: Request[Any, Any, Any]) -> datetime:
-    now: datetime = getattr(request.app.state, "clock", utc_now)()
-    return now
-
-
-def request_read(view: RequestView) -> RequestRead:
-    r, asset = view.request, view.asset
-    overdue = view.overdue_party
-    return RequestRead(
-        id=r.id,
-        status=r.status,
-        requester=PartyRead(id=r.requester_organisation_id, name=view.requester_name),
-        owner=PartyRead(id=r.owner_organisation_id, name=view.owner_name),
-        asset=AssetSummary(
-            id=asset.id,
-            name=asset.name,
-            kind=asset.kind,
-            region_code=asset.region_code,
-            capacity_unit=asset.capacity_unit,
-        ),
-        need_id=r.need_id,
-        units=r.units,
-        start_date=r.start_date,
-        end_date=r.end_date,
-        terms=r.terms,
-        annual_fee_cny=r.annual_fee_cny,
-        reserved_units=r.reserved_units,
-        owner_due_at=r.owner_due_at,
-        review_due_at=r.review_due_at,
-        overdue=overdue is not None,
-        overdue_party=overdue,
-        status_changed_at=r.status_changed_at,
-        answered_at=r.answered_at,
-        countered_at=r.countered_at,
-        accepted_at=r.accepted_at,
-        referred_at=r.referred_at,
-        activated_at=r.activated_at,
-        disputed_at=r.disputed_at,
-        closed_at=r.closed_at,
-        rejected_by=r.rejected_by,
-        notice_date=r.notice_date,
-        review_rule_id=r.review_rule_id,
-        last_reason=r.last_reason,
-        created_at=r.created_at,
-        version=r.version,
-        allowed_actions=view.allowed,
-    )
-
-
-def _page(views: list[RequestView], total: int, pagination: Pagination) -> RequestPage:
-    return RequestPage.of([request_read(v) for v in views], total, pagination)
 
 
 class SharingRequestController(Controller):
@@ -119,19 +64,16 @@ class SharingRequestController(Controller):
     )
     async def create(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         data: JSONBody[RequestCreate],
     ) -> RequestRead:
-        view = await service.create_request(db_session, principal, data, settings, clock(request))
-        return request_read(view)
+        view = await service.create_request(caller.db, caller.principal, data, caller.settings, caller.now)
+        return RequestRead.from_model(view)
 
     @get("/", summary="Requests and agreements I am party to (regulators: in my jurisdiction)", **READ)
     async def list_requests(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         pagination: Paging,
@@ -141,56 +83,43 @@ class SharingRequestController(Controller):
         ] = None,
     ) -> RequestPage:
         views, total = await service.list_requests(
-            db_session, principal, clock(request), statuses=status or [], side=side, pagination=pagination
+            db_session, principal, now, statuses=status or [], side=side, pagination=pagination
         )
-        return _page(views, total, pagination)
+        return RequestPage.of([RequestRead.from_model(v) for v in views], total, pagination)
 
     @get("/overdue", summary="Overdue requests, reviews and disputes in my jurisdiction (regulators)", **READ)
     async def overdue(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         pagination: Paging,
     ) -> RequestPage:
-        views, total = await service.overdue_requests(db_session, principal, clock(request), pagination)
-        return _page(views, total, pagination)
+        views, total = await service.overdue_requests(db_session, principal, now, pagination)
+        return RequestPage.of([RequestRead.from_model(v) for v in views], total, pagination)
 
     @get("/{request_id:uuid}", summary="One request or agreement, with what I may do now", **READ)
     async def get_request(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
     ) -> RequestRead:
-        return request_read(await service.load_request(db_session, principal, request_id, clock(request)))
+        return RequestRead.from_model(await service.load_request(db_session, principal, request_id, now))
 
     @get("/{request_id:uuid}/timeline", summary="Every transition with actor, time and reason", **READ)
     async def timeline(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
     ) -> list[RequestTimelineEntry]:
-        await service.load_request(db_session, principal, request_id, clock(request))
+        await service.load_request(db_session, principal, request_id, now)
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         remarks = await _remarks(db_session, request_id)
-        return [
-            RequestTimelineEntry(
-                seq=event.seq,
-                occurred_at=event.occurred_at,
-                action=event.action,
-                actor_organisation_id=event.actor_organisation_id,
-                actor_user_id=event.actor_user_id,
-                status=(event.after or {}).get("status"),
-                reason_code=remarks.get((event.action, (event.after or {}).get("status"))),
-                reason=event.reason,
-                hash=event.hash,
-            )
-            for event in events
-        ]
+        return [RequestTimelineEntry.from_model(event, remarks) for event in events]
 
     @get(
         "/{request_id:uuid}/document",
@@ -199,12 +128,11 @@ class SharingRequestController(Controller):
     )
     async def document(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         request_id: RequestId,
-    ) -> Response[str]:
-        now = clock(request)
+    ) -> Template:
         view = await service.load_request(db_session, principal, request_id, now)
         events = await history(db_session, service.OBJECT_TYPE, request_id)
         ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
@@ -216,21 +144,15 @@ class SharingRequestController(Controller):
                 )
             )
         }
-        html = render_document(view, events, names, now)
-        return Response(html, media_type=MediaType.HTML)
+        context = document_context(view, events, names, now)
+        return Template(TEMPLATE, context=context, media_type=MediaType.HTML)
 
     async def _verb(
-        self,
-        request: Request[Any, Any, Any],
-        db: AsyncSession,
-        principal: Principal,
-        settings: Settings,
-        request_id: uuid.UUID,
-        action: Action,
-        reason: str | None = None,
+        self, caller: Caller, request_id: uuid.UUID, action: Action, reason: str | None = None
     ) -> RequestRead:
-        view = await workflow.act(db, principal, request_id, action, settings, clock(request), reason=reason)
-        return request_read(view)
+        db, principal, settings, now = caller.db, caller.principal, caller.settings, caller.now
+        view = await workflow.act(db, principal, request_id, action, settings, now, reason=reason)
+        return RequestRead.from_model(view)
 
     @post(
         "/{request_id:uuid}/accept",
@@ -240,13 +162,10 @@ class SharingRequestController(Controller):
     )
     async def accept(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
     ) -> RequestRead:
-        return await self._verb(request, db_session, principal, settings, request_id, Action.ACCEPT)
+        return await self._verb(caller, request_id, Action.ACCEPT)
 
     @post(
         "/{request_id:uuid}/reject",
@@ -256,17 +175,20 @@ class SharingRequestController(Controller):
     )
     async def reject(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[Rejection],
     ) -> RequestRead:
         view = await workflow.reject_request(
-            db_session, principal, request_id, data.reason_code, data.reason, settings, clock(request)
+            caller.db,
+            caller.principal,
+            request_id,
+            data.reason_code,
+            data.reason,
+            caller.settings,
+            caller.now,
         )
-        return request_read(view)
+        return RequestRead.from_model(view)
 
     @post(
         "/{request_id:uuid}/counter",
@@ -276,17 +198,14 @@ class SharingRequestController(Controller):
     )
     async def counter(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[Counter],
     ) -> RequestRead:
         view = await workflow.counter_request(
-            db_session, principal, request_id, data, settings, clock(request)
+            caller.db, caller.principal, request_id, data, caller.settings, caller.now
         )
-        return request_read(view)
+        return RequestRead.from_model(view)
 
     @post(
         "/{request_id:uuid}/withdraw",
@@ -296,15 +215,12 @@ class SharingRequestController(Controller):
     )
     async def withdraw(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(request, db_session, principal, settings, request_id, Action.WITHDRAW, reason)
+        return await self._verb(caller, request_id, Action.WITHDRAW, reason)
 
     @post(
         "/{request_id:uuid}/accept-counter",
@@ -314,13 +230,10 @@ class SharingRequestController(Controller):
     )
     async def accept_counter(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
     ) -> RequestRead:
-        return await self._verb(request, db_session, principal, settings, request_id, Action.ACCEPT_COUNTER)
+        return await self._verb(caller, request_id, Action.ACCEPT_COUNTER)
 
     @post(
         "/{request_id:uuid}/reject-counter",
@@ -330,17 +243,12 @@ class SharingRequestController(Controller):
     )
     async def reject_counter(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.REJECT_COUNTER, reason
-        )
+        return await self._verb(caller, request_id, Action.REJECT_COUNTER, reason)
 
     @post(
         "/{request_id:uuid}/approve",
@@ -350,15 +258,12 @@ class SharingRequestController(Controller):
     )
     async def approve(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequestReason | None] = None,
     ) -> RequestRead:
         reason = data.reason if data else None
-        return await self._verb(request, db_session, principal, settings, request_id, Action.APPROVE, reason)
+        return await self._verb(caller, request_id, Action.APPROVE, reason)
 
     @post(
         "/{request_id:uuid}/refuse",
@@ -368,16 +273,11 @@ class SharingRequestController(Controller):
     )
     async def refuse(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.REFUSE, data.reason
-        )
+        return await self._verb(caller, request_id, Action.REFUSE, data.reason)
 
     @post(
         "/{request_id:uuid}/escalate",
@@ -387,16 +287,11 @@ class SharingRequestController(Controller):
     )
     async def escalate(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.ESCALATE, data.reason
-        )
+        return await self._verb(caller, request_id, Action.ESCALATE, data.reason)
 
     @post(
         "/{request_id:uuid}/uphold",
@@ -406,16 +301,11 @@ class SharingRequestController(Controller):
     )
     async def uphold(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.UPHOLD, data.reason
-        )
+        return await self._verb(caller, request_id, Action.UPHOLD, data.reason)
 
     @post(
         "/{request_id:uuid}/order-acceptance",
@@ -425,16 +315,11 @@ class SharingRequestController(Controller):
     )
     async def order_acceptance(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[RequiredReason],
     ) -> RequestRead:
-        return await self._verb(
-            request, db_session, principal, settings, request_id, Action.ORDER_ACCEPTANCE, data.reason
-        )
+        return await self._verb(caller, request_id, Action.ORDER_ACCEPTANCE, data.reason)
 
     @post(
         "/{request_id:uuid}/terminate",
@@ -444,17 +329,20 @@ class SharingRequestController(Controller):
     )
     async def terminate(
         self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        settings: AppSettings,
+        caller: CurrentCaller,
         request_id: RequestId,
         data: JSONBody[Termination],
     ) -> RequestRead:
         view = await workflow.terminate_agreement(
-            db_session, principal, request_id, data.reason, data.notice_date, settings, clock(request)
+            caller.db,
+            caller.principal,
+            request_id,
+            data.reason,
+            data.notice_date,
+            caller.settings,
+            caller.now,
         )
-        return request_read(view)
+        return RequestRead.from_model(view)
 
 
 async def _remarks(db: AsyncSession, request_id: uuid.UUID) -> dict[tuple[str, str | None], str | None]:
@@ -516,22 +404,20 @@ class NotificationController(Controller):
     )
     async def mark_read(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         notification_id: FromPath[uuid.UUID],
     ) -> dict[str, int]:
-        return {
-            "marked": await notifications.mark_read(db_session, principal, notification_id, clock(request))
-        }
+        return {"marked": await notifications.mark_read(db_session, principal, notification_id, now)}
 
     @post(
         "/read-all", status_code=HTTP_200_OK, summary="Mark all my organisation's notifications read", **WRITE
     )
     async def mark_all_read(
-        self, request: Request[Any, Any, Any], db_session: DbSession, principal: CurrentPrincipal
+        self, now: Now, db_session: DbSession, principal: CurrentPrincipal
     ) -> dict[str, int]:
-        return {"marked": await notifications.mark_read(db_session, principal, None, clock(request))}
+        return {"marked": await notifications.mark_read(db_session, principal, None, now)}
 
 
 __all__ = ["ApprovalRuleController", "ExpiryResult", "NotificationController", "SharingRequestController"]

@@ -12,13 +12,12 @@ import uuid
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import ApprovalRule, SharingRequest
 from infrashare.agreements.schemas import RuleCreate
 from infrashare.assets.models import Asset
 from infrashare.audit.service import record_event
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.principal import Principal, Role
 from infrashare.needs.models import Need, NeedMode
 from infrashare.regions.models import Region
 from infrashare.regions.service import missing_region_codes

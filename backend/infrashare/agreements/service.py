@@ -17,8 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from infrashare.accounts.models import Organisation, OrganisationKind, Role
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.models import Organisation
 from infrashare.agreements.lifecycle import (
     LIFECYCLE,
     OWNER_ANSWER_STATES,
@@ -26,7 +25,7 @@ from infrashare.agreements.lifecycle import (
     Party,
     RequestAction,
 )
-from infrashare.agreements.models import RequestStatus, SharingRequest
+from infrashare.agreements.models import NotificationEvent, RequestStatus, SharingRequest
 from infrashare.agreements.notifications import notify
 from infrashare.agreements.schemas import RequestCreate
 from infrashare.agreements.visibility import in_jurisdiction, visible_clause
@@ -34,11 +33,12 @@ from infrashare.assets.models import Asset, AssetStatus
 from infrashare.assets.service import get_visible
 from infrashare.assets.visibility import viewer_for
 from infrashare.audit.service import record_event
+from infrashare.core.area import NO_JURISDICTION, Jurisdiction
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.core.settings import Settings
 from infrashare.needs.models import Need, NeedStatus
-from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.webhooks.service import emit
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER})
@@ -209,7 +209,7 @@ async def create_request(
     await record_event(
         db, principal.actor, "sharing_request.created", OBJECT_TYPE, request.id, after=snapshot_of(request)
     )
-    await notify(db, request, asset, "sharing_request.created", [asset.owner_organisation_id], now)
+    await notify(db, request, asset, NotificationEvent.CREATED, [asset.owner_organisation_id], now)
     await emit(
         db,
         "request.received",

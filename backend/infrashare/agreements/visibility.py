@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement
 
-from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import SharingRequest
 from infrashare.assets.models import Asset
+from infrashare.core.area import REGION_FIELD
 from infrashare.core.conditions import Columns, Condition, Eq, any_of
-from infrashare.regions.area import REGION_FIELD
+from infrashare.core.principal import Principal
 from infrashare.regions.service import region_tree
 
 SQL_FIELDS: Columns = {

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.agreements import capacity
 from infrashare.agreements.lifecycle import (
     AGREEMENT_STATES,
@@ -32,7 +31,13 @@ from infrashare.agreements.lifecycle import (
     RequestRule,
     capacity_effect,
 )
-from infrashare.agreements.models import RejectionReason, RequestStatus, SharingRequest, SharingRequestRemark
+from infrashare.agreements.models import (
+    NotificationEvent,
+    RejectionReason,
+    RequestStatus,
+    SharingRequest,
+    SharingRequestRemark,
+)
 from infrashare.agreements.notifications import notify
 from infrashare.agreements.rules import matching_rule
 from infrashare.agreements.schemas import Counter
@@ -45,6 +50,7 @@ from infrashare.agreements.service import (
 )
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.lifecycle import Author, Move, Workflow
+from infrashare.core.principal import Principal
 from infrashare.core.settings import Settings
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import Need, NeedStatus
@@ -138,7 +144,7 @@ async def _tell(
         Party.REQUESTER: [request.owner_organisation_id],
         Party.OWNER: [request.requester_organisation_id],
     }.get(party, [request.requester_organisation_id, request.owner_organisation_id])
-    await notify(db, request, asset, event, sides, view.now)
+    await notify(db, request, asset, NotificationEvent(event), sides, view.now)
     agreement = request.status in AGREEMENT_STATES or from_status in AGREEMENT_STATES
     await emit_state_change(
         db, view, "agreement.state_changed" if agreement else "request.state_changed", from_status, action

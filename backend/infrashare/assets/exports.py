@@ -16,7 +16,7 @@ from typing import Any
 
 from infrashare.assets.columns import EXPORT_COLUMNS
 from infrashare.assets.schemas import AssetRead
-from infrashare.assets.service import AssetFilters, filtered_query, to_read
+from infrashare.assets.service import AssetFilters, filtered_query
 from infrashare.assets.visibility import Viewer
 from infrashare.core.db import Database
 from infrashare.core.geo import route_text
@@ -81,7 +81,7 @@ async def _pages(database: Database, viewer: Viewer, filters: AssetFilters) -> A
             assets = list((await db.scalars(query.limit(PAGE))).all())
             if not assets:
                 return
-            yield [to_read(viewer, asset) for asset in assets]
+            yield [AssetRead.from_model(asset, viewer) for asset in assets]
             last = assets[-1].id
             db.expunge_all()
 

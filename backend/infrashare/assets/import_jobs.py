@@ -46,11 +46,11 @@ from infrashare.assets.imports import (
 )
 from infrashare.assets.models import AssetImportJob, ImportStatus
 from infrashare.assets.service import region_points
-from infrashare.audit.service import Actor
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, Message
-from infrashare.core.db import utc_now
 from infrashare.core.errors import DomainError, FieldError
 from infrashare.core.outbox import OutboxMessage
+from infrashare.core.principal import Actor
 
 logger = structlog.get_logger("infrashare.assets.import_jobs")
 MAX_ATTEMPTS = 2  # one more try after a process died under the job, then it is failed

@@ -23,7 +23,6 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.assets.import_rows import (
     SLICE,
     Record,
@@ -34,13 +33,12 @@ from infrashare.assets.import_rows import (
     repeated_external_ids,
 )
 from infrashare.assets.models import AssetImportJob, ImportStatus
-from infrashare.assets.schemas import ImportJobRead
 from infrashare.assets.service import RegionPoint, region_points, require_writer
 from infrashare.assets.upsert import AssetUpsert
-from infrashare.audit.service import Actor
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound
 from infrashare.core.outbox import enqueue
+from infrashare.core.principal import Actor, Principal
 
 SYNC_MAX_ROWS = 2_000  # larger uploads run as a background job (202 + progress endpoint)
 IMPORT_TOPIC = "asset.import"
@@ -204,12 +202,3 @@ async def get_job(db: AsyncSession, principal: Principal, job_id: uuid.UUID) -> 
     if job is None or job.organisation_id != principal.organisation_id:
         raise NotFound(f"Import job {job_id} does not exist.")
     return job
-
-
-def job_read(job: AssetImportJob) -> ImportJobRead:
-    """The job as stored: its progress is written by whichever process runs it."""
-    data: dict[str, Any] = {
-        name: getattr(job, name) for name in ImportJobRead.model_fields if name != "errors"
-    }
-    data["errors"] = (job.errors or {}).get("items", [])
-    return ImportJobRead.model_validate(data)

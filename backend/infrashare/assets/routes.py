@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets import exports, imports, service
 from infrashare.assets.columns import COMMON_COLUMNS, template_columns, template_row
 from infrashare.assets.models import AssetKind, AssetStatus
@@ -27,13 +27,14 @@ from infrashare.assets.schemas import (
     ImportJobRead,
     RetireRequest,
 )
-from infrashare.assets.visibility import viewer_for
+from infrashare.assets.visibility import Viewer, viewer_for
 from infrashare.audit.schemas import EventRead
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.paging import Paging
-from infrashare.oauth.scopes import requires
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.regions.service import area_of
 
 KindFilter = Annotated[list[AssetKind] | None, QueryParameter(description="Only these kinds (repeat)")]
@@ -83,6 +84,14 @@ async def _filters(
     return service.AssetFilters(tuple(kind or ()), tuple(status or ()), area, owner, min_free)
 
 
+async def provide_viewer(db_session: DbSession, principal: CurrentPrincipal) -> Viewer:
+    """The caller as the visibility rule sees them, built once per request."""
+    return await viewer_for(db_session, principal)
+
+
+CurrentViewer = NamedDependency[Viewer]
+"""Injected by name as ``viewer`` (``AssetController.dependencies``)."""
+
 READ = requires("assets:read")
 WRITE = requires("assets:write")
 
@@ -106,6 +115,7 @@ class ImportOperation(Operation):
 class AssetController(Controller):
     path = "/api/v1/assets"
     tags = ["assets"]
+    dependencies = {"viewer": Provide(provide_viewer)}
 
     @post(
         "/",
@@ -114,12 +124,15 @@ class AssetController(Controller):
         **WRITE,
     )
     async def create_asset(
-        self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[AssetCreate]
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        viewer: CurrentViewer,
+        data: JSONBody[AssetCreate],
     ) -> Response[AssetRead]:
         asset = await service.create_asset(db_session, principal, data)
-        viewer = await viewer_for(db_session, principal)
         return Response(
-            service.to_read(viewer, asset), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
+            AssetRead.from_model(asset, viewer), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
         )
 
     @get("/", summary="Assets the caller may see, filtered, in pages (by id)", **READ)
@@ -128,24 +141,27 @@ class AssetController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         pagination: Paging,
+        viewer: CurrentViewer,
         kind: KindFilter = None,
         status: StatusFilter = None,
         region: RegionFilter = None,
         owner: OwnerFilter = None,
         min_free: MinFreeFilter = None,
     ) -> AssetPage:
-        viewer = await viewer_for(db_session, principal)
         filters = await _filters(db_session, kind, status, region, owner, min_free)
         assets, total = await service.list_assets(db_session, viewer, filters, pagination)
-        return AssetPage.of([service.to_read(viewer, a) for a in assets], total, pagination)
+        return AssetPage.of([AssetRead.from_model(a, viewer) for a in assets], total, pagination)
 
     @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)", **READ)
     async def get_asset(
-        self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        viewer: CurrentViewer,
+        asset_id: FromPath[uuid.UUID],
     ) -> Response[AssetRead]:
-        viewer = await viewer_for(db_session, principal)
         asset = await service.get_visible(db_session, viewer, asset_id)
-        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+        return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
     @patch(
         "/{asset_id:uuid}",
@@ -157,13 +173,13 @@ class AssetController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         asset_id: FromPath[uuid.UUID],
         data: JSONBody[AssetUpdate],
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
-        viewer = await viewer_for(db_session, principal)
         asset = await service.update_asset(db_session, principal, viewer, asset_id, data, _if_match(if_match))
-        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+        return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
     @post(
         "/{asset_id:uuid}/retire",
@@ -176,15 +192,15 @@ class AssetController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         asset_id: FromPath[uuid.UUID],
         data: JSONBody[RetireRequest | None] = None,
         if_match: IfMatch = None,
     ) -> Response[AssetRead]:
-        viewer = await viewer_for(db_session, principal)
         data = data or RetireRequest()
         version = data.version if data.version is not None else _if_match(if_match)
         asset = await service.retire_asset(db_session, principal, viewer, asset_id, version, data.reason)
-        return Response(service.to_read(viewer, asset), headers=_etag(asset.version))
+        return Response(AssetRead.from_model(asset, viewer), headers=_etag(asset.version))
 
     @get(
         "/{asset_id:uuid}/history",
@@ -192,9 +208,12 @@ class AssetController(Controller):
         **READ,
     )
     async def history(
-        self, db_session: DbSession, principal: CurrentPrincipal, asset_id: FromPath[uuid.UUID]
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        viewer: CurrentViewer,
+        asset_id: FromPath[uuid.UUID],
     ) -> list[EventRead]:
-        viewer = await viewer_for(db_session, principal)
         events = await service.asset_history(db_session, viewer, asset_id)
         return [EventRead.model_validate(event) for event in events]
 
@@ -209,6 +228,7 @@ class AssetController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
+        viewer: CurrentViewer,
         format: Annotated[Literal["csv", "geojson"], QueryParameter()] = "csv",
         kind: KindFilter = None,
         status: StatusFilter = None,
@@ -216,7 +236,6 @@ class AssetController(Controller):
         owner: OwnerFilter = None,
         min_free: MinFreeFilter = None,
     ) -> Stream:
-        viewer = await viewer_for(db_session, principal)
         filters = await _filters(db_session, kind, status, region, owner, min_free)
         database = request.app.state.db
         if format == "geojson":
@@ -276,9 +295,9 @@ class AssetController(Controller):
         if queued:
             location = f"/api/v1/assets/imports/{job.id}"
             return Response(
-                imports.job_read(job), status_code=HTTP_202_ACCEPTED, headers={"Location": location}
+                ImportJobRead.from_model(job), status_code=HTTP_202_ACCEPTED, headers={"Location": location}
             )
-        return Response(imports.job_read(job), status_code=HTTP_200_OK)
+        return Response(ImportJobRead.from_model(job), status_code=HTTP_200_OK)
 
     @get(
         "/imports/{job_id:uuid}", summary="An import job's progress and outcome (your organisation's)", **READ
@@ -286,4 +305,4 @@ class AssetController(Controller):
     async def import_job(
         self, db_session: DbSession, principal: CurrentPrincipal, job_id: FromPath[uuid.UUID]
     ) -> ImportJobRead:
-        return imports.job_read(await imports.get_job(db_session, principal, job_id))
+        return ImportJobRead.from_model(await imports.get_job(db_session, principal, job_id))

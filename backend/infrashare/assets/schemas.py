@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from infrashare.assets.models import AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.assets.models import Asset, AssetImportJob, AssetKind, AssetStatus, ImportStatus, Visibility
+from infrashare.assets.visibility import Viewer, present
 from infrashare.core.geo import Geometry
 from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
@@ -217,6 +218,42 @@ class AssetRead(BaseModel):
     created_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def from_model(cls, asset: Asset, viewer: Viewer) -> AssetRead:
+        """What ``viewer`` may see of ``asset`` (exact or coarsened location: ``visibility.present``)."""
+        shown = present(viewer, asset)
+        return cls(
+            id=asset.id,
+            owner_organisation_id=asset.owner_organisation_id,
+            kind=asset.kind,
+            name=asset.name,
+            description=asset.description,
+            geometry=shown.geometry,
+            location_precision="exact" if shown.exact else "approx_1km",
+            region_code=asset.region_code,
+            address=shown.address,
+            status=asset.status,
+            ready_date=asset.ready_date,
+            external_id=shown.external_id,
+            capacity=CapacityRead(
+                unit=asset.capacity_unit,
+                total=asset.capacity_total,
+                free=asset.capacity_free,
+                power_kw=asset.power_kw,
+                power_guarantee=asset.power_guarantee,
+            ),
+            attributes=asset.attributes,
+            sharing=SharingTerms(
+                terms=asset.sharing_terms,
+                indicative_price_cny=asset.indicative_price_cny,
+                lead_time_days=asset.lead_time_days,
+            ),
+            visibility=asset.visibility,
+            version=asset.version,
+            created_at=asset.created_at,
+            updated_at=asset.updated_at,
+        )
+
 
 AssetPage = Page[AssetRead]
 
@@ -248,3 +285,10 @@ class ImportJobRead(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     errors: list[ImportErrorItem] = Field(default_factory=list)
+
+    @classmethod
+    def from_model(cls, job: AssetImportJob) -> ImportJobRead:
+        """The job as stored: its progress is written by whichever process runs it."""
+        data: dict[str, Any] = {name: getattr(job, name) for name in cls.model_fields if name != "errors"}
+        data["errors"] = (job.errors or {}).get("items", [])
+        return cls.model_validate(data)

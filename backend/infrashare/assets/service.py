@@ -19,26 +19,22 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import Principal
 from infrashare.assets.changes import asset_changed
 from infrashare.assets.models import Asset, AssetKind, AssetStatus, Visibility
 from infrashare.assets.schemas import (
     CAPACITY_UNITS,
     GEOMETRY_TYPES,
     AssetCreate,
-    AssetRead,
     AssetUpdate,
-    CapacityRead,
-    SharingTerms,
 )
-from infrashare.assets.visibility import SQL_FIELDS, Viewer, present
+from infrashare.assets.visibility import SQL_FIELDS, Viewer
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
+from infrashare.core.area import Area
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import haversine_m, location_columns, representative_point
 from infrashare.core.paging import Pagination
-from infrashare.regions.area import Area
+from infrashare.core.principal import Principal, Role
 from infrashare.regions.models import Region
 
 WRITER_ROLES = (Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER)
@@ -253,41 +249,6 @@ def as_create(asset: Asset) -> dict[str, Any]:
         },
         "visibility": asset.visibility.value,
     }
-
-
-def to_read(viewer: Viewer, asset: Asset) -> AssetRead:
-    shown = present(viewer, asset)
-    return AssetRead(
-        id=asset.id,
-        owner_organisation_id=asset.owner_organisation_id,
-        kind=asset.kind,
-        name=asset.name,
-        description=asset.description,
-        geometry=shown.geometry,
-        location_precision="exact" if shown.exact else "approx_1km",
-        region_code=asset.region_code,
-        address=shown.address,
-        status=asset.status,
-        ready_date=asset.ready_date,
-        external_id=shown.external_id,
-        capacity=CapacityRead(
-            unit=asset.capacity_unit,
-            total=asset.capacity_total,
-            free=asset.capacity_free,
-            power_kw=asset.power_kw,
-            power_guarantee=asset.power_guarantee,
-        ),
-        attributes=asset.attributes,
-        sharing=SharingTerms(
-            terms=asset.sharing_terms,
-            indicative_price_cny=asset.indicative_price_cny,
-            lead_time_days=asset.lead_time_days,
-        ),
-        visibility=asset.visibility,
-        version=asset.version,
-        created_at=asset.created_at,
-        updated_at=asset.updated_at,
-    )
 
 
 # --- writes -------------------------------------------------------------------------------------

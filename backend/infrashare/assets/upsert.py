@@ -19,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.assets.changes import assets_changed
 from infrashare.assets.models import Asset
 from infrashare.assets.service import CONTENT_COLUMNS, column_values
-from infrashare.audit.service import Actor, PendingEvent, record_events
-from infrashare.core.db import bulk_insert, utc_now
+from infrashare.audit.service import PendingEvent, record_events
+from infrashare.core.clock import utc_now
+from infrashare.core.db import bulk_insert
 from infrashare.core.errors import Conflict
+from infrashare.core.principal import Actor
 
 CHUNK = 1_000  # rows per write statement
 

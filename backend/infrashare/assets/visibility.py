@@ -27,12 +27,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import OrganisationKind, Role
-from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import SharingRequest
 from infrashare.assets.models import Asset, Visibility
+from infrashare.core.area import NO_JURISDICTION, REGION_FIELD, Jurisdiction
 from infrashare.core.conditions import Columns, Condition, Eq, In, Related, any_of
-from infrashare.regions.area import NO_JURISDICTION, REGION_FIELD, Jurisdiction
+from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.regions.service import region_tree
 
 GRID_DEGREES = 0.01

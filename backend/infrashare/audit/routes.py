@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.audit import service
 from infrashare.audit.schemas import ChainReportRead, EventRead
 from infrashare.core.db import DbSession
+from infrashare.core.principal import CurrentPrincipal, Role
 
 
 class AuditController(Controller):
@@ -34,4 +32,4 @@ class AuditController(Controller):
     @get("/verify", summary="Verify the whole hash chain (platform admins)")
     async def verify(self, db_session: DbSession, principal: CurrentPrincipal) -> ChainReportRead:
         principal.require_role(Role.PLATFORM_ADMIN)
-        return ChainReportRead(**asdict(await service.verify_chain(db_session)))
+        return ChainReportRead.model_validate(await service.verify_chain(db_session))

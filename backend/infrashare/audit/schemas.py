@@ -27,6 +27,8 @@ class EventRead(BaseModel):
 
 
 class ChainReportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     ok: bool
     checked: int
     broken_at: int | None

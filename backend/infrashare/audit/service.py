@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -17,21 +16,12 @@ from typing import Any, cast
 from pydantic_core import to_jsonable_python
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from infrashare.audit.models import GENESIS_HASH, Event, EventChainHead
-from infrashare.core.db import bulk_insert, utc_now
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who did it: a user of an organisation, an OAuth client, or the system itself."""
-
-    user_id: uuid.UUID | None = None
-    organisation_id: uuid.UUID | None = None
-    client_id: str | None = None
-
-
-SYSTEM = Actor()
+from infrashare.core.clock import utc_now
+from infrashare.core.db import bulk_insert
+from infrashare.core.principal import Actor
 
 
 def snapshot(values: Any) -> dict[str, Any] | None:
@@ -79,6 +69,43 @@ _HASHED = (
 )
 
 
+_TAKE_NEXT = (
+    update(EventChainHead)
+    .where(EventChainHead.id == 1)
+    .values(seq=EventChainHead.seq + 1)
+    .returning(EventChainHead.seq, EventChainHead.last_hash)
+)
+
+
+def _chained(
+    seq: int,
+    prev_hash: str,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    before: Any,
+    after: Any,
+    reason: str | None,
+) -> Event:
+    event = Event(
+        seq=seq,
+        occurred_at=utc_now(),
+        actor_user_id=actor.user_id,
+        actor_organisation_id=actor.organisation_id,
+        actor_client_id=actor.client_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=snapshot(before),
+        after=snapshot(after),
+        reason=reason,
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event)
+    return event
+
+
 async def record_event(
     db: AsyncSession,
     actor: Actor,
@@ -90,32 +117,31 @@ async def record_event(
     after: Any = None,
     reason: str | None = None,
 ) -> Event:
-    head = (
-        await db.execute(
-            update(EventChainHead)
-            .where(EventChainHead.id == 1)
-            .values(seq=EventChainHead.seq + 1)
-            .returning(EventChainHead.seq, EventChainHead.last_hash)
-        )
-    ).one()
-    event = Event(
-        seq=head.seq,
-        occurred_at=utc_now(),
-        actor_user_id=actor.user_id,
-        actor_organisation_id=actor.organisation_id,
-        actor_client_id=actor.client_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=snapshot(before),
-        after=snapshot(after),
-        reason=reason,
-        prev_hash=head.last_hash,
-    )
-    event.hash = event_hash(event)
+    head = (await db.execute(_TAKE_NEXT)).one()
+    event = _chained(head.seq, head.last_hash, actor, action, object_type, object_id, before, after, reason)
     db.add(event)
     await db.execute(update(EventChainHead).where(EventChainHead.id == 1).values(last_hash=event.hash))
     await db.flush()
+    return event
+
+
+def record_event_sync(
+    db: Session,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    *,
+    before: Any = None,
+    after: Any = None,
+    reason: str | None = None,
+) -> Event:
+    """``record_event`` for synchronous sessions (the OAuth server's worker thread)."""
+    head = db.execute(_TAKE_NEXT).one()
+    event = _chained(head.seq, head.last_hash, actor, action, object_type, object_id, before, after, reason)
+    db.add(event)
+    db.execute(update(EventChainHead).where(EventChainHead.id == 1).values(last_hash=event.hash))
+    db.flush()
     return event
 
 

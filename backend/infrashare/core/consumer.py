@@ -31,7 +31,8 @@ import structlog
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.core.db import Database, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Database
 from infrashare.core.outbox import OutboxMessage, news_of_commits
 
 logger = structlog.get_logger("infrashare.consumer")

@@ -46,7 +46,6 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     413: "Request body too large.",
     415: "Unsupported media type.",
     422: "Invalid input: `errors[]` names each field (and the row of a file).",
-    423: "Account locked after repeated failed sign-ins.",
     428: "The version read is required (body `version` or `If-Match`).",
     429: "Too many requests: retry after the `Retry-After` header's seconds.",
 }
@@ -56,6 +55,8 @@ class ProblemFieldError(BaseModel):
     field: str = Field(description="The field, parameter or column at fault (dotted path for nested members)")
     message: str
     row: int | None = Field(default=None, description="Row of an uploaded file; its header is row 1")
+    code: str | None = Field(default=None, description="A stable reason code (e.g. `password-too-common`)")
+    params: dict[str, Any] | None = Field(default=None, description="Values the reason's wording needs")
 
 
 class Problem(BaseModel):
@@ -84,18 +85,23 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-_PLUMBING = frozenset({"db_session", "settings"})
+_PLUMBING = frozenset({"db_session", "settings", "now", "viewer"})  # dependencies, not inputs
+_CALLER = frozenset({"principal", "caller"})  # asking for either requires sign-in (core.caller)
+
+
+def _signed_in(handler: HTTPRouteHandler) -> bool:
+    return bool(_CALLER & set(handler.parsed_fn_signature.parameters))
 
 
 def _inputs(handler: HTTPRouteHandler, path_parameters: Iterable[str]) -> set[str]:
     names = set(handler.parsed_fn_signature.parameters) - {"self", "request", "state", "scope"}
-    names -= set(path_parameters) | _PLUMBING | {"principal"}
+    names -= set(path_parameters) | _PLUMBING | _CALLER
     return names
 
 
 def _statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> set[int]:
     statuses: set[int] = set()
-    if "principal" in handler.parsed_fn_signature.parameters:
+    if _signed_in(handler):
         statuses |= {401, 403, 429}
     if route.path_parameters:
         statuses.add(404)
@@ -107,7 +113,7 @@ def _statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> set[int]:
 
 
 def _security(handler: HTTPRouteHandler) -> list[dict[str, list[str]]]:
-    if "principal" not in handler.parsed_fn_signature.parameters:
+    if not _signed_in(handler):
         return []
     writes = not set(handler.http_methods) <= SAFE_METHODS
     session = SESSION_WRITE_SECURITY if writes else SESSION_SECURITY

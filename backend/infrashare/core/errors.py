@@ -24,11 +24,18 @@ class FieldError:
     field: str
     message: str
     row: int | None = None
+    code: str | None = None
+    """A stable reason the web UI words in each language (``message`` is the English fallback)."""
+    params: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"field": self.field, "message": self.message}
         if self.row is not None:
             data["row"] = self.row
+        if self.code is not None:
+            data["code"] = self.code
+        if self.params:
+            data["params"] = self.params
         return data
 
 
@@ -62,10 +69,6 @@ class PermissionDenied(DomainError):
 
 class CsrfFailed(DomainError):
     status, slug, title = 403, "csrf-failed", "CSRF token missing or wrong"
-
-
-class AccountLocked(DomainError):
-    status, slug, title = 423, "account-locked", "Account locked"
 
 
 class NotFound(DomainError):

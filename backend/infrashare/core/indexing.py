@@ -12,7 +12,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
@@ -22,6 +21,7 @@ from meilisearch_python_sdk.models.settings import MeilisearchSettings
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, Message, pause
 from infrashare.core.db import Database
 from infrashare.core.outbox import OutboxMessage, enqueue, enqueue_many
@@ -227,7 +227,7 @@ async def reindex(database: Database, engine: SearchEngine, index: SearchIndex) 
     Searches keep answering from the old index until the swap, which is atomic. Changes that
     commit while the new index is being built are replayed into it after the swap.
     """
-    building = f"{index.uid}_{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    building = f"{index.uid}_{utc_now():%Y%m%d%H%M%S%f}"
     async with database.reader() as session:
         replay_from = int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
     await ensure_index(engine, index)

@@ -29,8 +29,9 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from infrashare.audit.service import SYSTEM, Actor, record_event
+from infrashare.audit.service import record_event
 from infrashare.core.errors import Conflict, FieldError, InvalidInput, PermissionDenied
+from infrashare.core.principal import SYSTEM, Actor
 
 StateT = TypeVar("StateT", bound=enum.StrEnum)
 

@@ -20,7 +20,8 @@ from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, event, s
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from infrashare.core.db import Base, bulk_insert, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Base, bulk_insert
 
 
 class OutboxMessage(Base):

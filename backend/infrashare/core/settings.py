@@ -55,11 +55,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     session_days: int = 14
-    # How long a process reuses a session's or token's lookup (accounts/principal_cache.py): the
+    # How long a process reuses a session's or token's lookup (core/principal_cache.py): the
     # longest a sign-out or revocation made through another process takes to reach it; 0: never.
     principal_cache_seconds: float = 2.0
+    # Sign-in throttles (accounts/service.py throttle_sign_in), per window of login_window_minutes:
+    # failed attempts on one e-mail from one client address, and from one address on any e-mails.
     login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    login_address_max_failures: int = 20
+    login_window_minutes: int = 15
     log_level: str = "INFO"
     log_json: bool = False
     rate_limit_user_per_minute: int = 600
@@ -73,6 +76,9 @@ class Settings(BaseSettings):
     owner_answer_days: int = 30
     regulator_review_days: int = 15
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    # Origins beyond this server the web UI may load images and data from (the map tile server
+    # of a build with VITE_MAP_TILE_URL), added to the Content-Security-Policy.
+    content_security_extra_sources: list[str] = []
 
     @property
     def resolved_database_url(self) -> str:

@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.assets.schemas import AssetCreate
 from infrashare.assets.service import check_rules, content_of, region_points
 from infrashare.assets.upsert import Outcome, upsert_assets
-from infrashare.audit.service import Actor
 from infrashare.core.geo import moved
+from infrashare.core.principal import Actor
 from infrashare.core.settings import PROJECT_ROOT
 
 GEODATA = PROJECT_ROOT / "seed" / "geodata"

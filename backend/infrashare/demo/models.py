@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from infrashare.core.db import Base, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Base
 
 
 class DemoSeedRun(Base):

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Membership, Organisation, User
-from infrashare.accounts.principal import Principal
 from infrashare.accounts.service import principal_jurisdiction
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.principal import Principal
 from infrashare.needs import service, workflow
 from infrashare.needs.models import Need, NeedMode, NeedPurpose
 from infrashare.needs.schemas import NeedCreate, NeedUpdate

@@ -17,15 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts import service as accounts
-from infrashare.accounts.models import Industry, Membership, Organisation, OrganisationKind, Role, User
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.models import Industry, Membership, Organisation, User
 from infrashare.accounts.schemas import OrganisationCreate, UserCreate
 from infrashare.agreements.models import ApprovalRule
 from infrashare.agreements.rules import create_rule
 from infrashare.agreements.schemas import RuleCreate
 from infrashare.assets.models import AssetKind
-from infrashare.audit.service import Actor
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.principal import Actor, OrganisationKind, Principal, Role
 from infrashare.core.settings import PROJECT_ROOT
 from infrashare.demo.assets import seed_demo_assets
 from infrashare.demo.models import DemoSeedRun

@@ -17,14 +17,15 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry
-from infrashare.accounts.principal import Principal
 from infrashare.assets.models import AssetKind
 from infrashare.assets.search import ready_day
+from infrashare.core.area import REGION_FIELD
 from infrashare.core.conditions import Eq
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.geo import BBox, Polygon, Position, padded, point_to_geometry_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal
 from infrashare.core.search import SearchEngine
 from infrashare.matching.search import filter_list
 from infrashare.needs.models import Need, NeedMode, NeedPurpose, NeedStatus
@@ -32,7 +33,6 @@ from infrashare.needs.queries import ORDER, NeedFilters, filter_clauses
 from infrashare.needs.search import NEEDS_INDEX, ROUTE_STEP_M
 from infrashare.needs.service import NeedView, need_query, view_of
 from infrashare.needs.visibility import index_filter, visible_clause
-from infrashare.regions.area import REGION_FIELD
 from infrashare.regions.models import Region
 
 NeedSortOrder = Literal["relevance", "distance", "needed_by", "newest"]

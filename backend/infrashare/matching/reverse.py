@@ -30,14 +30,15 @@ from sqlalchemy import ColumnElement, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from infrashare.accounts.models import Organisation, Role
-from infrashare.agreements.models import Notification, SharingRequest
+from infrashare.accounts.models import Organisation
+from infrashare.agreements.models import Notification, NotificationEvent, SharingRequest
+from infrashare.agreements.notifications import match_params
 from infrashare.assets.changes import MATCHING_TOPIC
 from infrashare.assets.models import Asset, AssetStatus
-from infrashare.assets.service import to_read
+from infrashare.assets.schemas import AssetRead
 from infrashare.assets.visibility import Viewer, grant_holders, present
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, Message
-from infrashare.core.db import utc_now
 from infrashare.core.geo import (
     METRES_PER_DEGREE,
     box_of,
@@ -46,6 +47,7 @@ from infrashare.core.geo import (
     lon_stretch,
     padded,
 )
+from infrashare.core.principal import Role
 from infrashare.matching.models import MatchNotice
 from infrashare.matching.search import GRID_SLACK_M
 from infrashare.matching.service import (
@@ -59,8 +61,7 @@ from infrashare.webhooks.models import WebhookSubscription
 from infrashare.webhooks.service import emit
 
 logger = structlog.get_logger("infrashare.matching")
-EVENT = "match.new"
-TITLE = "新的匹配资产 New match for your need"
+EVENT = NotificationEvent.MATCH_NEW  # also the webhook's event type
 MAX_DEFER = 30.0  # seconds reverse matching waits for a busy indexer before taking a batch
 
 
@@ -188,7 +189,7 @@ async def find_new_matches(db: AsyncSession, asset_ids: Sequence[str], today: da
             if distance is None:
                 continue
             shown = min(distance, reach_m(need))
-            factors = score_factors(need, to_read(viewer, asset), shown, None)
+            factors = score_factors(need, AssetRead.from_model(asset, viewer), shown, None)
             score = round(sum(factor.score * factor.weight for factor in factors), 4)
             found.append(NewMatch(asset, need, round(shown, 1), viewer.sees_exactly(asset), score))
     return found
@@ -216,10 +217,6 @@ def _payload(match: NewMatch) -> dict[str, object]:
     }
 
 
-def _how_far(match: NewMatch) -> str:
-    return f"{match.distance_m:.0f} m" if match.exact else "位置约 1 km 精度 location to ~1 km"
-
-
 async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> None:
     """Remembers each pair, notifies the need's organisation in the app and queues its webhooks."""
     if not matches:
@@ -238,7 +235,7 @@ async def announce(db: AsyncSession, matches: list[NewMatch], now: datetime) -> 
             "need_id": m.need.id,
             "asset_id": m.asset.id,
             "event": EVENT,
-            "title": f"{TITLE}: {m.need.title} ← {m.asset.name} ({_how_far(m)})"[:300],
+            "params": match_params(m.need.title, m.asset.name, m.distance_m, m.exact),
             "created_at": now,
         }
         for m in matches

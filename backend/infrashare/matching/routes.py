@@ -11,7 +11,6 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from infrashare.accounts.models import Industry
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
@@ -25,6 +24,8 @@ from infrashare.core.geo import (
     parse_polygon,
 )
 from infrashare.core.paging import Paging
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.matching.need_search import NeedQuery, NeedSortOrder, search_needs
 from infrashare.matching.schemas import (
     AssetSearchPage,
@@ -37,8 +38,7 @@ from infrashare.matching.schemas import (
 from infrashare.matching.search import AssetQuery, search_assets
 from infrashare.matching.service import matches_for_need, planned_works
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
-from infrashare.needs.routes import need_read
-from infrashare.oauth.scopes import requires
+from infrashare.needs.schemas import NeedRead
 from infrashare.regions.schemas import REGION_CODE_PATTERN
 from infrashare.regions.service import area_of
 
@@ -178,7 +178,7 @@ async def search_needs_route(
     )
     found = await search_needs(db_session, request.app.state.search, principal, query)
     return NeedSearchPage.of(
-        [NeedHit(need=need_read(hit.view), distance_m=hit.distance_m) for hit in found.hits],
+        [NeedHit(need=NeedRead.from_model(hit.view), distance_m=hit.distance_m) for hit in found.hits],
         found.total,
         pagination,
         facets=found.facets,

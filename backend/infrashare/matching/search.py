@@ -23,19 +23,19 @@ from meilisearch_python_sdk.models.search import SearchParams
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.assets.models import Asset, AssetStatus
+from infrashare.assets.schemas import AssetRead
 from infrashare.assets.search import ASSETS_INDEX, ready_day
-from infrashare.assets.service import to_read
 from infrashare.assets.visibility import SQL_FIELDS, Viewer, present, viewer_for
+from infrashare.core.area import REGION_FIELD
 from infrashare.core.conditions import Eq
 from infrashare.core.geo import Polygon, Position, Ruler, geometry_distance_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal
 from infrashare.core.search import SearchEngine
 from infrashare.matching.coverings import Box, Reach, Shape, covering, nearest_cell_m
 from infrashare.matching.schemas import AssetHit, AssetSearchPage, SortOrder
-from infrashare.regions.area import REGION_FIELD
 from infrashare.regions.service import area_of
 
 # What the search screen offers to narrow by; each costs Meilisearch ~2 ms per few thousand hits.
@@ -172,7 +172,8 @@ def _hit(viewer: Viewer, asset: Asset, query: AssetQuery) -> AssetHit | None:
     origin = query.origin
     distance = geometry_distance_m(origin, shown) if origin else None
     return AssetHit(
-        asset=to_read(viewer, asset), distance_m=round(distance, 1) if distance is not None else None
+        asset=AssetRead.from_model(asset, viewer),
+        distance_m=round(distance, 1) if distance is not None else None,
     )
 
 

@@ -14,22 +14,21 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.principal import Principal
 from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.assets.models import Asset, AssetKind, AssetStatus
 from infrashare.assets.schemas import AssetRead
 from infrashare.assets.search import ASSETS_INDEX
-from infrashare.assets.service import to_read
 from infrashare.assets.visibility import SQL_FIELDS, viewer_for
+from infrashare.core.area import Area
 from infrashare.core.geo import box_of, boxes_meet, geometry_distance_m, padded
 from infrashare.core.indexing import SEARCH_FAILURES
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal
 from infrashare.core.search import SearchEngine
 from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFactor
 from infrashare.matching.search import GRID_SLACK_M, AssetQuery, search_assets
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedStatus
 from infrashare.needs.service import get_need
-from infrashare.regions.area import Area
 
 WEIGHTS = {"distance": 0.35, "capacity": 0.25, "readiness": 0.2, "kind": 0.1, "text": 0.1}
 DEFAULT_REACH_M = 1000
@@ -226,7 +225,7 @@ async def planned_works(db: AsyncSession, principal: Principal, region: Area | N
         interested = {need.organisation_id for need in wanting} | set(asking)
         result.append(
             PlannedWork(
-                asset=to_read(viewer, work),
+                asset=AssetRead.from_model(work, viewer),
                 interested_operators=len(interested),
                 co_build_needs=len(wanting),
                 live_requests=len(asking),

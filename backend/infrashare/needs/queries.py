@@ -11,10 +11,10 @@ from sqlalchemy import ColumnElement, exists, nulls_last
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.accounts.models import Industry, Organisation
-from infrashare.accounts.principal import Principal
 from infrashare.assets.models import AssetKind
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.service import NeedView, page_of
 from infrashare.needs.visibility import SQL_FIELDS, visible_clause

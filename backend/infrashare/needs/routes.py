@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -12,12 +12,14 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from infrashare.accounts.models import Industry
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.assets.models import AssetKind
+from infrashare.core.clock import Now
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import DbSession
 from infrashare.core.geo import BoxParameter, parse_box
-from infrashare.core.paging import Pagination, Paging
+from infrashare.core.paging import Paging
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.needs import exports, queries, service, workflow
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.queries import NeedFilters
@@ -32,53 +34,6 @@ from infrashare.needs.schemas import (
     NeedUpdate,
     ReturnBody,
 )
-from infrashare.needs.service import NeedView
-from infrashare.oauth.scopes import requires
-
-
-def need_read(view: NeedView) -> NeedRead:
-    need = view.need
-    return NeedRead(
-        id=need.id,
-        organisation_id=need.organisation_id,
-        organisation_name=view.organisation.name,
-        requesting_industry=view.organisation.industry,
-        title=need.title,
-        purpose=need.purpose,
-        mode=need.mode,
-        wanted_kinds=need.wanted_kinds,
-        geometry=need.geometry,
-        radius_m=need.radius_m,
-        corridor_m=need.corridor_m,
-        lon=need.lon,
-        lat=need.lat,
-        bbox=(need.min_lon, need.min_lat, need.max_lon, need.max_lat),
-        region_code=need.region_code,
-        region_name=view.region_name,
-        quantity=need.quantity,
-        needed_by=need.needed_by,
-        description=need.description,
-        contact_name=need.contact_name,
-        contact_phone=need.contact_phone,
-        contact_email=need.contact_email,
-        status=need.status,
-        status_changed_at=need.status_changed_at,
-        submitted_at=need.submitted_at,
-        last_submitted_at=need.last_submitted_at,
-        published_at=need.published_at,
-        returned_at=need.returned_at,
-        matched_at=need.matched_at,
-        closed_at=need.closed_at,
-        last_return_reason=need.last_return_reason,
-        reviewed_by_organisation_id=need.reviewed_by_organisation_id,
-        created_at=need.created_at,
-        updated_at=need.updated_at,
-        allowed_actions=view.allowed,
-    )
-
-
-def _page(views: list[NeedView], total: int, pagination: Pagination) -> NeedPage:
-    return NeedPage.of([need_read(v) for v in views], total, pagination)
 
 
 async def provide_filters(
@@ -118,8 +73,8 @@ async def provide_filters(
     )
 
 
-def _download(content: bytes, media_type: str, extension: str) -> Response[bytes]:
-    name = f"infrashare-needs-{utc_now():%Y%m%d-%H%M%S}.{extension}"
+def _download(content: bytes, media_type: str, extension: str, now: datetime) -> Response[bytes]:
+    name = f"infrashare-needs-{now:%Y%m%d-%H%M%S}.{extension}"
     return Response(
         content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
@@ -144,7 +99,7 @@ class NeedController(Controller):
         pagination: Paging,
     ) -> NeedPage:
         views, total = await queries.list_needs(db_session, principal, filters, pagination)
-        return _page(views, total, pagination)
+        return NeedPage.of([NeedRead.from_model(v) for v in views], total, pagination)
 
     @get(
         "/list.geojson",
@@ -170,13 +125,13 @@ class NeedController(Controller):
     )
     async def export_csv(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
         views = await queries.all_needs(db_session, principal, filters)
-        return _download(exports.to_csv(views, filters, utc_now()), CSV_MEDIA_TYPE, "csv")
+        return _download(exports.to_csv(views, filters, now), CSV_MEDIA_TYPE, "csv", now)
 
     @get(
         "/export.xlsx",
@@ -186,13 +141,13 @@ class NeedController(Controller):
     )
     async def export_xlsx(
         self,
-        request: Request[Any, Any, Any],
+        now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
     ) -> Response[bytes]:
         views = await queries.all_needs(db_session, principal, filters)
-        return _download(exports.to_xlsx(views, filters, utc_now()), XLSX_MEDIA_TYPE, "xlsx")
+        return _download(exports.to_xlsx(views, filters, now), XLSX_MEDIA_TYPE, "xlsx", now)
 
     @get("/review-queue", summary="Submitted needs in my jurisdiction, oldest first (regulators)", **READ)
     async def review_queue(
@@ -203,13 +158,13 @@ class NeedController(Controller):
         pagination: Paging,
     ) -> NeedPage:
         views, total = await workflow.review_queue(db_session, principal, pagination)
-        return _page(views, total, pagination)
+        return NeedPage.of([NeedRead.from_model(v) for v in views], total, pagination)
 
     @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
     async def create_need(
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[NeedCreate]
     ) -> NeedRead:
-        return need_read(await service.create_need(db_session, principal, data))
+        return NeedRead.from_model(await service.create_need(db_session, principal, data))
 
     @post(
         "/bulk-publish",
@@ -232,7 +187,7 @@ class NeedController(Controller):
         principal: CurrentPrincipal,
         need_id: FromPath[uuid.UUID],
     ) -> NeedRead:
-        return need_read(await service.get_need(db_session, principal, need_id))
+        return NeedRead.from_model(await service.get_need(db_session, principal, need_id))
 
     @patch("/{need_id:uuid}", summary="Edit a draft or returned need (its organisation's operators)", **WRITE)
     async def update_need(
@@ -242,7 +197,7 @@ class NeedController(Controller):
         need_id: FromPath[uuid.UUID],
         data: JSONBody[NeedUpdate],
     ) -> NeedRead:
-        return need_read(await service.update_need(db_session, principal, need_id, data))
+        return NeedRead.from_model(await service.update_need(db_session, principal, need_id, data))
 
     @get(
         "/{need_id:uuid}/timeline",
@@ -253,24 +208,13 @@ class NeedController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> list[NeedTimelineEntry]:
         events = await service.timeline(db_session, principal, need_id)
-        return [
-            NeedTimelineEntry(
-                seq=event.seq,
-                occurred_at=event.occurred_at,
-                action=event.action,
-                actor_user_id=event.actor_user_id,
-                actor_organisation_id=event.actor_organisation_id,
-                status=(event.after or {}).get("status"),
-                reason=event.reason,
-            )
-            for event in events
-        ]
+        return [NeedTimelineEntry.from_model(event) for event in events]
 
     @post("/{need_id:uuid}/submit", status_code=HTTP_200_OK, summary="Submit a draft for review", **WRITE)
     async def submit(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.submit_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.submit_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/resubmit",
@@ -281,7 +225,7 @@ class NeedController(Controller):
     async def resubmit(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.resubmit_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.resubmit_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/publish",
@@ -292,7 +236,7 @@ class NeedController(Controller):
     async def publish(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.publish_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.publish_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/return",
@@ -307,7 +251,7 @@ class NeedController(Controller):
         need_id: FromPath[uuid.UUID],
         data: JSONBody[ReturnBody],
     ) -> NeedRead:
-        return need_read(await workflow.return_need(db_session, principal, need_id, data.reason))
+        return NeedRead.from_model(await workflow.return_need(db_session, principal, need_id, data.reason))
 
     @post(
         "/{need_id:uuid}/withdraw",
@@ -323,7 +267,7 @@ class NeedController(Controller):
         data: JSONBody[NeedReason | None] = None,
     ) -> NeedRead:
         reason = data.reason if data else None
-        return need_read(await workflow.withdraw_need(db_session, principal, need_id, reason))
+        return NeedRead.from_model(await workflow.withdraw_need(db_session, principal, need_id, reason))
 
     @post(
         "/{need_id:uuid}/match",
@@ -334,7 +278,7 @@ class NeedController(Controller):
     async def match(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.match_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.match_need(db_session, principal, need_id))
 
     @post(
         "/{need_id:uuid}/fulfil",
@@ -345,4 +289,4 @@ class NeedController(Controller):
     async def fulfil(
         self, db_session: DbSession, principal: CurrentPrincipal, need_id: FromPath[uuid.UUID]
     ) -> NeedRead:
-        return need_read(await workflow.fulfil_need(db_session, principal, need_id))
+        return NeedRead.from_model(await workflow.fulfil_need(db_session, principal, need_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
@@ -15,6 +15,10 @@ from infrashare.core.paging import Page
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.regions.schemas import RegionCode
+
+if TYPE_CHECKING:
+    from infrashare.audit.models import Event
+    from infrashare.needs.service import NeedView
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -116,6 +120,47 @@ class NeedRead(BaseModel):
     updated_at: datetime
     allowed_actions: list[NeedAction] = Field(description="What the caller may do with this need now")
 
+    @classmethod
+    def from_model(cls, view: NeedView) -> NeedRead:
+        need = view.need
+        return cls(
+            id=need.id,
+            organisation_id=need.organisation_id,
+            organisation_name=view.organisation.name,
+            requesting_industry=view.organisation.industry,
+            title=need.title,
+            purpose=need.purpose,
+            mode=need.mode,
+            wanted_kinds=need.wanted_kinds,
+            geometry=need.geometry,
+            radius_m=need.radius_m,
+            corridor_m=need.corridor_m,
+            lon=need.lon,
+            lat=need.lat,
+            bbox=(need.min_lon, need.min_lat, need.max_lon, need.max_lat),
+            region_code=need.region_code,
+            region_name=view.region_name,
+            quantity=need.quantity,
+            needed_by=need.needed_by,
+            description=need.description,
+            contact_name=need.contact_name,
+            contact_phone=need.contact_phone,
+            contact_email=need.contact_email,
+            status=need.status,
+            status_changed_at=need.status_changed_at,
+            submitted_at=need.submitted_at,
+            last_submitted_at=need.last_submitted_at,
+            published_at=need.published_at,
+            returned_at=need.returned_at,
+            matched_at=need.matched_at,
+            closed_at=need.closed_at,
+            last_return_reason=need.last_return_reason,
+            reviewed_by_organisation_id=need.reviewed_by_organisation_id,
+            created_at=need.created_at,
+            updated_at=need.updated_at,
+            allowed_actions=view.allowed,
+        )
+
 
 NeedPage = Page[NeedRead]
 
@@ -144,6 +189,18 @@ class NeedTimelineEntry(BaseModel):
     actor_organisation_id: uuid.UUID | None
     status: str | None = Field(description="The need's status after this event")
     reason: str | None
+
+    @classmethod
+    def from_model(cls, event: Event) -> NeedTimelineEntry:
+        return cls(
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            action=event.action,
+            actor_user_id=event.actor_user_id,
+            actor_organisation_id=event.actor_organisation_id,
+            status=(event.after or {}).get("status"),
+            reason=event.reason,
+        )
 
 
 class ExpiryResult(BaseModel):

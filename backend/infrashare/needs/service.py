@@ -16,21 +16,21 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from infrashare.accounts.models import Organisation, Role
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.models import Organisation
 from infrashare.audit.models import Event
 from infrashare.audit.service import history, record_event
-from infrashare.core.db import utc_now
+from infrashare.core.area import Jurisdiction
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import location_columns
 from infrashare.core.indexing import mark_changed
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal, Role
 from infrashare.needs.lifecycle import LIFECYCLE, NeedAction, Party
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
 from infrashare.needs.schemas import NeedCreate, NeedUpdate
 from infrashare.needs.search import NEEDS_INDEX
 from infrashare.needs.visibility import visible_clause
-from infrashare.regions.area import Jurisdiction
 from infrashare.regions.models import Region
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR_ADMIN, Role.OPERATOR_MEMBER})

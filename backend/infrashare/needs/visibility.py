@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import Principal
+from infrashare.core.area import REGION_FIELD
 from infrashare.core.conditions import Columns, Condition, Eq, Flag, Predicate, all_of, any_of
+from infrashare.core.principal import Principal, Role
 from infrashare.needs.models import Need
-from infrashare.regions.area import REGION_FIELD
 from infrashare.regions.service import region_tree
 
 SQL_FIELDS: Columns = {

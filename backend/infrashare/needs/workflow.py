@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from infrashare.accounts.models import Role
-from infrashare.accounts.principal import Principal
-from infrashare.core.db import utc_now
+from infrashare.core.area import NO_JURISDICTION, Jurisdiction
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, NotFound, PermissionDenied
 from infrashare.core.indexing import mark_changed
 from infrashare.core.lifecycle import Author, IllegalTransition, Move, Workflow
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import Principal, Role
 from infrashare.needs.lifecycle import (
     EXPIRABLE,
     LIFECYCLE,
@@ -47,7 +47,6 @@ from infrashare.needs.service import (
     snapshot_of,
 )
 from infrashare.needs.visibility import in_jurisdiction, visible_clause
-from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
 from infrashare.webhooks.service import emit
 
 NeedMove = Move[NeedStatus, NeedAction, Party]

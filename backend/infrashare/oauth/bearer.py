@@ -13,11 +13,11 @@ from joserfc.jwt import JWTClaimsRegistry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import Membership, Organisation, OrganisationKind, Role, User
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.models import Membership, Organisation, User
 from infrashare.accounts.service import principal_jurisdiction
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import NotAuthenticated
+from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.core.settings import Settings
 from infrashare.oauth.models import OAuthClient, OAuthToken, SigningKey, digest
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from infrashare.accounts.models import Membership, User
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.oauth import dpop
 from infrashare.oauth.models import ClientKind, OAuthAuthorizationCode, OAuthClient, OAuthToken, digest
 

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from infrashare.core.db import Base, UUIDPrimaryKey, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Base, UUIDPrimaryKey
 
 
 def digest(secret: str) -> str:
@@ -57,10 +58,14 @@ class OAuthClient(UUIDPrimaryKey, Base):
     def get_default_redirect_uri(self) -> str | None:
         return self.redirect_uris[0] if len(self.redirect_uris) == 1 else None
 
-    def get_allowed_scope(self, scope: str | None) -> str:
+    def get_allowed_scope(self, scope: str | None) -> str | None:
+        """The scope to grant: all the client holds when it asks for none; None (Authlib answers
+        ``invalid_scope``, RFC 6749 §5.2) when it asks for one it does not hold."""
         allowed = set(self.scope.split())
         wanted = scope.split() if scope else sorted(allowed)
-        return " ".join(s for s in wanted if s in allowed)
+        if not set(wanted) <= allowed:
+            return None
+        return " ".join(wanted)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         return redirect_uri in self.redirect_uris  # exact match only (RFC 9700)
@@ -140,8 +145,8 @@ class OAuthToken(UUIDPrimaryKey, Base):
         return int((self.access_expires_at - self.issued_at).total_seconds())
 
     def is_expired(self) -> bool:
-        latest = max(self.access_expires_at, self.refresh_expires_at or self.access_expires_at)
-        return latest <= utc_now()
+        """The access token's expiry alone (the refresh token's is checked where it is used)."""
+        return self.access_expires_at <= utc_now()
 
     def is_revoked(self) -> bool:
         return self.revoked_at is not None

@@ -13,23 +13,29 @@ from authlib.oauth2 import OAuth2Error
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.auth import SESSION_COOKIE
 from infrashare.accounts.models import Organisation, User
-from infrashare.accounts.principal import CurrentPrincipal, Principal
-from infrashare.accounts.service import session_principal
-from infrashare.core.db import Database, DbSession, utc_now
+from infrashare.core.authentication import SESSION_COOKIE, cookie_principal
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Database, DbSession
+from infrashare.core.principal import CurrentPrincipal, Principal
+from infrashare.core.scopes import SCOPES
 from infrashare.core.settings import AppSettings, Settings
 from infrashare.oauth import dpop, service
-from infrashare.oauth.consent import consent_page, error_page
+from infrashare.oauth.consent import consent_page, invalid_request_page
 from infrashare.oauth.grants import GrantUser
 from infrashare.oauth.models import OAuthClient
 from infrashare.oauth.schemas import ClientCreate, ClientRead, ClientWithSecret, OAuthError, TokenAnswer
-from infrashare.oauth.scopes import SCOPES
-from infrashare.oauth.server import AuthorizationServer, FormRequest, HeaderMap, OAuthAnswer
+from infrashare.oauth.server import (
+    AuthorizationServer,
+    FormRequest,
+    HeaderMap,
+    OAuthAnswer,
+    OtherOrganisation,
+)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -156,28 +162,20 @@ class OAuthController(Controller):
 
         def validate(server: AuthorizationServer) -> OAuthAnswer:
             try:
-                grant = server.get_consent_grant(request=form, end_user=user)
+                grant = server.consent_grant(form, user)
             except OAuth2Error as error:
-                return OAuthAnswer(400, (error.error, error.get_error_description()), [])
+                return OAuthAnswer(400, _refusal(error), [])
             client: OAuthClient = grant.client
-            if client.organisation_id != principal.organisation_id:
-                return OAuthAnswer(400, ("access_denied", "This app belongs to another organisation."), [])
-            scopes = client.get_allowed_scope(grant.request.payload.scope).split()
+            scopes = (client.get_allowed_scope(grant.request.payload.scope) or "").split()
             return OAuthAnswer(200, (client.name, scopes), [])
 
         answer = await _run(request.app.state.db, settings, validate)
         if answer.status != 200:
-            return Response(error_page(*answer.body), status_code=400, media_type=MediaType.HTML)
+            return invalid_request_page(*answer.body, status_code=400)
         client_name, scopes = answer.body
-        return Response(
-            await _consent(db_session, principal, client_name, scopes, form),
-            media_type=MediaType.HTML,
-            headers={
-                **NO_STORE,
-                "X-Frame-Options": "DENY",
-                "Content-Security-Policy": "frame-ancestors 'none'",
-            },
-        )
+        page = await _consent(db_session, principal, client_name, scopes, form)
+        page.headers.update(NO_STORE)  # framing and scripts: the app's security headers (app.py)
+        return page
 
     @post(
         "/authorize",
@@ -193,40 +191,54 @@ class OAuthController(Controller):
         form = await _form_request(request, settings)
         sent_csrf = (form.form.get("csrf_token") or [""])[0]
         if principal is None or not hmac.compare_digest(sent_csrf, principal.csrf_token or ""):
-            return Response(
-                error_page("access_denied", "Sign in again and retry."),
-                status_code=403,
-                media_type=MediaType.HTML,
-            )
+            return invalid_request_page("access_denied", None, "invalid.sign_in_again", status_code=403)
         allowed = (form.form.get("decision") or [""])[0] == "allow"
-        user = GrantUser(principal.user_id, principal.organisation_id) if allowed else None  # type: ignore[arg-type]
-        answer = await _run(
-            request.app.state.db,
-            settings,
-            lambda server: server.create_authorization_response(request=form, grant_user=user),
-        )
+        user = GrantUser(principal.user_id, principal.organisation_id)  # type: ignore[arg-type]
+
+        def decide(server: AuthorizationServer) -> OAuthAnswer:
+            try:
+                grant = server.consent_grant(form, user)  # the same check as the consent page's
+            except OAuth2Error as error:
+                return OAuthAnswer(400, _refusal(error), [])
+            answer = server.create_authorization_response(
+                request=grant.request, grant_user=user if allowed else None, grant=grant
+            )
+            if answer.status == 302:
+                server.record_consent(grant, user, allowed)
+            return answer
+
+        answer = await _run(request.app.state.db, settings, decide)
         location = dict(answer.headers).get("Location")
         if location:
             return Redirect(location, status_code=302)
-        return Response(
-            error_page("invalid_request", str(answer.body)), status_code=400, media_type=MediaType.HTML
-        )
+        error = answer.body if isinstance(answer.body, tuple) else ("invalid_request", str(answer.body), None)
+        return invalid_request_page(*error, status_code=400)
+
+
+def _refusal(error: OAuth2Error) -> tuple[str, str | None, str | None]:
+    """The error page's parts: the app's own refusals are worded from the pages' catalogue."""
+    if isinstance(error, OtherOrganisation):
+        return (error.error, None, "invalid.other_organisation")
+    return (error.error, error.get_error_description(), None)
 
 
 async def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
     """The person behind the session cookie. Read in its own read-only session: the consent
     POST must not hold SQLite's write lock while Authlib's thread writes the code."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    if not request.cookies.get(SESSION_COOKIE):
         return None
     database: Database = request.app.state.db
     async with database.reader() as db:
-        return await session_principal(db, token, utc_now())
+        return await cookie_principal(request, db, utc_now())
 
 
 async def _consent(
-    db: AsyncSession, principal: Principal, client_name: str, scopes: list[str], form: FormRequest
-) -> str:
+    db: AsyncSession,
+    principal: Principal,
+    client_name: str,
+    scopes: list[str],
+    form: FormRequest,
+) -> Template:
     user = await db.get(User, principal.user_id)
     organisation = await db.get(Organisation, principal.organisation_id)
     keep = (
@@ -276,12 +288,6 @@ async def metadata(settings: AppSettings) -> dict[str, Any]:
     }
 
 
-def _client_read(client: OAuthClient, secret: str | None = None) -> ClientWithSecret:
-    return ClientWithSecret.model_validate(
-        {**ClientRead.model_validate(client).model_dump(), "client_secret": secret}
-    )
-
-
 class ClientController(Controller):
     path = "/api/v1/oauth/clients"
     tags = ["oauth"]
@@ -295,7 +301,7 @@ class ClientController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[ClientCreate]
     ) -> ClientWithSecret:
         client, secret = await service.register_client(db_session, principal, data)
-        return _client_read(client, secret)
+        return ClientWithSecret.from_model(client, secret)
 
     @post(
         "/{client_id:uuid}/rotate-secret",
@@ -306,7 +312,7 @@ class ClientController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, client_id: FromPath[uuid.UUID]
     ) -> ClientWithSecret:
         client, secret = await service.rotate_secret(db_session, principal, client_id)
-        return _client_read(client, secret)
+        return ClientWithSecret.from_model(client, secret)
 
     @post(
         "/{client_id:uuid}/revoke",

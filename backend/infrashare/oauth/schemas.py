@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from infrashare.core.scopes import SCOPES
 from infrashare.oauth.models import ClientKind
-from infrashare.oauth.scopes import SCOPES
+
+if TYPE_CHECKING:
+    from infrashare.oauth.models import OAuthClient
 
 
 class ClientCreate(BaseModel):
@@ -54,6 +57,10 @@ class ClientRead(BaseModel):
 
 class ClientWithSecret(ClientRead):
     client_secret: str | None = Field(description="Shown once; only its hash is stored.")
+
+    @classmethod
+    def from_model(cls, client: OAuthClient, secret: str | None = None) -> ClientWithSecret:
+        return cls.model_validate({**ClientRead.model_validate(client).model_dump(), "client_secret": secret})
 
 
 class OAuthError(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 
 from authlib.oauth2 import AuthorizationServer as AuthlibAuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
+from authlib.oauth2.rfc6749.errors import AccessDeniedError
 from authlib.oauth2.rfc7009 import RevocationEndpoint as AuthlibRevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as AuthlibIntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
@@ -24,13 +25,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
-from infrashare.core.db import utc_now
+from infrashare.audit.service import record_event_sync
+from infrashare.core.clock import utc_now
+from infrashare.core.principal import Actor
+from infrashare.core.scopes import SCOPES
 from infrashare.core.settings import Settings
 from infrashare.oauth.dpop import DPoPProof
 from infrashare.oauth.grants import AuthorizationCodeGrant, GrantUser, RefreshTokenGrant, RequiredS256
 from infrashare.oauth.models import OAuthAuthorizationCode, OAuthClient, OAuthToken, digest
-from infrashare.oauth.scopes import SCOPES
 from infrashare.oauth.service import signing_key
+
+
+class OtherOrganisation(AccessDeniedError):
+    """An app of another organisation than the signed-in person's: refused on the consent page
+    and on the decision alike."""
 
 
 class HeaderMap(dict[str, str]):
@@ -135,28 +143,52 @@ class RevocationEndpoint(AuthlibRevocationEndpoint):
 
     def revoke_token(self, token: OAuthToken, request: Any) -> None:
         token.revoked_at = utc_now()
+        client: OAuthClient = request.client
+        record_event_sync(
+            self.server.session,
+            Actor(organisation_id=client.organisation_id, client_id=client.client_id),
+            "oauth_token.revoked",
+            "oauth_token",
+            token.jti,
+        )
 
 
 class IntrospectionEndpoint(AuthlibIntrospectionEndpoint):
+    """Judges the token presented: an access token by its own expiry, never its refresh token's."""
+
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+    presented_refresh = False
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> OAuthToken | None:
-        return self.server.find_token(token_string, token_type_hint)
+        token = self.server.find_token(token_string, token_type_hint)
+        self.presented_refresh = token is not None and token.refresh_token_hash == digest(token_string)
+        return token
 
     def check_permission(self, token: OAuthToken, client: OAuthClient, request: Any) -> bool:
         # A client may introspect the tokens of its own organisation's clients.
         owner = self.server.query_client(token.client_id)
         return owner is not None and owner.organisation_id == client.organisation_id
 
-    def introspect_token(self, token: OAuthToken) -> dict[str, Any]:
+    def create_introspection_payload(self, token: OAuthToken | None) -> dict[str, Any]:
+        if token is None or token.is_revoked():
+            return {"active": False}
+        if self.presented_refresh:
+            expires = None if token.refresh_used_at else token.refresh_expires_at
+        else:
+            expires = token.access_expires_at
+        if expires is None or expires <= utc_now():
+            return {"active": False}
+        return self.introspect_token(token, expires)
+
+    def introspect_token(self, token: OAuthToken, expires: datetime | None = None) -> dict[str, Any]:
         return {
             "active": True,
             "client_id": token.client_id,
-            "token_type": "Bearer",
+            "token_type": "refresh_token" if self.presented_refresh else "Bearer",
             "scope": token.scope,
             "sub": str(token.user_id) if token.user_id else token.client_id,
             "org_id": str(token.organisation_id),
-            "exp": int(token.access_expires_at.timestamp()),
+            "exp": int((expires or token.access_expires_at).timestamp()),
             "iat": int(token.issued_at.timestamp()),
             "iss": self.server.settings.public_base_url,
             "jti": token.jti,
@@ -183,6 +215,27 @@ class AuthorizationServer(AuthlibAuthorizationServer):
             select(OAuthClient).where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None))
         ).first()
 
+    def consent_grant(self, request: FormRequest, user: GrantUser) -> grants.AuthorizationCodeGrant:
+        """The authorization request a signed-in person may answer: valid (client, redirect URI,
+        PKCE, scopes) and from an app of the person's own organisation. The consent page and the
+        decision both ask this, so a decision posted without the page is judged alike."""
+        grant: grants.AuthorizationCodeGrant = self.get_consent_grant(request=request, end_user=user)
+        client: OAuthClient = grant.client
+        if client.organisation_id != user.organisation_id:
+            raise OtherOrganisation("This app belongs to another organisation.")
+        return grant
+
+    def record_consent(self, grant: grants.AuthorizationCodeGrant, user: GrantUser, allowed: bool) -> None:
+        client: OAuthClient = grant.client
+        record_event_sync(
+            self.session,
+            Actor(user.user_id, user.organisation_id),
+            "oauth_client.consent_given" if allowed else "oauth_client.consent_refused",
+            "oauth_client",
+            client.id,
+            after={"client_id": client.client_id, "scope": grant.request.scope},
+        )
+
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         from joserfc import jwt
 
@@ -194,6 +247,19 @@ class AuthorizationServer(AuthlibAuthorizationServer):
         user: GrantUser | None = request.user
         refresh = token.get("refresh_token")
         proof: DPoPProof | None = getattr(request, "dpop", None)
+        record_event_sync(
+            self.session,
+            Actor(user.user_id if user else None, uuid.UUID(claims["org_id"]), request.client.client_id),
+            "oauth_token.issued",
+            "oauth_token",
+            claims["jti"],
+            after={
+                "grant_type": request.payload.grant_type,
+                "scope": token.get("scope") or "",
+                "refresh_token": bool(refresh),
+                "family_id": family,
+            },
+        )
         self.session.add(
             OAuthToken(
                 client_id=request.client.client_id,

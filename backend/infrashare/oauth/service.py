@@ -11,11 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from infrashare.accounts.models import OrganisationKind, Role
-from infrashare.accounts.principal import Principal
 from infrashare.audit.service import record_event
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.oauth.models import ClientKind, OAuthClient, OAuthToken, SigningKey, digest
 from infrashare.oauth.schemas import ClientCreate
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.contract import ANY_SCOPE
 from infrashare.core.db import DbSession
 from infrashare.core.paging import Paging
-from infrashare.oauth.scopes import requires
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.regions import service
 from infrashare.regions.schemas import RegionDetail, RegionPage, RegionRead, RegionSearchPage
 from infrashare.regions.search import find_regions
@@ -42,13 +42,8 @@ class RegionController(Controller):
         self, db_session: DbSession, principal: CurrentPrincipal, code: FromPath[str]
     ) -> RegionDetail:
         region = await service.get_region(db_session, code)
-        return RegionDetail.model_validate(
-            {
-                **RegionRead.model_validate(region).model_dump(),
-                "ancestors": await service.ancestors(db_session, region),
-                "children": await service.children(db_session, code),
-            }
-        )
+        ancestors = await service.ancestors(db_session, region)
+        return RegionDetail.from_model(region, ancestors, await service.children(db_session, code))
 
 
 @get(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from infrashare.core.paging import Page
+
+if TYPE_CHECKING:
+    from infrashare.regions.models import Region
 
 REGION_CODE_PATTERN = r"^\d{6}(\d{3})?$"
 """A GB/T 2260 division code (6 digits), or a township's 9."""
@@ -29,6 +32,16 @@ class RegionRead(BaseModel):
 class RegionDetail(RegionRead):
     ancestors: list[RegionRead]
     children: list[RegionRead]
+
+    @classmethod
+    def from_model(cls, region: Region, ancestors: list[Region], children: list[Region]) -> RegionDetail:
+        return cls.model_validate(
+            {
+                **RegionRead.model_validate(region).model_dump(),
+                "ancestors": ancestors,
+                "children": children,
+            }
+        )
 
 
 RegionPage = Page[RegionRead]

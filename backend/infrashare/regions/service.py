@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.core.area import Area, Jurisdiction
 from infrashare.core.conditions import Expression, StartsWith, Tree
 from infrashare.core.errors import NotFound
 from infrashare.core.paging import Pagination
-from infrashare.regions.area import Area, Jurisdiction
 from infrashare.regions.models import Region
 
 LEVELS = ("province", "city", "county", "street")

@@ -9,11 +9,12 @@ from typing import Annotated
 from litestar import Controller, Response, get
 from litestar.params import QueryParameter
 
-from infrashare.accounts.principal import CurrentPrincipal
+from infrashare.core.clock import Now
 from infrashare.core.contract import CSV_MEDIA_TYPE
-from infrashare.core.db import DbSession, utc_now
+from infrashare.core.db import DbSession
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.needs.exports import neutralise
-from infrashare.oauth.scopes import requires
 from infrashare.stats import service
 from infrashare.stats.schemas import NeedStats
 
@@ -37,12 +38,12 @@ class StatsController(Controller):
 
     @get("/needs.csv", summary="The same statistics as CSV", media_type=CSV_MEDIA_TYPE, **READ)
     async def need_stats_csv(
-        self, db_session: DbSession, principal: CurrentPrincipal, region: Region = None
+        self, now: Now, db_session: DbSession, principal: CurrentPrincipal, region: Region = None
     ) -> Response[bytes]:
         stats = await service.need_stats(db_session, principal, region)
         buffer = io.StringIO()
         csv.writer(buffer).writerows([[neutralise(c) for c in row] for row in service.stats_csv_rows(stats)])
-        name = f"infrashare-need-stats-{utc_now():%Y%m%d-%H%M%S}.csv"
+        name = f"infrashare-need-stats-{now:%Y%m%d-%H%M%S}.csv"
         return Response(
             buffer.getvalue().encode("utf-8-sig"),
             media_type=CSV_MEDIA_TYPE,

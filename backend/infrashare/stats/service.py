@@ -15,13 +15,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import Industry, Organisation, Role
-from infrashare.accounts.principal import Principal
+from infrashare.accounts.models import Industry, Organisation
 from infrashare.agreements.lifecycle import OWNER_ANSWER_STATES, REGULATOR_STATES
 from infrashare.agreements.models import RequestStatus, SharingRequest
 from infrashare.assets.models import Asset, AssetKind
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, PermissionDenied
+from infrashare.core.principal import Principal, Role
 from infrashare.needs.models import Need, NeedKind, NeedStatus
 from infrashare.regions.models import Region
 from infrashare.regions.service import descendant_codes

@@ -19,8 +19,8 @@ import httpx
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infrashare.core.clock import utc_now
 from infrashare.core.consumer import Consumer, Message
-from infrashare.core.db import utc_now
 from infrashare.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from infrashare.webhooks.service import TOPIC
 

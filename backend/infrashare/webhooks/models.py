@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from infrashare.core.db import Base, Timestamps, UUIDPrimaryKey, utc_now
+from infrashare.core.clock import utc_now
+from infrashare.core.db import Base, Timestamps, UUIDPrimaryKey
 
 
 class WebhookSubscription(UUIDPrimaryKey, Timestamps, Base):

@@ -8,12 +8,11 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
-from infrashare.accounts.principal import CurrentPrincipal
 from infrashare.core.db import DbSession
 from infrashare.core.paging import Paging
-from infrashare.oauth.scopes import requires
+from infrashare.core.principal import CurrentPrincipal
+from infrashare.core.scopes import requires
 from infrashare.webhooks import service
-from infrashare.webhooks.models import WebhookSubscription
 from infrashare.webhooks.schemas import (
     EVENT_TYPES,
     DeliveryPage,
@@ -24,11 +23,6 @@ from infrashare.webhooks.schemas import (
 )
 
 MANAGE = requires("webhooks:manage")
-
-
-def _created(subscription: WebhookSubscription) -> SubscriptionCreated:
-    read = SubscriptionRead.model_validate(subscription).model_dump()
-    return SubscriptionCreated.model_validate({**read, "secret": subscription.secret})
 
 
 class WebhookController(Controller):
@@ -52,7 +46,7 @@ class WebhookController(Controller):
     async def subscribe(
         self, db_session: DbSession, principal: CurrentPrincipal, data: JSONBody[SubscriptionCreate]
     ) -> SubscriptionCreated:
-        return _created(await service.subscribe(db_session, principal, data))
+        return SubscriptionCreated.from_model(await service.subscribe(db_session, principal, data))
 
     @post("/{subscription_id:uuid}/unsubscribe", status_code=HTTP_200_OK, summary="Stop deliveries", **MANAGE)
     async def unsubscribe(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
 
 from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 from infrashare.webhooks.models import DeliveryStatus
+
+if TYPE_CHECKING:
+    from infrashare.webhooks.models import WebhookSubscription
 
 EVENT_TYPES: dict[str, str] = {
     "need.published": "A need was published on the needs list (filter by region and asset kind)",
@@ -62,6 +66,11 @@ class SubscriptionRead(BaseModel):
 
 class SubscriptionCreated(SubscriptionRead):
     secret: str = Field(description="Verifies the X-InfraShare-Signature header. Shown once.")
+
+    @classmethod
+    def from_model(cls, subscription: WebhookSubscription) -> SubscriptionCreated:
+        read = SubscriptionRead.model_validate(subscription).model_dump()
+        return cls.model_validate({**read, "secret": subscription.secret})
 
 
 class DeliveryRead(BaseModel):

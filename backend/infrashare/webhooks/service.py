@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infrashare.accounts.models import OrganisationKind, Role
-from infrashare.accounts.principal import Principal
 from infrashare.audit.service import record_event
-from infrashare.core.db import utc_now
+from infrashare.core.clock import utc_now
 from infrashare.core.errors import NotFound, PermissionDenied
 from infrashare.core.outbox import enqueue
 from infrashare.core.paging import Pagination
+from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.regions.service import descendant_codes
 from infrashare.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from infrashare.webhooks.schemas import SubscriptionCreate

@@ -4,6 +4,9 @@ export interface FieldError {
   field: string;
   message: string;
   row?: number;
+  /** A stable reason (e.g. `password-too-common`) worded by the locale files' `fieldErrors`. */
+  code?: string;
+  params?: Record<string, unknown>;
 }
 
 export interface Problem {

@@ -1820,6 +1820,15 @@ export interface components {
             matches: components["schemas"]["Match"][];
             need_id: string;
         };
+        /** MatchNotificationParams */
+        MatchNotificationParams: {
+            asset_name: string;
+            /** @description Metres from the need to the asset; null when the asset's location is known to you only to about 1 km */
+            distance_m: number | null;
+            /** @enum {string} */
+            location_precision: "exact" | "approx_1km";
+            need_title: string;
+        };
         /** Me */
         Me: {
             /** @description The OAuth client, for bearer tokens. */
@@ -2040,6 +2049,12 @@ export interface components {
             title?: string | null;
             wanted_kinds?: components["schemas"]["AssetKind"][] | null;
         };
+        /**
+         * NotificationEvent
+         * @description What happened: `sharing_request.created`, `sharing_request.<action>` (the action taken on the request) or `match.new`. Clients word it in their reader's language.
+         * @enum {string}
+         */
+        NotificationEvent: "sharing_request.created" | "sharing_request.accept" | "sharing_request.reject" | "sharing_request.counter" | "sharing_request.withdraw" | "sharing_request.accept_counter" | "sharing_request.reject_counter" | "sharing_request.refer" | "sharing_request.activate" | "sharing_request.approve" | "sharing_request.refuse" | "sharing_request.escalate" | "sharing_request.uphold" | "sharing_request.order_acceptance" | "sharing_request.terminate" | "sharing_request.expire" | "match.new";
         /** NotificationPage */
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
@@ -2058,15 +2073,17 @@ export interface components {
             asset_id: string | null;
             /** Format: date-time */
             created_at: string;
-            event: string;
+            /** @description What happened: `sharing_request.created`, `sharing_request.<action>` (the action taken on the request) or `match.new`. Clients word it in their reader's language. */
+            event: components["schemas"]["NotificationEvent"];
             /** Format: uuid */
             id: string;
             /** @description For match.new: your need */
             need_id: string | null;
+            /** @description What it is about: `RequestNotificationParams` for `sharing_request.*`, `MatchNotificationParams` for `match.new`; `SentenceNotificationParams` for notifications written before events carried parameters. */
+            params: components["schemas"]["RequestNotificationParams"] | components["schemas"]["MatchNotificationParams"] | components["schemas"]["SentenceNotificationParams"];
             read_at: string | null;
             request_id: string | null;
             status: components["schemas"]["RequestStatus"] | null;
-            title: string;
         };
         /** OAuthError */
         OAuthError: {
@@ -2149,9 +2166,15 @@ export interface components {
         };
         /** ProblemFieldError */
         ProblemFieldError: {
+            /** @description A stable reason code (e.g. `password-too-common`) */
+            code?: string | null;
             /** @description The field, parameter or column at fault (dotted path for nested members) */
             field: string;
             message: string;
+            /** @description Values the reason's wording needs */
+            params?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Row of an uploaded file; its header is row 1 */
             row?: number | null;
         };
@@ -2234,6 +2257,14 @@ export interface components {
             /** @default  */
             terms: string;
             /** @description Capacity units of the asset */
+            units: number;
+        };
+        /** RequestNotificationParams */
+        RequestNotificationParams: {
+            /** @example 福田站旁铁塔 */
+            asset_name: string;
+            /** @example mounting_positions */
+            capacity_unit: string;
             units: number;
         };
         /** RequestPage */
@@ -2372,6 +2403,10 @@ export interface components {
             factor: "distance" | "capacity" | "readiness" | "kind" | "text";
             score: number;
             weight: number;
+        };
+        /** SentenceNotificationParams */
+        SentenceNotificationParams: {
+            text: string;
         };
         /** Series */
         Series: {
@@ -3680,6 +3715,7 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3706,15 +3742,6 @@ export interface operations {
             };
             /** @description Invalid input: `errors[]` names each field (and the row of a file). */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Account locked after repeated failed sign-ins. */
-            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3792,6 +3819,7 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7595,7 +7623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "text/html": string;
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -9270,10 +9298,12 @@ export const ductAttributesMaterialValues: ReadonlyArray<FlattenedDeepRequired<c
 export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportStatus"]> = ["queued", "validating", "writing", "succeeded", "failed"];
 export const industryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Industry"]> = ["telecom", "power", "rail_metro", "highway", "water", "gas", "heating", "drainage", "public_security", "broadcasting", "other"];
 export const machineRoomAttributesCoolingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineRoomAttributes"]["cooling"]> = ["none", "ventilation", "split_ac", "precision_ac", "liquid"];
+export const matchNotificationParamsLocation_precisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MatchNotificationParams"]["location_precision"]> = ["exact", "approx_1km"];
 export const needActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedAction"]> = ["edit", "submit", "resubmit", "publish", "return", "withdraw", "match", "fulfil", "expire"];
 export const needModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedMode"]> = ["share", "co_build"];
 export const needPurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedPurpose"]> = ["macro_site", "small_cell", "fibre_route", "edge_computing_room", "power_supply", "other"];
 export const needStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NeedStatus"]> = ["draft", "submitted", "returned", "published", "matched", "fulfilled", "withdrawn", "expired"];
+export const notificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationEvent"]> = ["sharing_request.created", "sharing_request.accept", "sharing_request.reject", "sharing_request.counter", "sharing_request.withdraw", "sharing_request.accept_counter", "sharing_request.reject_counter", "sharing_request.refer", "sharing_request.activate", "sharing_request.approve", "sharing_request.refuse", "sharing_request.escalate", "sharing_request.uphold", "sharing_request.order_acceptance", "sharing_request.terminate", "sharing_request.expire", "match.new"];
 export const organisationKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrganisationKind"]> = ["operator", "regulator", "platform"];
 export const poleAttributesStructure_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PoleAttributes"]["structure_type"]> = ["concrete", "steel", "wood", "composite", "smart_pole", "street_light"];
 export const rejectionReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RejectionReason"]> = ["no_capacity", "technical_incompatibility", "safety", "own_use_planned", "terms_unacceptable", "term_unacceptable", "regulatory", "other"];

@@ -3,7 +3,8 @@ import { Form, Input, type FormInstance } from "antd";
 import dayjs from "dayjs";
 import { describe, expect, it } from "vitest";
 import { ProblemError, type FieldError } from "../api/problem";
-import { applyProblemToForm, fieldPathOf, fieldPathsOf } from "./formProblems";
+import { i18n } from "../i18n";
+import { applyProblemToForm, fieldErrorText, fieldPathOf, fieldPathsOf } from "./formProblems";
 
 function validationProblem(errors: FieldError[]): ProblemError {
   return new ProblemError({ type: "/problems/validation-error", title: "Invalid", status: 422, detail: "Invalid input", errors });
@@ -87,5 +88,16 @@ describe("applyProblemToForm", () => {
     const form = aForm([["name"]], { name: "x" });
     expect(applyProblemToForm(form, new TypeError("Failed to fetch"))).toEqual([]);
     expect(form.getFieldError(["name"])).toEqual([]);
+  });
+});
+
+describe("fieldErrorText", () => {
+  it("words a reason code in the reader's language, with its params", async () => {
+    const error: FieldError = { field: "password", message: "use at least 12 characters", code: "password-too-short", params: { min_length: 12 } };
+    await act(() => i18n.changeLanguage("en"));
+    expect(fieldErrorText(error)).toBe("Use at least 12 characters.");
+    await act(() => i18n.changeLanguage("zh-CN"));
+    expect(fieldErrorText(error)).toBe("至少需要 12 个字符。");
+    expect(fieldErrorText({ field: "password", message: "as sent", code: "unknown-code" })).toBe("as sent");
   });
 });

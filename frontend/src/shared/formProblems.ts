@@ -3,6 +3,7 @@
 // Every form puts the API's field errors on its fields through this one function.
 import type { FormInstance } from "antd";
 import { ProblemError, type FieldError } from "../api/problem";
+import { i18n } from "../i18n";
 
 export type FieldPath = readonly string[];
 
@@ -28,6 +29,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function fieldPathsOf(values: unknown, prefix: FieldPath = []): FieldPath[] {
   if (!isPlainObject(values)) return [];
   return Object.entries(values).flatMap(([name, value]) => [[...prefix, name], ...fieldPathsOf(value, [...prefix, name])]);
+}
+
+/** A field error in the reader's language when the API sent a reason code the locale files word. */
+export function fieldErrorText(error: FieldError): string {
+  const key = `fieldErrors.${error.code ?? ""}`;
+  return error.code && i18n.exists(key) ? String(i18n.t(key as never, error.params ?? {})) : error.message;
 }
 
 export interface FormProblemOptions {
@@ -56,7 +63,7 @@ export function applyProblemToForm(form: FormInstance, error: unknown, options: 
     }
     const key = name.join(".");
     const entry = byPath.get(key) ?? { name, errors: [] };
-    entry.errors.push(fieldError.message);
+    entry.errors.push(fieldErrorText(fieldError));
     byPath.set(key, entry);
   }
   form.setFields([...byPath.values()].map(({ name, errors }) => ({ name: [...name], errors })));

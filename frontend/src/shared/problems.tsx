@@ -8,7 +8,6 @@ const KNOWN_SLUGS = [
   "not-authenticated",
   "permission-denied",
   "csrf-failed",
-  "account-locked",
   "not-found",
   "conflict",
   "rate-limited",

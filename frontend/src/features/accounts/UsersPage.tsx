@@ -51,7 +51,7 @@ function CreateUserModal({
         label={t("users.initialPassword")}
         name="password"
         extra={t("users.passwordHint")}
-        rules={[{ required: true, min: 10, max: 200 }]}
+        rules={[{ required: true, min: 12, max: 200 }]}
       >
         <Input.Password autoComplete="new-password" />
       </Form.Item>

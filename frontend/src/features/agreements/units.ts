@@ -15,9 +15,3 @@ export function unitName(t: TFunction, unit: string): string {
 export function unitsText(t: TFunction, count: number, unit: string): string {
   return t("agreements.unitsCount", { count, unit: unitName(t, unit) });
 }
-
-/** Puts the unit at the end of a server-written text (`… × 2 mounting_positions`) into words. */
-export function withUnitInWords(t: TFunction, text: string): string {
-  const last = text.split(" ").pop() ?? "";
-  return isCapacityUnit(last) ? `${text.slice(0, -last.length)}${unitName(t, last)}` : text;
-}

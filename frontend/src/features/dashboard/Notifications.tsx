@@ -1,26 +1,50 @@
-// My organisation's notifications, newest first: open the request, mark one or all read.
+// My organisation's notifications, newest first: open what each is about, mark one or all read.
 import { CheckOutlined } from "@ant-design/icons";
 import { Badge, Button, Card, Empty, List, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { formatDateTime } from "../../shared/format";
 import { useMarkRead, useNotifications, type Notification } from "./api";
-import { withUnitInWords } from "../agreements/units";
+import { unitsText } from "../agreements/units";
 
 type Translate = ReturnType<typeof useTranslation>["t"];
 
-/** The event in the reader's language, then what it is about (`asset × units unit` from the title). */
 /** Keys built at run time: a plain signature keeps the type checker off the whole key union. */
 type LooseTranslate = (key: string, options?: Record<string, unknown>) => string;
 
+/** The event's label: its code is its path in the locale files (`notifications.events.match.new`). */
+export function eventKey(event: Notification["event"]): string {
+  return `notifications.events.${event}`;
+}
+
+/** What the notification is about, worded from its parameters (the API's `*NotificationParams`). */
+function about(t: Translate, params: Notification["params"]): string {
+  const translate = t as unknown as LooseTranslate;
+  if ("units" in params) {
+    return translate("notifications.aboutRequest", { asset: params.asset_name, units: unitsText(t, params.units, params.capacity_unit) });
+  }
+  if ("need_title" in params) {
+    const distance =
+      params.distance_m === null
+        ? translate("notifications.distanceApprox")
+        : translate("notifications.distanceExact", { metres: params.distance_m });
+    return translate("notifications.aboutMatch", { need: params.need_title, asset: params.asset_name, distance });
+  }
+  return params.text; // written before notifications carried data: its sentence as it was
+}
+
+/** The event in the reader's language, then what it is about. */
 export function notificationText(t: Translate, notification: Notification): string {
   const translate = t as unknown as LooseTranslate;
-  const verb = notification.event.split(".").pop() ?? notification.event;
-  const key = `notifications.events.${verb}`;
-  const label = translate(key);
-  if (label === key) return withUnitInWords(t, notification.title);
-  const cut = notification.title.lastIndexOf(": ");
-  return cut >= 0 ? translate("notifications.line", { event: label, about: withUnitInWords(t, notification.title.slice(cut + 2)) }) : label;
+  return translate("notifications.line", { event: translate(eventKey(notification.event)), about: about(t, notification.params) });
+}
+
+/** Where the notification leads: the request it is about, or for a match the need (with its matches). */
+export function notificationLink(notification: Notification): string | null {
+  if (notification.request_id) return `/requests/${notification.request_id}`;
+  if (notification.need_id) return `/needs/${notification.need_id}`;
+  if (notification.asset_id) return `/assets/${notification.asset_id}`;
+  return null;
 }
 
 export function NotificationsCard() {
@@ -55,6 +79,7 @@ export function NotificationsCard() {
         style={{ maxHeight: 360, overflow: "auto" }}
         renderItem={(notification) => {
           const text = notificationText(t, notification);
+          const link = notificationLink(notification);
           const unreadItem = notification.read_at === null;
           return (
             <List.Item
@@ -78,8 +103,8 @@ export function NotificationsCard() {
                 title={
                   <Space size={4}>
                     {unreadItem ? <Badge status="processing" /> : null}
-                    {notification.request_id ? (
-                      <Link to={`/requests/${notification.request_id}`} style={{ fontWeight: unreadItem ? 600 : 400 }}>
+                    {link ? (
+                      <Link to={link} style={{ fontWeight: unreadItem ? 600 : 400 }}>
                         {text}
                       </Link>
                     ) : (

@@ -22,9 +22,9 @@ from datetime import datetime
 
 from litestar.types import Message, Scope
 
-from infrashare.accounts.principal import Principal
-from infrashare.accounts.service import token_digest
+from infrashare.core.authentication import token_digest
 from infrashare.core.db import SAFE_METHODS
+from infrashare.core.principal import Principal
 
 MAX_ENTRIES = 10_000
 

@@ -1,17 +1,47 @@
-"""Who is calling: a signed-in user acting for one organisation (later also an OAuth client)."""
+"""Who is calling: a signed-in user or an OAuth client acting for one organisation.
+
+Every feature asks for the principal; it lives in core so that no feature (oauth, audit,
+regions) imports accounts for it. Accounts and oauth build principals (``session_principal``,
+``token_principal``); ``core.authentication`` picks one per request.
+"""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from litestar.di import NamedDependency
 
-from infrashare.accounts.models import OrganisationKind, Role
-from infrashare.audit.service import Actor
+from infrashare.core.area import NO_JURISDICTION, Jurisdiction
 from infrashare.core.errors import PermissionDenied
-from infrashare.regions.area import NO_JURISDICTION, Jurisdiction
+
+
+class OrganisationKind(enum.StrEnum):
+    OPERATOR = "operator"
+    REGULATOR = "regulator"
+    PLATFORM = "platform"
+
+
+class Role(enum.StrEnum):
+    OPERATOR_ADMIN = "operator_admin"
+    OPERATOR_MEMBER = "operator_member"
+    REGULATOR = "regulator"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it (the event log's word): a user of an organisation, an OAuth client, or the
+    system itself."""
+
+    user_id: uuid.UUID | None = None
+    organisation_id: uuid.UUID | None = None
+    client_id: str | None = None
+
+
+SYSTEM = Actor()
 
 
 @dataclass(frozen=True)
