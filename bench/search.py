@@ -191,7 +191,8 @@ def query_set(count: int) -> list[AssetQuery]:
 
 
 def api_params(query: AssetQuery) -> dict[str, Any]:
-    params: dict[str, Any] = {"sort": query.sort, "page": query.page, "per_page": query.per_page}
+    pages = query.pagination
+    params: dict[str, Any] = {"sort": query.sort, "page": pages.page, "page_size": pages.page_size}
     if query.text:
         params["q"] = query.text
     if query.kinds:

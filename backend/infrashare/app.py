@@ -44,6 +44,7 @@ from infrashare.core.errors import EXCEPTION_HANDLERS, NotFound
 from infrashare.core.health import health, ready
 from infrashare.core.logging import add_request_id_header, configure_logging, request_id_middleware
 from infrashare.core.pages import template_config
+from infrashare.core.paging import provide_pagination
 from infrashare.core.principal_cache import PrincipalCache, forget_principals_after_writes
 from infrashare.core.scopes import SCOPES
 from infrashare.core.search import search_client
@@ -303,6 +304,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "db_session": Provide(provide_db_session),
             "principal": Provide(provide_principal),
+            "pagination": Provide(provide_pagination),
             "now": Provide(provide_now, sync_to_thread=False),
             "caller": Provide(provide_caller),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),

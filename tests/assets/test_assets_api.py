@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -206,7 +207,7 @@ async def test_only_the_owner_organisations_operators_write(client: Client, app:
     assert (await client.get(url)).json()["version"] == 1
 
 
-async def test_list_filters_and_cursor_pagination(client: Client, app: Any) -> None:
+async def test_list_filters_and_pages(client: Client, app: Any) -> None:
     await sign_in(client, "admin@water.example")
     me = (await client.get("/api/v1/me")).json()
     ids = set()
@@ -219,21 +220,23 @@ async def test_list_filters_and_cursor_pagination(client: Client, app: Any) -> N
     )
 
     own = {"owner": me["organisation"]["id"]}
-    seen: list[str] = []
-    cursor = None
-    while True:
-        params: dict[str, Any] = own | {"limit": 3} | ({"cursor": cursor} if cursor else {})
-        page = (await client.get("/api/v1/assets", params=params)).json()
-        seen += [item["id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert len(seen) == len(set(seen)) == 8
+    pages = [
+        (await client.get("/api/v1/assets", params=own | {"page_size": 3, "page": number})).json()
+        for number in (1, 2, 3, 4)
+    ]
+    assert [len(page["items"]) for page in pages] == [3, 3, 2, 0]
+    assert [(page["total"], page["page"], page["page_size"]) for page in pages] == [
+        (8, number, 3) for number in (1, 2, 3, 4)
+    ]
+    seen = [item["id"] for page in pages for item in page["items"]]
+    assert len(seen) == len(set(seen)) == 8 and seen == sorted(seen, key=uuid.UUID)
 
     async def count(**params: Any) -> int:
-        response = await client.get("/api/v1/assets", params=own | params | {"limit": 500})
+        response = await client.get("/api/v1/assets", params=own | params | {"page_size": 500})
         assert response.status_code == 200, response.text
-        return len(response.json()["items"])
+        page = response.json()
+        assert page["total"] == len(page["items"])
+        return int(page["total"])
 
     assert await count(kind="tower") == 4
     assert await count(kind=["tower", "pole"]) == 8
@@ -242,8 +245,9 @@ async def test_list_filters_and_cursor_pagination(client: Client, app: Any) -> N
     assert await count(region="440300") == 8  # the city includes its districts
     assert await count(region="440305", min_free=5) == 2
     assert await count(status="planned") == 0
-    bad = await client.get("/api/v1/assets", params={"cursor": "not-a-cursor!"})
-    assert bad.status_code == 422
+    for bad in ({"page": 0}, {"page_size": 501}, {"page_size": 0}):
+        refused = await client.get("/api/v1/assets", params=bad)
+        assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == list(bad)
     unknown_region = await client.get("/api/v1/assets", params={"region": "999999"})
     assert unknown_region.status_code == 422
 

@@ -45,7 +45,7 @@ async def _own_assets(client: Client) -> list[dict[str, Any]]:
     me = (await client.get("/api/v1/me")).json()
     params = {
         "owner": me["organisation"]["id"],
-        "limit": 500,
+        "page_size": 500,
         "status": ["planned", "available", "full", "retired"],
     }
     response = await client.get("/api/v1/assets", params=params)

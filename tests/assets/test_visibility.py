@@ -64,7 +64,7 @@ async def test_each_role_sees_what_the_rule_says_on_read_and_list(
     viewer = await as_user(email)
     listed = {
         item["id"]: item
-        for item in (await viewer.get("/api/v1/assets", params={"limit": 500, "owner": owner})).json()[
+        for item in (await viewer.get("/api/v1/assets", params={"page_size": 500, "owner": owner})).json()[
             "items"
         ]
     }

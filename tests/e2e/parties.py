@@ -41,7 +41,7 @@ def free_asset_of(page: Page, owner_id: str, kind: str = "tower") -> dict[str, A
         "status": "available",
         "min_free": 2,
     }
-    items = _json(page.request.get("/api/v1/assets", params={**params, "limit": 50}))["items"]
+    items = _json(page.request.get("/api/v1/assets", params={**params, "page_size": 50}))["items"]
     assert items, f"no free {kind} of {owner_id}"
     asset: dict[str, Any] = items[0]
     return asset

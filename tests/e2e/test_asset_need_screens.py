@@ -30,7 +30,9 @@ def api_get(page: Page, path: str, **params: Any) -> Any:
 
 
 def first_tower(page: Page) -> dict[str, Any]:
-    hit: dict[str, Any] = api_get(page, "/api/v1/search/assets", kind="tower", per_page=1)["hits"][0]["asset"]
+    hit: dict[str, Any] = api_get(page, "/api/v1/search/assets", kind="tower", page_size=1)["items"][0][
+        "asset"
+    ]
     return hit
 
 
@@ -47,7 +49,7 @@ def published_need_of_mine(page: Page) -> dict[str, Any]:
 def wait_for_search_index(page: Page) -> None:
     """The server fills an empty search index when it starts; wait until it answers with facets."""
     eventually_sync(
-        lambda: api_get(page, "/api/v1/search/assets", per_page=1),
+        lambda: api_get(page, "/api/v1/search/assets", page_size=1),
         lambda result: result["total"] > 0 and bool(result["facets"].get("kind")) and not result["degraded"],
         "the search index is filled",
         lambda: page.wait_for_timeout(500),
@@ -110,7 +112,9 @@ def test_the_asset_form_puts_the_apis_field_error_on_the_field(page: Page, scree
     errors = fail_on_page_errors(page)
     sign_in(page, TOWER_ADMIN, DEMO_PASSWORD)
     me = api_get(page, "/api/v1/me")
-    taken = api_get(page, "/api/v1/assets", owner=me["organisation"]["id"], kind="tower", limit=1)["items"][0]
+    taken = api_get(page, "/api/v1/assets", owner=me["organisation"]["id"], kind="tower", page_size=1)[
+        "items"
+    ][0]
 
     page.goto("/assets/new")
     form = page.locator("#asset-form")

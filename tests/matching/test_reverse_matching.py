@@ -56,7 +56,7 @@ async def published_need(actors: Actors, **overrides: Any) -> dict[str, Any]:
 
 
 async def match_notifications(client: Client, need_id: str) -> list[dict[str, Any]]:
-    items = (await client.get("/api/v1/notifications", params={"limit": 500})).json()["items"]
+    items = (await client.get("/api/v1/notifications", params={"page_size": 500})).json()["items"]
     return [item for item in items if item["event"] == "match.new" and item["need_id"] == need_id]
 
 

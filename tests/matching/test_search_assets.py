@@ -40,8 +40,8 @@ async def settle(client: Client, expected_ids: set[str], within_seconds: float =
     """The app's worker indexes from the outbox; wait until the index shows these assets."""
     deadline = time.monotonic() + within_seconds
     while time.monotonic() < deadline:
-        found = await search(client, per_page=200)
-        if not found["degraded"] and expected_ids <= {hit["asset"]["id"] for hit in found["hits"]}:
+        found = await search(client, page_size=200)
+        if not found["degraded"] and expected_ids <= {hit["asset"]["id"] for hit in found["items"]}:
             return
         await asyncio.sleep(0.2)
     raise TimeoutError("assets never became searchable")
@@ -61,7 +61,7 @@ async def test_words_synonyms_and_chinese_find_the_right_kinds(client: Client) -
     await settle(client, {tower["id"], room["id"], duct["id"]})
 
     def ids(result: dict[str, Any]) -> set[str]:
-        return {hit["asset"]["id"] for hit in result["hits"]}
+        return {hit["asset"]["id"] for hit in result["items"]}
 
     assert tower["id"] in ids(await search(client, q="铁塔"))
     assert tower["id"] in ids(await search(client, q="mast"))  # synonym of 铁塔 / tower
@@ -90,15 +90,15 @@ async def test_a_route_is_found_near_its_middle_not_only_its_first_point(client:
     await settle(client, {duct["id"], tower["id"]})
     near = f"{MIDDLE_EAST[0]},{MIDDLE_EAST[1]}"
     found = await search(client, near=near, radius_m=500, sort="distance")
-    by_id = {hit["asset"]["id"]: hit for hit in found["hits"]}
+    by_id = {hit["asset"]["id"]: hit for hit in found["items"]}
     assert duct["id"] in by_id and tower["id"] not in by_id
     assert by_id[duct["id"]]["distance_m"] < 500  # distance to the line, not to its first vertex
     # The route passes through several ~1 km cells, yet it is one hit, counted once.
     assert len(coarse_cells(duct["geometry"])) > 1
-    assert [hit["asset"]["id"] for hit in found["hits"]].count(duct["id"]) == 1
+    assert [hit["asset"]["id"] for hit in found["items"]].count(duct["id"]) == 1
     assert found["total"] == 1 and found["total_exact"] is True
     by_name = await search(client, q="科苑路管道")
-    assert [hit["asset"]["id"] for hit in by_name["hits"]] == [duct["id"]]
+    assert [hit["asset"]["id"] for hit in by_name["items"]] == [duct["id"]]
     assert by_name["total"] == 1 and by_name["total_exact"] is True
 
 
@@ -110,25 +110,25 @@ async def test_hidden_assets_never_appear_not_even_in_totals_or_facets(client: C
     )
     await settle(client, {public["id"], secret["id"]})
     owner = await search(client, q="机房")
-    assert secret["id"] in {hit["asset"]["id"] for hit in owner["hits"]}
+    assert secret["id"] in {hit["asset"]["id"] for hit in owner["items"]}
     # A second client on the same app; leaving it runs the app's shutdown, so it comes last.
     async with AsyncTestClient(app, base_url="http://127.0.0.1") as other:
         await sign_in(other, "admin@mobile.example")
-        seen = await search(other, q="", per_page=200)
-        ids = {hit["asset"]["id"] for hit in seen["hits"]}
+        seen = await search(other, q="", page_size=200)
+        ids = {hit["asset"]["id"] for hit in seen["items"]}
         assert public["id"] in ids and secret["id"] not in ids
         assert "machine_room" not in seen["facets"].get("kind", {}) or seen["facets"]["kind"][
             "machine_room"
-        ] == sum(1 for hit in seen["hits"] if hit["asset"]["kind"] == "machine_room")
+        ] == sum(1 for hit in seen["items"] if hit["asset"]["kind"] == "machine_room")
         assert (await search(other, q="监管可见机房"))["total"] == 0
-        shown = next(hit["asset"] for hit in seen["hits"] if hit["asset"]["id"] == public["id"])
+        shown = next(hit["asset"] for hit in seen["items"] if hit["asset"]["id"] == public["id"])
         assert shown["location_precision"] == "approx_1km" and shown["address"] is None
         lon, lat = shown["geometry"]["coordinates"]
         assert round(lon, 2) == lon and round(lat, 2) == lat
 
         await sign_in(other, "reviewer@sz-ca.example")  # regulator of all Shenzhen: sees both, exactly
         regulator = await search(other, q="机房")
-        found = {hit["asset"]["id"]: hit["asset"] for hit in regulator["hits"]}
+        found = {hit["asset"]["id"]: hit["asset"] for hit in regulator["items"]}
         assert secret["id"] in found and found[secret["id"]]["location_precision"] == "exact"
 
 
@@ -150,11 +150,11 @@ async def test_holding_units_shows_an_asset_exactly_even_after_its_visibility_na
     await sign_in(client, "engineer@mobile.example")  # holds 2 units: sees it, exactly
     found = await search(client, q="G2")
     assert found["total"] == 1 and not found["degraded"]
-    assert found["hits"][0]["asset"]["location_precision"] == "exact"
-    assert found["hits"][0]["asset"]["address"] is not None
+    assert found["items"][0]["asset"]["location_precision"] == "exact"
+    assert found["items"][0]["asset"]["address"] is not None
     await sign_in(client, OTHER_OPERATOR)  # holds nothing: not there, not even counted
     unseen = await search(client, q="G2")
-    assert unseen["total"] == 0 and unseen["hits"] == [] and not unseen["degraded"]
+    assert unseen["total"] == 0 and unseen["items"] == [] and not unseen["degraded"]
 
 
 async def test_facets_filters_and_free_capacity_sort(client: Client) -> None:
@@ -163,12 +163,12 @@ async def test_facets_filters_and_free_capacity_sort(client: Client) -> None:
     many = await create(client, "tower", name="大量铁塔", external_id="F-2", capacity={"total": 9, "free": 8})
     await settle(client, {few["id"], many["id"]})
     result = await search(client, kind="tower", min_free=2, sort="free_capacity")
-    ids = [hit["asset"]["id"] for hit in result["hits"]]
+    ids = [hit["asset"]["id"] for hit in result["items"]]
     assert many["id"] in ids and few["id"] not in ids
     assert result["facets"]["kind"] == {"tower": result["total"]}
     assert "440305" in result["facets"]["district_code"]
-    everything = await search(client, sort="free_capacity", per_page=50)
-    frees = [hit["asset"]["capacity"]["free"] for hit in everything["hits"]]
+    everything = await search(client, sort="free_capacity", page_size=50)
+    frees = [hit["asset"]["capacity"]["free"] for hit in everything["items"]]
     assert frees == sorted(frees, reverse=True)
 
 
@@ -204,9 +204,9 @@ async def test_a_polygon_finds_and_counts_what_lies_in_its_shape_not_its_box(cli
     )
     await settle(client, {inside["id"], outside["id"]})
     boxed = await search(client, q="多边形筛选塔", bbox="113.92,22.50,113.99,22.57")
-    assert {hit["asset"]["id"] for hit in boxed["hits"]} == {inside["id"], outside["id"]}
+    assert {hit["asset"]["id"] for hit in boxed["items"]} == {inside["id"], outside["id"]}
     shaped = await search(client, q="多边形筛选塔", polygon=ring)
-    assert [hit["asset"]["id"] for hit in shaped["hits"]] == [inside["id"]]
+    assert [hit["asset"]["id"] for hit in shaped["items"]] == [inside["id"]]
     assert shaped["total"] == 1
 
 
@@ -219,12 +219,12 @@ async def test_search_answers_from_the_database_when_meilisearch_is_down(setting
         )  # the write still succeeds
         result = await search(client, q="降级模式", kind="tower")
         assert result["degraded"] is True
-        assert [hit["asset"]["id"] for hit in result["hits"]] == [tower["id"]]
+        assert [hit["asset"]["id"] for hit in result["items"]] == [tower["id"]]
         # The demo city has many towers in that box: narrow by name to find this one.
         boxed = await search(client, q="降级模式", bbox="113.90,22.50,114.00,22.60", kind="tower")
-        assert tower["id"] in {hit["asset"]["id"] for hit in boxed["hits"]}
+        assert tower["id"] in {hit["asset"]["id"] for hit in boxed["items"]}
         elsewhere = await search(client, q="降级模式", bbox="114.10,22.60,114.20,22.70", kind="tower")
-        assert elsewhere["hits"] == [] and elsewhere["total"] == 0
+        assert elsewhere["items"] == [] and elsewhere["total"] == 0
 
 
 async def test_nearest_first_pages_in_order_with_an_exact_total_and_facets(client: Client) -> None:
@@ -253,15 +253,15 @@ async def test_nearest_first_pages_in_order_with_an_exact_total_and_facets(clien
     )
     await settle(client, {asset["id"] for asset in [*towers, duct]})
     pages = [
-        await search(client, near=f"{lon},{lat}", radius_m=15_000, sort="distance", per_page=2, page=page)
+        await search(client, near=f"{lon},{lat}", radius_m=15_000, sort="distance", page_size=2, page=page)
         for page in (1, 2, 3, 4)
     ]
-    order = [hit["asset"]["id"] for page in pages for hit in page["hits"]]
+    order = [hit["asset"]["id"] for page in pages for hit in page["items"]]
     expected = [towers[0], towers[1], towers[2], duct, towers[3], towers[4]]
     assert order == [asset["id"] for asset in expected]
     assert [page["total"] for page in pages] == [6] * 4 and all(page["total_exact"] for page in pages)
     assert pages[0]["facets"]["kind"] == {"tower": 5, "duct": 1}
-    assert 4_300 < pages[1]["hits"][1]["distance_m"] < 4_600  # to the line, not to its ends
+    assert 4_300 < pages[1]["items"][1]["distance_m"] < 4_600  # to the line, not to its ends
     # Without a radius the rings grow until the page is full: the tower 30 km out comes next.
-    unbounded = await search(client, near=f"{lon},{lat}", sort="distance", per_page=7)
-    assert [hit["asset"]["id"] for hit in unbounded["hits"]] == [a["id"] for a in [*expected, towers[5]]]
+    unbounded = await search(client, near=f"{lon},{lat}", sort="distance", page_size=7)
+    assert [hit["asset"]["id"] for hit in unbounded["items"]] == [a["id"] for a in [*expected, towers[5]]]

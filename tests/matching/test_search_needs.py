@@ -30,7 +30,7 @@ async def search(client: Client, **params: Any) -> dict[str, Any]:
 
 
 def ids(result: dict[str, Any]) -> set[str]:
-    return {hit["need"]["id"] for hit in result["hits"]}
+    return {hit["need"]["id"] for hit in result["items"]}
 
 
 async def settle(actors: Actors, as_email: str, expected: dict[str, str], within_seconds: float = 30) -> None:
@@ -41,7 +41,7 @@ async def settle(actors: Actors, as_email: str, expected: dict[str, str], within
     while time.monotonic() < deadline:
         settled = True
         for state in set(expected.values()):
-            found = await search(actors.client, status=state, per_page=200)
+            found = await search(actors.client, status=state, page_size=200)
             wanted = {need_id for need_id, s in expected.items() if s == state}
             settled = settled and not found["degraded"] and wanted <= ids(found)
         if settled:
@@ -178,7 +178,7 @@ async def test_filters_geo_sorts_and_pages(client: Client) -> None:
     await settle(actors, UNICOM, dict.fromkeys(everyone, "published"))
 
     async def found(**params: Any) -> set[str]:
-        return ids(await search(client, q="筛选测试", per_page=50, **params)) & everyone
+        return ids(await search(client, q="筛选测试", page_size=50, **params)) & everyone
 
     assert await found(region="440300") == everyone  # the city
     assert await found(region=NANSHAN) == {route["id"], nanshan["id"]}  # a district
@@ -195,22 +195,22 @@ async def test_filters_geo_sorts_and_pages(client: Client) -> None:
     # Near the route's middle: found there, ~1 km from either end; the distance is to the line.
     near = await search(client, q="筛选测试", near=EAST_OF_MIDDLE, radius_m=500)
     assert ids(near) & everyone == {route["id"]}
-    assert near["hits"][0]["distance_m"] < 400
+    assert near["items"][0]["distance_m"] < 400
     assert await found(bbox="113.93,22.51,113.96,22.54") == {route["id"], nanshan["id"]}
     triangle = "113.950,22.525;113.960,22.525;113.955,22.535"
     assert await found(polygon=triangle) == {route["id"]}
 
     by_distance = await search(client, q="筛选测试", near=EAST_OF_MIDDLE, sort="distance")
-    assert [h["need"]["id"] for h in by_distance["hits"]] == [route["id"], nanshan["id"], futian["id"]]
-    distances = [hit["distance_m"] for hit in by_distance["hits"]]
+    assert [h["need"]["id"] for h in by_distance["items"]] == [route["id"], nanshan["id"], futian["id"]]
+    distances = [hit["distance_m"] for hit in by_distance["items"]]
     assert distances == sorted(distances)
     by_date = await search(client, q="筛选测试", sort="needed_by")
-    assert [h["need"]["id"] for h in by_date["hits"]] == [nanshan["id"], futian["id"], route["id"]]
-    first = await search(client, q="筛选测试", sort="needed_by", per_page=2)
-    second = await search(client, q="筛选测试", sort="needed_by", per_page=2, page=2)
+    assert [h["need"]["id"] for h in by_date["items"]] == [nanshan["id"], futian["id"], route["id"]]
+    first = await search(client, q="筛选测试", sort="needed_by", page_size=2)
+    second = await search(client, q="筛选测试", sort="needed_by", page_size=2, page=2)
     assert first["total"] == second["total"] == 3
-    assert [h["need"]["id"] for h in first["hits"] + second["hits"]] == [
-        h["need"]["id"] for h in by_date["hits"]
+    assert [h["need"]["id"] for h in first["items"] + second["items"]] == [
+        h["need"]["id"] for h in by_date["items"]
     ]
     facets = (await search(client, q="筛选测试"))["facets"]
     assert facets["kinds"] == {"duct": 1, "cable": 1, "tower": 1, "pole": 1}
@@ -246,7 +246,7 @@ async def test_needs_search_answers_from_the_database_when_meilisearch_is_down(s
         assert mine["degraded"] is True and ids(mine) == {published["id"], draft["id"]}
         near = f"{POINTS[NANSHAN][0] + 0.003},{POINTS[NANSHAN][1]}"
         around = await search(client, q="降级模式", near=near, radius_m=500, status="published")
-        assert ids(around) == {published["id"]} and around["hits"][0]["distance_m"] < 500
+        assert ids(around) == {published["id"]} and around["items"][0]["distance_m"] < 500
         assert ids(await search(client, q="降级模式", near=near, radius_m=100)) == set()
         await actors.use(UNICOM)
         theirs = await search(client, q="降级模式", region=NANSHAN, kind="tower")

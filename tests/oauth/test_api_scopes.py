@@ -73,7 +73,7 @@ def test_asset_create_needs_assets_write(oauth_server: OAuthServer) -> None:
             reader.post("/api/v1/assets/imports", content=b"x", headers={"Content-Type": "text/csv"}),
             "assets:write",
         )
-        assert reader.get("/api/v1/assets", params={"limit": 1}).status_code == 200
+        assert reader.get("/api/v1/assets", params={"page_size": 1}).status_code == 200
     with bearer(oauth_server, "admin@tower.example", ["assets:write"]) as writer:
         created = writer.post("/api/v1/assets", json=asset_body("tower", name="由合作系统创建"))
         assert created.status_code == 201, created.text
@@ -102,7 +102,7 @@ def test_another_organisations_private_objects_are_404_to_a_token(
 ) -> None:
     assert rival.get(f"/api/v1/assets/{private.hidden_asset}").status_code == 404
     assert rival.get(f"/api/v1/assets/{private.hidden_asset}/history").status_code == 404
-    assert private.hidden_asset not in rival.get("/api/v1/assets", params={"limit": 500}).text
+    assert private.hidden_asset not in rival.get("/api/v1/assets", params={"page_size": 500}).text
     assert rival.post(f"/api/v1/assets/{private.hidden_asset}/retire", json={"version": 1}).status_code == 404
 
     assert rival.get(f"/api/v1/needs/{private.draft_need}").status_code == 404

@@ -55,7 +55,7 @@ def wait_for_the_index(client: httpx.Client, seconds: float = 180) -> float:
     until the rebuilt one is swapped in. Returns how long that took."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
-        found = client.get("/api/v1/search/assets", params={"per_page": 1}).json()
+        found = client.get("/api/v1/search/assets", params={"page_size": 1}).json()
         if not found["degraded"] and found["total"] > 0:
             return time.monotonic() - started
         time.sleep(0.5)
@@ -88,7 +88,7 @@ def test_partner_sync_pushes_the_csv_and_prints_the_matches(
 
     with api(oauth_server, partner) as client:
         organisation = client.get("/api/v1/me").json()["organisation"]["id"]
-        mine = client.get("/api/v1/assets", params={"owner": organisation, "limit": 500}).json()["items"]
+        mine = client.get("/api/v1/assets", params={"owner": organisation, "page_size": 500}).json()["items"]
         landed = {asset["external_id"]: asset for asset in mine}
         with ASSETS_CSV.open(encoding="utf-8") as rows:
             for row in csv.DictReader(rows):

@@ -20,15 +20,21 @@ async def test_region_detail_has_ancestors_and_children(client: Client) -> None:
 async def test_list_children_of_shenzhen(client: Client) -> None:
     await sign_in(client, "engineer@tower.example")
     districts = (await client.get("/api/v1/regions", params={"parent": "440300"})).json()
-    assert [d["code"] for d in districts] == [f"4403{n:02d}" for n in (3, 4, 5, 6, 7, 8, 9, 10, 11)]
+    codes = [f"4403{n:02d}" for n in (3, 4, 5, 6, 7, 8, 9, 10, 11)]
+    assert [d["code"] for d in districts["items"]] == codes and districts["total"] == len(codes)
+    second = (
+        await client.get("/api/v1/regions", params={"parent": "440300", "page_size": 4, "page": 2})
+    ).json()
+    assert [d["code"] for d in second["items"]] == codes[4:8]
+    assert (second["total"], second["page"], second["page_size"]) == (len(codes), 2, 4)
 
 
 async def test_search_by_name_or_pinyin(client: Client) -> None:
     await sign_in(client, "engineer@tower.example")
     by_name = (await client.get("/api/v1/regions", params={"q": "福田"})).json()
     by_pinyin = (await client.get("/api/v1/regions", params={"q": "fu tian"})).json()
-    assert "440304" in [r["code"] for r in by_name]
-    assert "440304" in [r["code"] for r in by_pinyin]
+    assert "440304" in [r["code"] for r in by_name["items"]]
+    assert "440304" in [r["code"] for r in by_pinyin["items"]]
 
 
 async def test_unknown_region_is_404(client: Client) -> None:

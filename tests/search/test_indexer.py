@@ -50,13 +50,13 @@ async def test_regions_are_found_by_chinese_name_pinyin_and_typos(client: Client
     await wait_for_index(client)
     by_name = await search(client, q="南山")
     assert by_name["degraded"] is False
-    assert "440305" in [hit["code"] for hit in by_name["hits"]]
+    assert "440305" in [hit["code"] for hit in by_name["items"]]
     by_pinyin = await search(client, q="futian", within="440300")
-    assert [hit["code"] for hit in by_pinyin["hits"]][:1] == ["440304"]
+    assert [hit["code"] for hit in by_pinyin["items"]][:1] == ["440304"]
     with_typo = await search(client, q="longgnag", within="440300")
-    assert "440307" in [hit["code"] for hit in with_typo["hits"]]
+    assert "440307" in [hit["code"] for hit in with_typo["items"]]
     streets = await search(client, q="粤海", level="street")
-    assert streets["hits"] and all(hit["level"] == "street" for hit in streets["hits"])
+    assert streets["items"] and all(hit["level"] == "street" for hit in streets["items"])
 
 
 async def test_search_falls_back_to_the_database_when_meilisearch_is_down(settings: Settings) -> None:
@@ -66,7 +66,7 @@ async def test_search_falls_back_to_the_database_when_meilisearch_is_down(settin
         await sign_in(client, "engineer@tower.example")
         result = await search(client, q="福田", within="440300")
         assert result["degraded"] is True
-        codes = [hit["code"] for hit in result["hits"]]
+        codes = [hit["code"] for hit in result["items"]]
         assert codes[0] == "440304" and all(code.startswith("440304") for code in codes)
         ready = await client.get("/ready")
         assert ready.status_code == 503 and ready.json()["search"].startswith("down")
@@ -198,7 +198,7 @@ async def test_reindex_swaps_without_a_moment_of_empty_results(
 async def test_the_app_rebuilds_an_empty_index_on_start(app: Litestar, client: Client) -> None:
     await sign_in(client, "engineer@tower.example")
     await wait_for_index(client)
-    assert (await search(client, q="深圳市"))["hits"][0]["code"] == "440300"
+    assert (await search(client, q="深圳市"))["items"][0]["code"] == "440300"
 
 
 async def test_an_index_rebuilt_at_start_is_never_searched_half_built(

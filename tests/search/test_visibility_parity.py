@@ -24,6 +24,7 @@ from infrashare.assets.service import AssetFilters, filtered_query
 from infrashare.assets.visibility import viewer_for
 from infrashare.core.db import open_database
 from infrashare.core.indexing import reindex
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal
 from infrashare.core.search import MeilisearchProcess, SearchEngine
 from infrashare.demo.seed import DemoLogin, demo_logins
@@ -94,7 +95,7 @@ async def _asset_ids_in_index(
     viewer = await viewer_for(db, principal, with_grants=False)
     found: set[str] = set()
     for page in range(1, 100):
-        query = AssetQuery(region=region, page=page, per_page=PAGE, facets=False)
+        query = AssetQuery(region=region, pagination=Pagination(page, PAGE), facets=False)
         answer = await index_answer(engine, query, viewer)
         found |= set(answer.asset_ids)
         if len(answer.asset_ids) < PAGE:
@@ -103,7 +104,9 @@ async def _asset_ids_in_index(
 
 
 async def _need_ids_in_database(db: AsyncSession, principal: Principal, region: str | None) -> set[str]:
-    views, total = await list_needs(db, principal, NeedFilters(region=region, statuses=[]), 1, 10_000)
+    views, total = await list_needs(
+        db, principal, NeedFilters(region=region, statuses=[]), Pagination(1, 10_000)
+    )
     assert total == len(views)
     return {str(view.need.id) for view in views}
 

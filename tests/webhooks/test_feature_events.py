@@ -53,7 +53,7 @@ async def _log(actors: Actors, admin: str, subscriber: Subscriber) -> list[dict[
     await actors.use(admin)
     response = await actors.client.get(f"/api/v1/webhooks/{subscriber.subscription['id']}/deliveries")
     assert response.status_code == 200, response.text
-    log: list[dict[str, Any]] = response.json()
+    log: list[dict[str, Any]] = response.json()["items"]
     return log
 
 

@@ -32,7 +32,7 @@ async def _delivered(
     async def log() -> list[dict[str, object]]:
         found: list[dict[str, object]] = (
             await client.get(f"/api/v1/webhooks/{subscription_id}/deliveries")
-        ).json()
+        ).json()["items"]
         return found
 
     return await eventually(

@@ -16,6 +16,7 @@ from infrashare.agreements.models import Notification, NotificationEvent, Sharin
 from infrashare.agreements.schemas import MatchNotificationParams, RequestNotificationParams
 from infrashare.assets.models import Asset
 from infrashare.core.errors import NotFound
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal
 
 
@@ -62,15 +63,16 @@ async def notify(
 
 
 async def list_notifications(
-    db: AsyncSession, principal: Principal, unread_only: bool, limit: int
-) -> tuple[list[Notification], int]:
+    db: AsyncSession, principal: Principal, unread_only: bool, pagination: Pagination
+) -> tuple[list[Notification], int, int]:
+    """A page of the organisation's notifications (newest first), how many match, how many are unread."""
     mine = Notification.organisation_id == principal.organisation_id
-    query = select(Notification).where(mine)
-    if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    rows = (await db.scalars(query.order_by(Notification.created_at.desc()).limit(limit))).all()
+    where = [mine, Notification.read_at.is_(None)] if unread_only else [mine]
+    query = select(Notification).where(*where).order_by(Notification.created_at.desc(), Notification.id)
+    rows = (await db.scalars(pagination.rows(query))).all()
+    total = await db.scalar(select(func.count()).select_from(Notification).where(*where))
     unread = await db.scalar(select(func.count()).where(mine, Notification.read_at.is_(None)))
-    return list(rows), int(unread or 0)
+    return list(rows), int(total or 0), int(unread or 0)
 
 
 async def mark_read(

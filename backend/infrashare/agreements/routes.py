@@ -42,13 +42,12 @@ from infrashare.core.caller import Caller, CurrentCaller
 from infrashare.core.clock import Now
 from infrashare.core.contract import problems
 from infrashare.core.db import DbSession
+from infrashare.core.paging import Paging
 from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
 
 READ = requires("agreements:read")
 WRITE = requires("agreements:write")
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
 RequestId = FromPath[uuid.UUID]
 
 
@@ -77,23 +76,16 @@ class SharingRequestController(Controller):
         now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        pagination: Paging,
         status: Annotated[list[RequestStatus] | None, QueryParameter()] = None,
         side: Annotated[
             str | None, QueryParameter(pattern="^(requester|owner)$", description="Only as requester / owner")
         ] = None,
-        page: Page = 1,
-        page_size: PageSize = 50,
     ) -> RequestPage:
         views, total = await service.list_requests(
-            db_session,
-            principal,
-            now,
-            statuses=status or [],
-            side=side,
-            page=page,
-            page_size=page_size,
+            db_session, principal, now, statuses=status or [], side=side, pagination=pagination
         )
-        return RequestPage.from_models(views, total, page, page_size)
+        return RequestPage.of([RequestRead.from_model(v) for v in views], total, pagination)
 
     @get("/overdue", summary="Overdue requests, reviews and disputes in my jurisdiction (regulators)", **READ)
     async def overdue(
@@ -101,11 +93,10 @@ class SharingRequestController(Controller):
         now: Now,
         db_session: DbSession,
         principal: CurrentPrincipal,
-        page: Page = 1,
-        page_size: PageSize = 50,
+        pagination: Paging,
     ) -> RequestPage:
-        views, total = await service.overdue_requests(db_session, principal, now, page, page_size)
-        return RequestPage.from_models(views, total, page, page_size)
+        views, total = await service.overdue_requests(db_session, principal, now, pagination)
+        return RequestPage.of([RequestRead.from_model(v) for v in views], total, pagination)
 
     @get("/{request_id:uuid}", summary="One request or agreement, with what I may do now", **READ)
     async def get_request(
@@ -398,11 +389,15 @@ class NotificationController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        pagination: Paging,
         unread_only: FromQuery[bool] = False,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> NotificationPage:
-        items, unread = await notifications.list_notifications(db_session, principal, unread_only, limit)
-        return NotificationPage(items=[NotificationRead.model_validate(n) for n in items], unread=unread)
+        items, total, unread = await notifications.list_notifications(
+            db_session, principal, unread_only, pagination
+        )
+        return NotificationPage.of(
+            [NotificationRead.model_validate(n) for n in items], total, pagination, unread=unread
+        )
 
     @post(
         "/{notification_id:uuid}/read", status_code=HTTP_200_OK, summary="Mark one notification read", **WRITE

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from infrashare.agreements.lifecycle import RequestAction
 from infrashare.agreements.models import NotificationEvent, RejectionReason, RequestStatus
 from infrashare.assets.models import AssetKind
+from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 
 if TYPE_CHECKING:
@@ -167,17 +168,7 @@ class RequestRead(BaseModel):
         )
 
 
-class RequestPage(BaseModel):
-    items: list[RequestRead]
-    total: int
-    page: int
-    page_size: int
-
-    @classmethod
-    def from_models(cls, views: list[RequestView], total: int, page: int, page_size: int) -> RequestPage:
-        return cls(
-            items=[RequestRead.from_model(v) for v in views], total=total, page=page, page_size=page_size
-        )
+RequestPage = Page[RequestRead]
 
 
 class RequestTimelineEntry(BaseModel):
@@ -283,9 +274,8 @@ class NotificationRead(BaseModel):
     read_at: datetime | None
 
 
-class NotificationPage(BaseModel):
-    items: list[NotificationRead]
-    unread: int
+class NotificationPage(Page[NotificationRead]):
+    unread: int = Field(description="Unread notifications of my organisation (all of them, not this page's)")
 
 
 class ExpiryResult(BaseModel):

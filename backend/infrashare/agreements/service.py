@@ -35,6 +35,7 @@ from infrashare.assets.visibility import viewer_for
 from infrashare.audit.service import record_event
 from infrashare.core.area import NO_JURISDICTION, Jurisdiction
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.core.settings import Settings
 from infrashare.needs.models import Need, NeedStatus
@@ -245,8 +246,7 @@ async def list_requests(
     *,
     statuses: list[RequestStatus],
     side: str | None,
-    page: int,
-    page_size: int,
+    pagination: Pagination,
 ) -> tuple[list[RequestView], int]:
     where: list[ColumnElement[bool]] = [visible_clause(principal)]
     if statuses:
@@ -255,11 +255,11 @@ async def list_requests(
         where.append(SharingRequest.requester_organisation_id == principal.organisation_id)
     elif side == "owner":
         where.append(SharingRequest.owner_organisation_id == principal.organisation_id)
-    return await _page(db, principal, now, where, page, page_size)
+    return await _page(db, principal, now, where, pagination)
 
 
 async def overdue_requests(
-    db: AsyncSession, principal: Principal, now: datetime, page: int, page_size: int
+    db: AsyncSession, principal: Principal, now: datetime, pagination: Pagination
 ) -> tuple[list[RequestView], int]:
     """Requests in the regulator's jurisdiction whose owner or regulator deadline has passed."""
     if principal.organisation_kind != OrganisationKind.REGULATOR:
@@ -268,7 +268,7 @@ async def overdue_requests(
         and_(SharingRequest.status.in_(OWNER_ANSWER_STATES), SharingRequest.owner_due_at < now),
         and_(SharingRequest.status.in_(REGULATOR_STATES), SharingRequest.review_due_at < now),
     )
-    return await _page(db, principal, now, [in_jurisdiction(principal), overdue], page, page_size)
+    return await _page(db, principal, now, [in_jurisdiction(principal), overdue], pagination)
 
 
 async def _page(
@@ -276,8 +276,7 @@ async def _page(
     principal: Principal,
     now: datetime,
     where: list[ColumnElement[bool]],
-    page: int,
-    page_size: int,
+    pagination: Pagination,
 ) -> tuple[list[RequestView], int]:
     total_query = (
         select(func.count())
@@ -286,12 +285,8 @@ async def _page(
         .where(*where)
     )
     total = int(await db.scalar(total_query) or 0)
-    query = (
-        request_query()
-        .where(*where)
-        .order_by(SharingRequest.created_at.desc(), SharingRequest.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    query = pagination.rows(
+        request_query().where(*where).order_by(SharingRequest.created_at.desc(), SharingRequest.id)
     )
     views = [
         RequestView(r, a, rn, on, parties_of(principal, r, a, principal.jurisdiction), now)

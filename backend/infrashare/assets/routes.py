@@ -32,6 +32,7 @@ from infrashare.audit.schemas import EventRead
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, answering, problems
 from infrashare.core.db import DbSession
 from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.core.paging import Paging
 from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
 from infrashare.regions.service import area_of
@@ -134,23 +135,22 @@ class AssetController(Controller):
             AssetRead.from_model(asset, viewer), status_code=HTTP_201_CREATED, headers=_etag(asset.version)
         )
 
-    @get("/", summary="Assets the caller may see, filtered, in pages (cursor)", **READ)
+    @get("/", summary="Assets the caller may see, filtered, in pages (by id)", **READ)
     async def list_assets(
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        pagination: Paging,
         viewer: CurrentViewer,
         kind: KindFilter = None,
         status: StatusFilter = None,
         region: RegionFilter = None,
         owner: OwnerFilter = None,
         min_free: MinFreeFilter = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=100, description="From next_cursor")] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> AssetPage:
         filters = await _filters(db_session, kind, status, region, owner, min_free)
-        assets, next_cursor = await service.list_assets(db_session, viewer, filters, cursor, limit)
-        return AssetPage(items=[AssetRead.from_model(a, viewer) for a in assets], next_cursor=next_cursor)
+        assets, total = await service.list_assets(db_session, viewer, filters, pagination)
+        return AssetPage.of([AssetRead.from_model(a, viewer) for a in assets], total, pagination)
 
     @get("/{asset_id:uuid}", summary="One asset (404 when the caller may not see it)", **READ)
     async def get_asset(

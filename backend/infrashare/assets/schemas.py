@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from infrashare.assets.models import Asset, AssetImportJob, AssetKind, AssetStatus, ImportStatus, Visibility
 from infrashare.assets.visibility import Viewer, present
 from infrashare.core.geo import Geometry
+from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -254,9 +255,7 @@ class AssetRead(BaseModel):
         )
 
 
-class AssetPage(BaseModel):
-    items: list[AssetRead]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+AssetPage = Page[AssetRead]
 
 
 class ImportErrorItem(BaseModel):

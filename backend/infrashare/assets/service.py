@@ -5,8 +5,6 @@ Handlers translate HTTP; every rule is here (and in visibility.py for who sees w
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import uuid
@@ -17,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,6 +33,7 @@ from infrashare.audit.service import history, record_event
 from infrashare.core.area import Area
 from infrashare.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import haversine_m, location_columns, representative_point
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal, Role
 from infrashare.regions.models import Region
 
@@ -406,19 +405,6 @@ class AssetFilters:
     min_free: int | None = None
 
 
-def encode_cursor(asset_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(asset_id.bytes).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(bytes=base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error) as exc:
-        raise InvalidInput(
-            "The cursor is not one this API gave out.", errors=[FieldError("cursor", "invalid")]
-        ) from exc
-
-
 def filtered_query(viewer: Viewer, filters: AssetFilters) -> Any:
     query = select(Asset).where(viewer.can_see())
     if filters.kinds:
@@ -437,15 +423,17 @@ def filtered_query(viewer: Viewer, filters: AssetFilters) -> Any:
 
 
 async def list_assets(
-    db: AsyncSession, viewer: Viewer, filters: AssetFilters, cursor: str | None, limit: int
-) -> tuple[list[Asset], str | None]:
+    db: AsyncSession, viewer: Viewer, filters: AssetFilters, pagination: Pagination
+) -> tuple[list[Asset], int]:
+    """A page of the assets the caller may see that match the filters (by id), and how many match.
+
+    The page's ids first, then their rows: ordering and skipping whole rows (geometry and all)
+    made page 200 of 100,000 assets take 1.3 s on SQLite; ids alone keep deep pages cheap."""
     query = filtered_query(viewer, filters)
-    if cursor:
-        query = query.where(Asset.id > decode_cursor(cursor))
-    rows = list((await db.scalars(query.limit(limit + 1))).all())
-    if len(rows) > limit:
-        return rows[:limit], encode_cursor(rows[limit - 1].id)
-    return rows, None
+    total = await db.scalar(query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
+    ids = list((await db.scalars(pagination.rows(query.with_only_columns(Asset.id)))).all())
+    rows = await db.scalars(select(Asset).where(Asset.id.in_(ids)).order_by(Asset.id)) if ids else None
+    return (list(rows.all()) if rows else []), int(total or 0)
 
 
 async def asset_history(db: AsyncSession, viewer: Viewer, asset_id: uuid.UUID) -> list[Event]:

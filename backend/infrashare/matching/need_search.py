@@ -24,6 +24,7 @@ from infrashare.core.conditions import Eq
 from infrashare.core.errors import FieldError, InvalidInput
 from infrashare.core.geo import BBox, Polygon, Position, padded, point_to_geometry_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal
 from infrashare.core.search import SearchEngine
 from infrashare.matching.search import filter_list
@@ -58,8 +59,7 @@ class NeedQuery:
     radius_m: int | None = None
     polygon: list[Position] = field(default_factory=list)
     sort: NeedSortOrder = "relevance"
-    page: int = 1
-    per_page: int = 20
+    pagination: Pagination = field(default_factory=Pagination)
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ async def _from_index(
         filter=need_index_filter(query, principal),
         facets=NEED_FACETS,
         sort=_sort(query),
-        page=query.page,
-        hits_per_page=query.per_page,
+        page=query.pagination.page,
+        hits_per_page=query.pagination.page_size,
         attributes_to_retrieve=["need_id"],
     )
     views = await _views_in_order(db, principal, [hit["need_id"] for hit in result.hits])
@@ -206,10 +206,7 @@ async def _from_database(db: AsyncSession, principal: Principal, query: NeedQuer
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + ROUTE_SLACK_M]
     if query.sort == "distance" and query.near:
         hits.sort(key=lambda hit: hit.distance_m or 0)
-    start = (query.page - 1) * query.per_page
-    return NeedSearchOutcome(
-        hits=hits[start : start + query.per_page], total=len(hits), facets={}, degraded=True
-    )
+    return NeedSearchOutcome(hits=query.pagination.window(hits), total=len(hits), facets={}, degraded=True)
 
 
 async def _check_region(db: AsyncSession, region: str | None) -> None:

@@ -23,14 +23,15 @@ from infrashare.core.geo import (
     parse_point,
     parse_polygon,
 )
+from infrashare.core.paging import Paging
 from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
 from infrashare.matching.need_search import NeedQuery, NeedSortOrder, search_needs
 from infrashare.matching.schemas import (
-    AssetSearchResult,
+    AssetSearchPage,
     MatchList,
     NeedHit,
-    NeedSearchResult,
+    NeedSearchPage,
     PlannedWork,
     SortOrder,
 )
@@ -48,8 +49,6 @@ Region = Annotated[
 ]
 Near = Annotated[str | None, QueryParameter(description="lon,lat — for radius and distance sort")]
 Radius = Annotated[int | None, QueryParameter(ge=1, le=200_000)]
-PageNumber = Annotated[int, QueryParameter(ge=1, le=500)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,7 @@ async def search_assets_route(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     principal: CurrentPrincipal,
+    pagination: Paging,
     q: Text = "",
     kind: Many = None,
     status: Many = None,
@@ -97,9 +97,7 @@ async def search_assets_route(
     radius_m: Radius = None,
     polygon: PolygonParameter = None,
     sort: FromQuery[SortOrder] = "relevance",
-    page: PageNumber = 1,
-    per_page: PerPage = 20,
-) -> AssetSearchResult:
+) -> AssetSearchPage:
     geo = _geo(bbox, near, radius_m, polygon)
     query = AssetQuery(
         text=q.strip(),
@@ -117,8 +115,7 @@ async def search_assets_route(
         radius_m=geo.radius_m,
         polygon=geo.polygon,
         sort=sort,
-        page=page,
-        per_page=per_page,
+        pagination=pagination,
     )
     return await search_assets(db_session, request.app.state.search, principal, query)
 
@@ -133,6 +130,7 @@ async def search_needs_route(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     principal: CurrentPrincipal,
+    pagination: Paging,
     q: Text = "",
     status: Annotated[
         list[NeedStatus] | None, QueryParameter(description="Default: every state you may see")
@@ -154,9 +152,7 @@ async def search_needs_route(
     sort: Annotated[
         NeedSortOrder, QueryParameter(description="distance needs near; newest is by publication")
     ] = "relevance",
-    page: PageNumber = 1,
-    per_page: PerPage = 20,
-) -> NeedSearchResult:
+) -> NeedSearchPage:
     geo = _geo(bbox, near, radius_m, polygon)
     if sort == "distance" and geo.near is None:
         raise InvalidInput(
@@ -178,15 +174,13 @@ async def search_needs_route(
         radius_m=geo.radius_m,
         polygon=geo.polygon,
         sort=sort,
-        page=page,
-        per_page=per_page,
+        pagination=pagination,
     )
     found = await search_needs(db_session, request.app.state.search, principal, query)
-    return NeedSearchResult(
-        hits=[NeedHit(need=NeedRead.from_model(hit.view), distance_m=hit.distance_m) for hit in found.hits],
-        total=found.total,
-        page=page,
-        per_page=per_page,
+    return NeedSearchPage.of(
+        [NeedHit(need=NeedRead.from_model(hit.view), distance_m=hit.distance_m) for hit in found.hits],
+        found.total,
+        pagination,
         facets=found.facets,
         degraded=found.degraded,
     )

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from infrashare.assets.schemas import AssetRead
+from infrashare.core.paging import Page
 from infrashare.needs.schemas import NeedRead
 
 SortOrder = Literal["relevance", "distance", "free_capacity"]
@@ -19,8 +20,7 @@ class AssetHit(BaseModel):
     )
 
 
-class AssetSearchResult(BaseModel):
-    hits: list[AssetHit]
+class AssetSearchPage(Page[AssetHit]):
     total: int = Field(description="Assets (not route segments) matching, among those you may see")
     total_exact: bool = Field(
         default=True,
@@ -28,8 +28,6 @@ class AssetSearchResult(BaseModel):
         " counts are Meilisearch's estimate, which may count a duct or cable once per ~1 km cell; also"
         " False when a degraded search stopped at the first 2,000 rows",
     )
-    page: int
-    per_page: int
     facets: dict[str, dict[str, int]] = Field(
         description="Counts per value of kind, status, owner_industry, district_code, visibility"
     )
@@ -76,11 +74,8 @@ class NeedHit(BaseModel):
     )
 
 
-class NeedSearchResult(BaseModel):
-    hits: list[NeedHit]
+class NeedSearchPage(Page[NeedHit]):
     total: int = Field(description="Needs matching, among those you may see")
-    page: int
-    per_page: int
     facets: dict[str, dict[str, int]] = Field(
         description="Counts per value of status, kinds, purpose, mode, industry, district_code"
     )

@@ -31,10 +31,11 @@ from infrashare.core.area import REGION_FIELD
 from infrashare.core.conditions import Eq
 from infrashare.core.geo import Polygon, Position, Ruler, geometry_distance_m, ring_box
 from infrashare.core.indexing import SEARCH_FAILURES
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal
 from infrashare.core.search import SearchEngine
 from infrashare.matching.coverings import Box, Reach, Shape, covering, nearest_cell_m
-from infrashare.matching.schemas import AssetHit, AssetSearchResult, SortOrder
+from infrashare.matching.schemas import AssetHit, AssetSearchPage, SortOrder
 from infrashare.regions.service import area_of
 
 # What the search screen offers to narrow by; each costs Meilisearch ~2 ms per few thousand hits.
@@ -67,8 +68,7 @@ class AssetQuery:
     radius_m: int | None = None
     polygon: list[Position] = field(default_factory=list)
     sort: SortOrder = "relevance"
-    page: int = 1
-    per_page: int = 20
+    pagination: Pagination = field(default_factory=Pagination)
     facets: bool = True  # matching needs the hits only
 
     @property
@@ -223,8 +223,8 @@ async def _ranked(index: AsyncIndex, query: AssetQuery, where: str) -> tuple[lis
         query.text or None,
         filter=where,
         sort=_sort(query),
-        page=query.page,
-        hits_per_page=query.per_page,
+        page=query.pagination.page,
+        hits_per_page=query.pagination.page_size,
         attributes_to_retrieve=["asset_id"],
     )
     return [hit["asset_id"] for hit in result.hits], result.total_hits or 0
@@ -251,7 +251,7 @@ async def _nearest_first(
     """Sorting by distance, on the grid. Counts within growing rings (one multi-search, the
     whole search's count last) say how far the page reaches; the candidates within that ring
     are fetched with their cells and ordered here by their nearest cell, then free capacity."""
-    origin, wanted = query.origin, query.page * query.per_page
+    origin, wanted = query.origin, query.pagination.offset + query.pagination.page_size
     assert origin is not None
     attributes = attribute_filter(query, viewer)
     limit_m = query.radius_m + GRID_SLACK_M if query.radius_m else None
@@ -278,26 +278,24 @@ async def _nearest_first(
         return nearest_cell_m(ruler, hit["cells"]), -hit["capacity_free"], hit["asset_id"]
 
     ordered = sorted(fetched.hits, key=nearest)
-    start = (query.page - 1) * query.per_page
-    return [hit["asset_id"] for hit in ordered[start : start + query.per_page]], counts[-1]
+    return [hit["asset_id"] for hit in query.pagination.window(ordered)], counts[-1]
 
 
 async def _from_index(
     db: AsyncSession, client: SearchEngine, viewer: Viewer, query: AssetQuery
-) -> AssetSearchResult:
+) -> AssetSearchPage:
     answer = await index_answer(client, query, viewer, partial(_hits_in_order, db, viewer, query))
-    return AssetSearchResult(
-        hits=answer.hits,
-        total=answer.total,
+    return AssetSearchPage.of(
+        answer.hits,
+        answer.total,
+        query.pagination,
         total_exact=answer.total < MAX_TOTAL_HITS,
-        page=query.page,
-        per_page=query.per_page,
         facets=answer.facets,
         degraded=False,
     )
 
 
-async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) -> AssetSearchResult:
+async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) -> AssetSearchPage:
     """Filters, bounding box and a plain text match; no facets, no relevance."""
     sql = select(Asset)
     statuses = query.statuses or tuple(s.value for s in AssetStatus if s != AssetStatus.RETIRED)
@@ -329,13 +327,11 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
         hits = [hit for hit in hits if (hit.distance_m or 0) <= query.radius_m + GRID_SLACK_M]
     if query.nearest_first:
         hits.sort(key=lambda hit: hit.distance_m or 0)
-    start = (query.page - 1) * query.per_page
-    return AssetSearchResult(
-        hits=hits[start : start + query.per_page],
-        total=len(hits),
+    return AssetSearchPage.of(
+        query.pagination.window(hits),
+        len(hits),
+        query.pagination,
         total_exact=len(rows) < DATABASE_ROWS,
-        page=query.page,
-        per_page=query.per_page,
         facets={},
         degraded=True,
     )
@@ -343,7 +339,7 @@ async def _from_database(db: AsyncSession, viewer: Viewer, query: AssetQuery) ->
 
 async def search_assets(
     db: AsyncSession, client: SearchEngine | None, principal: Principal, query: AssetQuery
-) -> AssetSearchResult:
+) -> AssetSearchPage:
     viewer = await viewer_for(db, principal, with_grants=False)
     if client is not None:
         try:

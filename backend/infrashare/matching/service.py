@@ -22,6 +22,7 @@ from infrashare.assets.visibility import SQL_FIELDS, viewer_for
 from infrashare.core.area import Area
 from infrashare.core.geo import box_of, boxes_meet, geometry_distance_m, padded
 from infrashare.core.indexing import SEARCH_FAILURES
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal
 from infrashare.core.search import SearchEngine
 from infrashare.matching.schemas import Match, MatchList, PlannedWork, ScoreFactor
@@ -45,7 +46,7 @@ def serving_statuses(need: Need) -> tuple[str, ...]:
     return ("planned",) if need.mode == NeedMode.CO_BUILD else ("available", "planned")
 
 
-def candidate_query(need: Need, per_page: int) -> AssetQuery:
+def candidate_query(need: Need, pool: int) -> AssetQuery:
     """The search that finds a need's candidates: wanted kinds, free capacity, within reach of
     its point or anywhere along its route, nearest first."""
     statuses = serving_statuses(need)
@@ -57,7 +58,7 @@ def candidate_query(need: Need, per_page: int) -> AssetQuery:
         along=need.geometry,
         radius_m=reach_m(need),
         sort="distance",
-        per_page=per_page,
+        pagination=Pagination(page_size=pool),
         facets=False,
     )
 
@@ -144,10 +145,10 @@ async def matches_for_need(
     db: AsyncSession, client: SearchEngine | None, principal: Principal, need_id: uuid.UUID, limit: int
 ) -> MatchList:
     need = (await get_need(db, principal, need_id)).need
-    found = await search_assets(db, client, principal, candidate_query(need, per_page=POOL))
+    found = await search_assets(db, client, principal, candidate_query(need, pool=POOL))
     reach = reach_m(need)
     candidates = []
-    for hit in found.hits:
+    for hit in found.items:
         distance = hit.distance_m if hit.distance_m is not None else math.inf  # to the need's geometry
         slack = 0 if hit.asset.location_precision == "exact" else GRID_SLACK_M
         if distance <= reach + slack and hit.asset.owner_organisation_id != need.organisation_id:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infrashare.accounts.models import Industry, Organisation
 from infrashare.assets.models import AssetKind
 from infrashare.core.errors import FieldError, InvalidInput
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal
 from infrashare.needs.models import Need, NeedKind, NeedMode, NeedPurpose, NeedStatus
 from infrashare.needs.service import NeedView, page_of
@@ -114,16 +115,16 @@ ORDER = [nulls_last(Need.published_at.desc()), Need.created_at.desc(), Need.id]
 
 
 async def list_needs(
-    db: AsyncSession, principal: Principal, filters: NeedFilters, page: int, page_size: int
+    db: AsyncSession, principal: Principal, filters: NeedFilters, pagination: Pagination
 ) -> tuple[list[NeedView], int]:
     """The needs the caller may see that match the filters, newest publication first."""
     where = [visible_clause(principal), *await filter_clauses(db, filters)]
-    return await page_of(db, principal, principal.jurisdiction, where, ORDER, page, page_size)
+    return await page_of(db, principal, principal.jurisdiction, where, ORDER, pagination)
 
 
 async def all_needs(db: AsyncSession, principal: Principal, filters: NeedFilters) -> list[NeedView]:
     """Every matching need (for the map and exports), refusing more than ``MAX_ROWS``."""
-    views, total = await list_needs(db, principal, filters, 1, MAX_ROWS)
+    views, total = await list_needs(db, principal, filters, Pagination(1, MAX_ROWS))
     if total > MAX_ROWS:
         raise InvalidInput(
             f"{total} needs match; narrow the filters to at most {MAX_ROWS}.",

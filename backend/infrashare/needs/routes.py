@@ -17,6 +17,7 @@ from infrashare.core.clock import Now
 from infrashare.core.contract import CSV_MEDIA_TYPE, GEOJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, problems
 from infrashare.core.db import DbSession
 from infrashare.core.geo import BoxParameter, parse_box
+from infrashare.core.paging import Paging
 from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
 from infrashare.needs import exports, queries, service, workflow
@@ -33,9 +34,6 @@ from infrashare.needs.schemas import (
     NeedUpdate,
     ReturnBody,
 )
-
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PageSize = Annotated[int, QueryParameter(ge=1, le=500)]
 
 
 async def provide_filters(
@@ -98,11 +96,10 @@ class NeedController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         filters: NamedDependency[NeedFilters],
-        page: Page = 1,
-        page_size: PageSize = 50,
+        pagination: Paging,
     ) -> NeedPage:
-        views, total = await queries.list_needs(db_session, principal, filters, page, page_size)
-        return NeedPage.from_models(views, total, page, page_size)
+        views, total = await queries.list_needs(db_session, principal, filters, pagination)
+        return NeedPage.of([NeedRead.from_model(v) for v in views], total, pagination)
 
     @get(
         "/list.geojson",
@@ -158,11 +155,10 @@ class NeedController(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         principal: CurrentPrincipal,
-        page: Page = 1,
-        page_size: PageSize = 50,
+        pagination: Paging,
     ) -> NeedPage:
-        views, total = await workflow.review_queue(db_session, principal, page, page_size)
-        return NeedPage.from_models(views, total, page, page_size)
+        views, total = await workflow.review_queue(db_session, principal, pagination)
+        return NeedPage.of([NeedRead.from_model(v) for v in views], total, pagination)
 
     @post("/", summary="Post a need (a draft of my organisation)", **WRITE)
     async def create_need(

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from infrashare.accounts.models import Industry
 from infrashare.assets.models import AssetKind
 from infrashare.core.geo import Geometry, LineStringGeometry, PointGeometry
+from infrashare.core.paging import Page
 from infrashare.needs.lifecycle import NeedAction
 from infrashare.needs.models import NeedMode, NeedPurpose, NeedStatus
 from infrashare.regions.schemas import RegionCode
@@ -161,15 +162,7 @@ class NeedRead(BaseModel):
         )
 
 
-class NeedPage(BaseModel):
-    items: list[NeedRead]
-    total: int
-    page: int
-    page_size: int
-
-    @classmethod
-    def from_models(cls, views: list[NeedView], total: int, page: int, page_size: int) -> NeedPage:
-        return cls(items=[NeedRead.from_model(v) for v in views], total=total, page=page, page_size=page_size)
+NeedPage = Page[NeedRead]
 
 
 class ReturnBody(BaseModel):

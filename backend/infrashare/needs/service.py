@@ -24,6 +24,7 @@ from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 from infrashare.core.geo import location_columns
 from infrashare.core.indexing import mark_changed
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal, Role
 from infrashare.needs.lifecycle import LIFECYCLE, NeedAction, Party
 from infrashare.needs.models import Need, NeedKind, NeedRemark, NeedStatus
@@ -235,8 +236,7 @@ async def page_of(
     jurisdiction: Jurisdiction,
     where: list[ColumnElement[bool]],
     order: list[Any],
-    page: int,
-    page_size: int,
+    pagination: Pagination,
 ) -> tuple[list[NeedView], int]:
     condition = and_(true(), *where)
     total = await db.scalar(
@@ -245,7 +245,7 @@ async def page_of(
         .join(Organisation, Organisation.id == Need.organisation_id)
         .where(condition)
     )
-    query = need_query().where(condition).order_by(*order).offset((page - 1) * page_size).limit(page_size)
+    query = pagination.rows(need_query().where(condition).order_by(*order))
     rows = (await db.execute(query)).all()
     return [view_of(principal, row, jurisdiction) for row in rows], total or 0
 

@@ -24,6 +24,7 @@ from infrashare.core.clock import utc_now
 from infrashare.core.errors import FieldError, NotFound, PermissionDenied
 from infrashare.core.indexing import mark_changed
 from infrashare.core.lifecycle import Author, IllegalTransition, Move, Workflow
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import Principal, Role
 from infrashare.needs.lifecycle import (
     EXPIRABLE,
@@ -243,15 +244,13 @@ async def bulk_publish_needs(
 
 
 async def review_queue(
-    db: AsyncSession, principal: Principal, page: int, page_size: int
+    db: AsyncSession, principal: Principal, pagination: Pagination
 ) -> tuple[list[NeedView], int]:
     """Submitted needs in the regulator's jurisdiction (descendant regions included), oldest first."""
     principal.require_role(Role.REGULATOR)
     jurisdiction = principal.jurisdiction
     where = [Need.status == NeedStatus.SUBMITTED, in_jurisdiction(principal)]
-    return await page_of(
-        db, principal, jurisdiction, where, [Need.last_submitted_at, Need.id], page, page_size
-    )
+    return await page_of(db, principal, jurisdiction, where, [Need.last_submitted_at, Need.id], pagination)
 
 
 async def expire_overdue_needs(db: AsyncSession, today: date, now: datetime | None = None) -> list[uuid.UUID]:

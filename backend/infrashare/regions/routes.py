@@ -9,10 +9,11 @@ from litestar.params import FromPath, QueryParameter
 
 from infrashare.core.contract import ANY_SCOPE
 from infrashare.core.db import DbSession
+from infrashare.core.paging import Paging
 from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
 from infrashare.regions import service
-from infrashare.regions.schemas import RegionDetail, RegionRead, RegionSearchResult
+from infrashare.regions.schemas import RegionDetail, RegionPage, RegionRead, RegionSearchPage
 from infrashare.regions.search import find_regions
 
 
@@ -25,15 +26,16 @@ class RegionController(Controller):
         self,
         db_session: DbSession,
         principal: CurrentPrincipal,
+        pagination: Paging,
         parent: Annotated[str | None, QueryParameter(description="Only children of this code")] = None,
         level: Annotated[str | None, QueryParameter(description="province, city, county or street")] = None,
         q: Annotated[
             str | None, QueryParameter(description="Name, pinyin or code prefix", max_length=50)
         ] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=5000)] = 500,
-    ) -> list[RegionRead]:
-        regions = await service.search_regions(db_session, parent, level, q, limit)
-        return [RegionRead.model_validate(region) for region in regions]
+    ) -> RegionPage:
+        filters = service.RegionFilters(parent=parent, level=level, text=q)
+        regions, total = await service.search_regions(db_session, filters, pagination)
+        return RegionPage.of([RegionRead.model_validate(region) for region in regions], total, pagination)
 
     @get("/{code:str}", summary="One division with its ancestors and children", **requires(ANY_SCOPE))
     async def get_region(
@@ -54,11 +56,11 @@ async def search_regions(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     principal: CurrentPrincipal,
+    pagination: Paging,
     q: Annotated[str, QueryParameter(min_length=1, max_length=50)],
     level: Annotated[str | None, QueryParameter(description="province, city, county or street")] = None,
     within: Annotated[str | None, QueryParameter(description="Only divisions below this code")] = None,
-    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-) -> RegionSearchResult:
-    found = await find_regions(db_session, request.app.state.search, q, level, within, limit)
-    hits = [RegionRead.model_validate(region) for region in found.regions]
-    return RegionSearchResult(hits=hits, total=found.total, degraded=found.degraded)
+) -> RegionSearchPage:
+    found = await find_regions(db_session, request.app.state.search, q, level, within, pagination)
+    items = [RegionRead.model_validate(region) for region in found.regions]
+    return RegionSearchPage.of(items, found.total, pagination, degraded=found.degraded)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from infrashare.core.paging import Page
+
 if TYPE_CHECKING:
     from infrashare.regions.models import Region
 
@@ -42,7 +44,8 @@ class RegionDetail(RegionRead):
         )
 
 
-class RegionSearchResult(BaseModel):
-    hits: list[RegionRead]
-    total: int
+RegionPage = Page[RegionRead]
+
+
+class RegionSearchPage(Page[RegionRead]):
     degraded: bool = Field(description="True when Meilisearch was unreachable and the database answered.")

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.indexing import SEARCH_FAILURES, Document, SearchIndex
+from infrashare.core.paging import Pagination
 from infrashare.core.search import SearchEngine
 from infrashare.regions.models import Region
-from infrashare.regions.service import descendant_codes, lineages, search_regions
+from infrashare.regions.service import RegionFilters, lineages, search_regions
 
 BATCH = 1000
 
@@ -75,7 +76,7 @@ async def find_regions(
     text: str,
     level: str | None,
     within: str | None,
-    limit: int,
+    pagination: Pagination,
 ) -> RegionHits:
     """Typo-tolerant search in Meilisearch; the database's plain match when search is down."""
     filters: list[str | list[str]] = []
@@ -86,18 +87,17 @@ async def find_regions(
     if search is not None:
         try:
             result = await search.searchable(REGIONS_INDEX.uid).search(
-                text, filter=filters or None, limit=limit
+                text, filter=filters or None, page=pagination.page, hits_per_page=pagination.page_size
             )
             codes = [hit["code"] for hit in result.hits]
             found = {
                 r.code: r for r in (await db.scalars(select(Region).where(Region.code.in_(codes)))).all()
             }
             regions = [found[code] for code in codes if code in found]
-            return RegionHits(regions, result.estimated_total_hits or len(regions), degraded=False)
+            return RegionHits(regions, result.total_hits or 0, degraded=False)
         except SEARCH_FAILURES:
             pass
-    regions = await search_regions(db, None, level, text, limit)
-    if within:
-        inside = await descendant_codes(db, [within])
-        regions = [region for region in regions if region.code in inside and region.code != within]
-    return RegionHits(regions, len(regions), degraded=True)
+    regions, total = await search_regions(
+        db, RegionFilters(within=within, level=level, text=text), pagination
+    )
+    return RegionHits(regions, total, degraded=True)

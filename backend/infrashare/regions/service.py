@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.core.area import Area, Jurisdiction
 from infrashare.core.conditions import Expression, StartsWith, Tree
 from infrashare.core.errors import NotFound
+from infrashare.core.paging import Pagination
 from infrashare.regions.models import Region
 
 LEVELS = ("province", "city", "county", "street")
@@ -38,20 +40,43 @@ async def children(db: AsyncSession, code: str) -> list[Region]:
     return list((await db.scalars(query)).all())
 
 
-async def search_regions(
-    db: AsyncSession, parent: str | None, level: str | None, text: str | None, limit: int
-) -> list[Region]:
-    query = select(Region).order_by(Region.code).limit(limit)
-    if parent:
-        query = query.where(Region.parent_code == parent)
-    if level:
-        query = query.where(Region.level == level)
-    if text:
-        pattern = f"%{text.strip()}%"
-        query = query.where(
-            or_(Region.name.like(pattern), Region.pinyin.like(pattern.lower()), Region.code.like(f"{text}%"))
+@dataclass(frozen=True)
+class RegionFilters:
+    parent: str | None = None  # its children only
+    within: str | None = None  # everything below it
+    level: str | None = None
+    text: str | None = None  # in the name or pinyin, or a code's start
+
+
+def _region_clauses(filters: RegionFilters) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if filters.parent:
+        clauses.append(Region.parent_code == filters.parent)
+    if filters.within:
+        clauses.append(Region.path.contains(f"/{filters.within}/", autoescape=True))
+        clauses.append(Region.code != filters.within)
+    if filters.level:
+        clauses.append(Region.level == filters.level)
+    if filters.text:
+        text = filters.text.strip()
+        clauses.append(
+            or_(
+                Region.name.contains(text, autoescape=True),
+                Region.pinyin.contains(text.lower(), autoescape=True),
+                Region.code.startswith(text, autoescape=True),
+            )
         )
-    return list((await db.scalars(query)).all())
+    return clauses
+
+
+async def search_regions(
+    db: AsyncSession, filters: RegionFilters, pagination: Pagination
+) -> tuple[list[Region], int]:
+    """A page of the divisions matching (by code), and how many match."""
+    clauses = _region_clauses(filters)
+    total = await db.scalar(select(func.count()).select_from(Region).where(*clauses))
+    rows = await db.scalars(pagination.rows(select(Region).where(*clauses).order_by(Region.code)))
+    return list(rows.all()), int(total or 0)
 
 
 def region_tree(code_column: Expression) -> Tree:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from infrashare.core.db import DbSession
+from infrashare.core.paging import Paging
 from infrashare.core.principal import CurrentPrincipal
 from infrashare.core.scopes import requires
 from infrashare.webhooks import service
 from infrashare.webhooks.schemas import (
     EVENT_TYPES,
+    DeliveryPage,
     DeliveryRead,
     SubscriptionCreate,
     SubscriptionCreated,
@@ -72,7 +73,7 @@ class WebhookController(Controller):
         db_session: DbSession,
         principal: CurrentPrincipal,
         subscription_id: FromPath[uuid.UUID],
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-    ) -> list[DeliveryRead]:
-        rows = await service.deliveries(db_session, principal, subscription_id, limit)
-        return [DeliveryRead.model_validate(row) for row in rows]
+        pagination: Paging,
+    ) -> DeliveryPage:
+        rows, total = await service.deliveries(db_session, principal, subscription_id, pagination)
+        return DeliveryPage.of([DeliveryRead.model_validate(row) for row in rows], total, pagination)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
 
+from infrashare.core.paging import Page
 from infrashare.regions.schemas import RegionCode
 from infrashare.webhooks.models import DeliveryStatus
 
@@ -83,3 +84,6 @@ class DeliveryRead(BaseModel):
     last_error: str | None
     created_at: datetime
     delivered_at: datetime | None
+
+
+DeliveryPage = Page[DeliveryRead]

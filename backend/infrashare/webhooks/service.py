@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infrashare.audit.service import record_event
 from infrashare.core.clock import utc_now
 from infrashare.core.errors import NotFound, PermissionDenied
 from infrashare.core.outbox import enqueue
+from infrashare.core.paging import Pagination
 from infrashare.core.principal import OrganisationKind, Principal, Role
 from infrashare.regions.service import descendant_codes
 from infrashare.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -77,16 +78,16 @@ async def unsubscribe(
 
 
 async def deliveries(
-    db: AsyncSession, principal: Principal, subscription_id: uuid.UUID, limit: int
-) -> list[WebhookDelivery]:
+    db: AsyncSession, principal: Principal, subscription_id: uuid.UUID, pagination: Pagination
+) -> tuple[list[WebhookDelivery], int]:
+    """A page of a subscription's delivery log (newest first), and how many deliveries it holds."""
     await own_subscription(db, principal, subscription_id)
+    mine = WebhookDelivery.subscription_id == subscription_id
+    total = await db.scalar(select(func.count()).select_from(WebhookDelivery).where(mine))
     query = (
-        select(WebhookDelivery)
-        .where(WebhookDelivery.subscription_id == subscription_id)
-        .order_by(WebhookDelivery.created_at.desc())
-        .limit(limit)
+        select(WebhookDelivery).where(mine).order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
     )
-    return list((await db.scalars(query)).all())
+    return list((await db.scalars(pagination.rows(query))).all()), int(total or 0)
 
 
 def _deliver(

@@ -63,7 +63,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Assets the caller may see, filtered, in pages (cursor) */
+        /** Assets the caller may see, filtered, in pages (by id) */
         get: operations["ApiV1AssetsListAssets"];
         put?: never;
         /** List a new asset (owner organisation's operators) */
@@ -1459,8 +1459,12 @@ export interface components {
         /** AssetPage */
         AssetPage: {
             items: components["schemas"]["AssetRead"][];
-            /** @description Pass as `cursor` for the next page; null on the last */
-            next_cursor: string | null;
+            /** @description This page's number, from 1 */
+            page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
+            total: number;
         };
         /** AssetRead */
         AssetRead: {
@@ -1496,8 +1500,8 @@ export interface components {
             version: number;
             visibility: components["schemas"]["Visibility"];
         };
-        /** AssetSearchResult */
-        AssetSearchResult: {
+        /** AssetSearchPage */
+        AssetSearchPage: {
             /** @description True when Meilisearch was unreachable and the database answered (no facets, simple text match) */
             degraded: boolean;
             /** @description Counts per value of kind, status, owner_industry, district_code, visibility */
@@ -1506,9 +1510,11 @@ export interface components {
                     [key: string]: number;
                 };
             };
-            hits: components["schemas"]["AssetHit"][];
+            items: components["schemas"]["AssetHit"][];
+            /** @description This page's number, from 1 */
             page: number;
-            per_page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
             /** @description Assets (not route segments) matching, among those you may see */
             total: number;
             /**
@@ -1661,6 +1667,16 @@ export interface components {
             start_date?: string | null;
             terms?: string | null;
             units?: number | null;
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            items: components["schemas"]["DeliveryRead"][];
+            /** @description This page's number, from 1 */
+            page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
+            total: number;
         };
         /** DeliveryRead */
         DeliveryRead: {
@@ -1871,8 +1887,11 @@ export interface components {
         /** NeedPage */
         NeedPage: {
             items: components["schemas"]["NeedRead"][];
+            /** @description This page's number, from 1 */
             page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
             page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
             total: number;
         };
         /**
@@ -1938,8 +1957,8 @@ export interface components {
         NeedReason: {
             reason?: string | null;
         };
-        /** NeedSearchResult */
-        NeedSearchResult: {
+        /** NeedSearchPage */
+        NeedSearchPage: {
             /** @description True when Meilisearch was unreachable and the database answered (no facets, simple text match) */
             degraded: boolean;
             /** @description Counts per value of status, kinds, purpose, mode, industry, district_code */
@@ -1948,9 +1967,11 @@ export interface components {
                     [key: string]: number;
                 };
             };
-            hits: components["schemas"]["NeedHit"][];
+            items: components["schemas"]["NeedHit"][];
+            /** @description This page's number, from 1 */
             page: number;
-            per_page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
             /** @description Needs matching, among those you may see */
             total: number;
         };
@@ -2037,6 +2058,13 @@ export interface components {
         /** NotificationPage */
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
+            /** @description This page's number, from 1 */
+            page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
+            total: number;
+            /** @description Unread notifications of my organisation (all of them, not this page's) */
             unread: number;
         };
         /** NotificationRead */
@@ -2163,6 +2191,16 @@ export interface components {
             pinyin: string;
             short_name: string;
         };
+        /** RegionPage */
+        RegionPage: {
+            items: components["schemas"]["RegionRead"][];
+            /** @description This page's number, from 1 */
+            page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
+            total: number;
+        };
         /** RegionRead */
         RegionRead: {
             code: string;
@@ -2174,11 +2212,16 @@ export interface components {
             pinyin: string;
             short_name: string;
         };
-        /** RegionSearchResult */
-        RegionSearchResult: {
+        /** RegionSearchPage */
+        RegionSearchPage: {
             /** @description True when Meilisearch was unreachable and the database answered. */
             degraded: boolean;
-            hits: components["schemas"]["RegionRead"][];
+            items: components["schemas"]["RegionRead"][];
+            /** @description This page's number, from 1 */
+            page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
+            page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
             total: number;
         };
         /** Rejection */
@@ -2227,8 +2270,11 @@ export interface components {
         /** RequestPage */
         RequestPage: {
             items: components["schemas"]["RequestRead"][];
+            /** @description This page's number, from 1 */
             page: number;
+            /** @description Items per page asked for; the last page may hold fewer */
             page_size: number;
+            /** @description Items matching, among those the caller may see (all pages) */
             total: number;
         };
         /** RequestRead */
@@ -2732,6 +2778,10 @@ export interface operations {
     ApiV1AssetsListAssets: {
         parameters: {
             query?: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 /** @description Only these kinds (repeat) */
                 kind?: components["schemas"]["AssetKind"][] | null;
                 /** @description Only these statuses (default: all but retired) */
@@ -2742,9 +2792,6 @@ export interface operations {
                 owner?: string | null;
                 /** @description Free capacity at least this */
                 min_free?: number | null;
-                /** @description From next_cursor */
-                cursor?: string | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3833,7 +3880,9 @@ export interface operations {
                 bbox?: string | null;
                 /** @description Words in the title */
                 q?: string | null;
+                /** @description From 1 */
                 page?: number;
+                /** @description Items per page */
                 page_size?: number;
             };
             header?: never;
@@ -4314,7 +4363,9 @@ export interface operations {
     ApiV1NeedsReviewQueueReviewQueue: {
         parameters: {
             query?: {
+                /** @description From 1 */
                 page?: number;
+                /** @description Items per page */
                 page_size?: number;
             };
             header?: never;
@@ -5304,8 +5355,11 @@ export interface operations {
     ApiV1NotificationsListNotifications: {
         parameters: {
             query?: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 unread_only?: boolean;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -6480,13 +6534,16 @@ export interface operations {
     ApiV1RegionsListRegions: {
         parameters: {
             query?: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 /** @description Only children of this code */
                 parent?: string | null;
                 /** @description province, city, county or street */
                 level?: string | null;
                 /** @description Name, pinyin or code prefix */
                 q?: string | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -6500,7 +6557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegionRead"][];
+                    "application/json": components["schemas"]["RegionPage"];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -6629,6 +6686,10 @@ export interface operations {
     ApiV1SearchAssetsSearchAssetsRoute: {
         parameters: {
             query?: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 /** @description Words; Chinese or English */
                 q?: string;
                 /** @description Repeat the parameter for several values */
@@ -6654,8 +6715,6 @@ export interface operations {
                 /** @description lon,lat;lon,lat;lon,lat… (one ring) */
                 polygon?: string | null;
                 sort?: "relevance" | "distance" | "free_capacity";
-                page?: number;
-                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -6669,7 +6728,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssetSearchResult"];
+                    "application/json": components["schemas"]["AssetSearchPage"];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -6722,6 +6781,10 @@ export interface operations {
     ApiV1SearchNeedsSearchNeedsRoute: {
         parameters: {
             query?: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 /** @description Words; Chinese or English */
                 q?: string;
                 /** @description Default: every state you may see */
@@ -6751,8 +6814,6 @@ export interface operations {
                 polygon?: string | null;
                 /** @description distance needs near; newest is by publication */
                 sort?: "relevance" | "distance" | "needed_by" | "newest";
-                page?: number;
-                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -6766,7 +6827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NeedSearchResult"];
+                    "application/json": components["schemas"]["NeedSearchPage"];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -6819,12 +6880,15 @@ export interface operations {
     ApiV1SearchRegionsSearchRegions: {
         parameters: {
             query: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 q: string;
                 /** @description province, city, county or street */
                 level?: string | null;
                 /** @description Only divisions below this code */
                 within?: string | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -6838,7 +6902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegionSearchResult"];
+                    "application/json": components["schemas"]["RegionSearchPage"];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */
@@ -6891,11 +6955,13 @@ export interface operations {
     ApiV1SharingRequestsListRequests: {
         parameters: {
             query?: {
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
                 status?: components["schemas"]["RequestStatus"][] | null;
                 /** @description Only as requester / owner */
                 side?: string | null;
-                page?: number;
-                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -7049,7 +7115,9 @@ export interface operations {
     ApiV1SharingRequestsOverdueOverdue: {
         parameters: {
             query?: {
+                /** @description From 1 */
                 page?: number;
+                /** @description Items per page */
                 page_size?: number;
             };
             header?: never;
@@ -8706,7 +8774,10 @@ export interface operations {
     ApiV1WebhooksSubscriptionIdDeliveriesDeliveries: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description From 1 */
+                page?: number;
+                /** @description Items per page */
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -8722,7 +8793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryRead"][];
+                    "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
             /** @description Malformed request: a parameter or the body cannot be read. */

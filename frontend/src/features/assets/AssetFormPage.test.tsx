@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, problem, useLanguage } from "../../test/render";
+import { pageOf } from "../../test/pages";
 import { renderSignedIn } from "../../test/signedIn";
 import AssetFormPage from "./AssetFormPage";
 import { sampleAsset } from "./sample";
@@ -25,7 +26,7 @@ describe("AssetFormPage", () => {
 
   it("creates a tower: the kind's attributes, the point typed in, the nearest district suggested", async () => {
     const server = fakeApi({
-      "GET /api/v1/regions": () => json([NANSHAN, FUTIAN]),
+      "GET /api/v1/regions": () => json(pageOf([NANSHAN, FUTIAN])),
       "GET /api/v1/regions/440305": () => json({ ...NANSHAN, ancestors: [], children: [] }),
       "POST /api/v1/assets": async (request) => json(sampleAsset({ name: (await request.json()).name }), 201),
     });
@@ -62,7 +63,7 @@ describe("AssetFormPage", () => {
   it("puts the API's field errors on the fields, the kind's attributes included", async () => {
     const asset = sampleAsset();
     const server = fakeApi({
-      "GET /api/v1/regions": () => json([NANSHAN]),
+      "GET /api/v1/regions": () => json(pageOf([NANSHAN])),
       "GET /api/v1/regions/440305": () => json({ ...NANSHAN, ancestors: [], children: [] }),
       [`GET /api/v1/assets/${asset.id}`]: () => json(asset),
       [`PATCH /api/v1/assets/${asset.id}`]: () =>

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, useLanguage } from "../../test/render";
+import { pageOf } from "../../test/pages";
 import { me, renderSignedIn } from "../../test/signedIn";
 import AssetSearchPage from "./AssetSearchPage";
 import { OWNER, sampleAsset as asset } from "./sample";
@@ -12,17 +13,17 @@ function searchApi(result: Record<string, unknown>) {
   return fakeApi({
     "GET /api/v1/search/assets": () =>
       json({
-        hits: [{ asset: asset(), distance_m: null }],
+        items: [{ asset: asset(), distance_m: null }],
         total: 1,
         total_exact: true,
         page: 1,
-        per_page: 50,
+        page_size: 50,
         facets: { kind: { tower: 12, duct: 3 }, status: { available: 15 }, owner_industry: { telecom: 15 }, district_code: { "440305": 15 } },
         degraded: false,
         ...result,
       }),
     "GET /api/v1/organisations": () => json(ORGANISATIONS),
-    "GET /api/v1/regions": () => json([]),
+    "GET /api/v1/regions": () => json(pageOf([])),
     "GET /api/v1/regions/440305": () =>
       json({ code: "440305", name: "南山区", short_name: "南山", pinyin: "nanshan", level: "county", parent_code: "440300", lon: 113.93, lat: 22.53, ancestors: [], children: [] }),
   });

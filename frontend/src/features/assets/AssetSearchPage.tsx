@@ -82,7 +82,7 @@ export default function AssetSearchPage() {
   const tableRef = useRef<HTMLDivElement>(null);
   const wide = Grid.useBreakpoint().xl === true;
   const result = search.data;
-  const hits = result?.hits ?? [];
+  const hits = result?.items ?? [];
   const facets = result?.facets ?? {};
   const districtCodes = Object.keys(facets.district_code ?? {});
   const districts = useRegionsByCode(districtCodes);
@@ -186,7 +186,7 @@ export default function AssetSearchPage() {
                 {t("assets.inMapArea")}
               </Tag>
             ) : null}
-            <Button type="link" onClick={() => setFilters({ ...parseFilters(new URLSearchParams()), perPage: filters.perPage })}>
+            <Button type="link" onClick={() => setFilters({ ...parseFilters(new URLSearchParams()), pageSize: filters.pageSize })}>
               {t("assets.clearFilters")}
             </Button>
           </Space>
@@ -266,13 +266,13 @@ export default function AssetSearchPage() {
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("assets.noResults")} /> }}
             pagination={{
               current: filters.page,
-              pageSize: filters.perPage,
-              total: Math.min(result?.total ?? 0, MAX_PAGES * filters.perPage),
+              pageSize: filters.pageSize,
+              total: Math.min(result?.total ?? 0, MAX_PAGES * filters.pageSize),
               showSizeChanger: true,
               pageSizeOptions: [20, 50, 100, 200],
               size: "small",
-              onChange: (page, perPage) =>
-                perPage !== filters.perPage ? change({ perPage }) : setFilters({ ...filters, page }),
+              onChange: (page, pageSize) =>
+                pageSize !== filters.pageSize ? change({ pageSize }) : setFilters({ ...filters, page }),
             }}
             columns={[
               {

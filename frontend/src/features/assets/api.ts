@@ -7,7 +7,7 @@ export type AssetRead = Schemas["AssetRead"];
 export type AssetCreate = Schemas["AssetCreate"];
 export type AssetUpdate = Schemas["AssetUpdate"];
 export type AssetHit = Schemas["AssetHit"];
-export type AssetSearchResult = Schemas["AssetSearchResult"];
+export type AssetSearchPage = Schemas["AssetSearchPage"];
 export type ImportJob = Schemas["ImportJobRead"];
 export type AssetEvent = Schemas["EventRead"];
 

@@ -16,7 +16,7 @@ describe("asset search filters in the address", () => {
       near: "113.95000,22.55000",
       sort: "distance" as const,
       page: 3,
-      perPage: 100,
+      pageSize: 100,
     };
     expect(parseFilters(filtersToParams(filters))).toEqual({ ...filters, owner: undefined, readyBy: undefined, radiusM: undefined });
   });
@@ -28,10 +28,10 @@ describe("asset search filters in the address", () => {
 
   it("ignore what is malformed instead of sending it on", () => {
     const filters = parseFilters(
-      new URLSearchParams("kind=antenna&kind=tower&status=gone&region=44&bbox=1,2,3&min_free=-1&sort=price&per_page=7&page=0"),
+      new URLSearchParams("kind=antenna&kind=tower&status=gone&region=44&bbox=1,2,3&min_free=-1&sort=price&page_size=7&page=0"),
     );
     expect(filters).toMatchObject({ kind: ["tower"], status: [], region: undefined, bbox: undefined, minFree: undefined });
-    expect(filters).toMatchObject({ sort: "relevance", perPage: 50, page: 1 });
+    expect(filters).toMatchObject({ sort: "relevance", pageSize: 50, page: 1 });
   });
 
   it("sort by distance only from a point", () => {

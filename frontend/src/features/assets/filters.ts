@@ -26,10 +26,10 @@ export interface AssetFilters {
   radiusM?: number;
   sort: SortOrder;
   page: number;
-  perPage: number;
+  pageSize: number;
 }
 
-export const NO_FILTERS: AssetFilters = { q: "", kind: [], status: [], industry: [], sort: "relevance", page: 1, perPage: 50 };
+export const NO_FILTERS: AssetFilters = { q: "", kind: [], status: [], industry: [], sort: "relevance", page: 1, pageSize: 50 };
 
 function positiveInt(text: string | null): number | undefined {
   if (text === null || !/^\d+$/.test(text)) return undefined;
@@ -42,7 +42,7 @@ const NEAR = /^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/;
 /** Reads filters from a query string; anything malformed is ignored rather than sent on. */
 export function parseFilters(params: URLSearchParams): AssetFilters {
   const sort = params.get("sort");
-  const perPage = positiveInt(params.get("per_page"));
+  const pageSize = positiveInt(params.get("page_size"));
   const guarantee = params.get("power_guarantee");
   const bbox = params.get("bbox");
   const near = params.get("near");
@@ -61,7 +61,7 @@ export function parseFilters(params: URLSearchParams): AssetFilters {
     radiusM: positiveInt(params.get("radius_m")),
     sort: sort !== null && oneOf(SORT_ORDERS)(sort) ? sort : "relevance",
     page: Math.min(500, Math.max(1, positiveInt(params.get("page")) ?? 1)),
-    perPage: PAGE_SIZES.includes(perPage as (typeof PAGE_SIZES)[number]) ? (perPage as number) : NO_FILTERS.perPage,
+    pageSize: PAGE_SIZES.includes(pageSize as (typeof PAGE_SIZES)[number]) ? (pageSize as number) : NO_FILTERS.pageSize,
   };
 }
 
@@ -82,7 +82,7 @@ export function filtersToParams(filters: AssetFilters): URLSearchParams {
   if (filters.radiusM !== undefined) params.set("radius_m", String(filters.radiusM));
   if (filters.sort !== "relevance") params.set("sort", filters.sort);
   if (filters.page !== 1) params.set("page", String(filters.page));
-  if (filters.perPage !== NO_FILTERS.perPage) params.set("per_page", String(filters.perPage));
+  if (filters.pageSize !== NO_FILTERS.pageSize) params.set("page_size", String(filters.pageSize));
   return params;
 }
 
@@ -103,7 +103,7 @@ export function searchQuery(filters: AssetFilters) {
     radius_m: filters.near ? filters.radiusM : undefined,
     sort: filters.sort === "distance" && !filters.near ? ("relevance" as const) : filters.sort,
     page: filters.page,
-    per_page: filters.perPage,
+    page_size: filters.pageSize,
   };
 }
 

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, renderWithProviders, useLanguage } from "../../test/render";
+import { pageOf } from "../../test/pages";
 import { aRequest } from "../agreements/fixtures";
 import DashboardPage, { triage } from "./DashboardPage";
 
@@ -32,7 +33,7 @@ describe("dashboard", () => {
     let readAt: string | null = null;
     const server = fakeApi({
       "GET /api/v1/search/assets": () =>
-        json({ hits: [], total: 7, page: 1, per_page: 1, facets: { status: { available: 5, full: 2 } }, degraded: false }),
+        json({ items: [], total: 7, page: 1, page_size: 1, facets: { status: { available: 5, full: 2 } }, degraded: false }),
       "GET /api/v1/needs": () =>
         json({ items: [{ status: "published" }, { status: "published" }, { status: "draft" }], total: 3, page: 1, page_size: 500 }),
       "GET /api/v1/sharing-requests": () =>
@@ -42,12 +43,12 @@ describe("dashboard", () => {
           page: 1,
           page_size: 100,
         }),
-      "GET /api/v1/notifications": () => json({ items: [{ ...NOTIFICATION, read_at: readAt }], unread: readAt ? 0 : 1 }),
+      "GET /api/v1/notifications": () => json(pageOf([{ ...NOTIFICATION, read_at: readAt }], { unread: readAt ? 0 : 1 })),
       "POST /api/v1/notifications/n1/read": () => {
         readAt = "2026-11-25T03:00:00Z";
         return json({ marked: 1 });
       },
-      "GET /api/v1/regions": () => json([]),
+      "GET /api/v1/regions": () => json(pageOf([])),
     });
     vi.stubGlobal("fetch", server.fetch);
     const user = userEvent.setup({ delay: null });

@@ -14,7 +14,7 @@ export function useAssetStatusCounts(organisationId: string) {
     queryFn: async () => {
       const result = data(
         await api.GET("/api/v1/search/assets", {
-          params: { query: { owner: organisationId, status: [...assetStatusValues], per_page: 1 } },
+          params: { query: { owner: organisationId, status: [...assetStatusValues], page_size: 1 } },
         }),
       );
       return { total: result.total, byStatus: result.facets.status ?? {}, degraded: result.degraded };
@@ -41,11 +41,11 @@ export function useNeedCounts(organisationId: string) {
 
 const notificationsKey = ["notifications"] as const;
 
-export function useNotifications(limit = 20) {
+export function useNotifications(pageSize = 20) {
   return useQuery({
-    queryKey: [...notificationsKey, limit],
+    queryKey: [...notificationsKey, pageSize],
     refetchInterval: 60_000,
-    queryFn: async () => data(await api.GET("/api/v1/notifications", { params: { query: { limit } } })),
+    queryFn: async () => data(await api.GET("/api/v1/notifications", { params: { query: { page_size: pageSize } } })),
   });
 }
 

@@ -2,6 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, useLanguage } from "../../test/render";
+import { pageOf } from "../../test/pages";
 import { renderSignedIn } from "../../test/signedIn";
 import NeedFormPage from "./NeedFormPage";
 
@@ -14,7 +15,7 @@ describe("NeedFormPage", () => {
 
   it("posts a route with its corridor and submits it for review", async () => {
     const server = fakeApi({
-      "GET /api/v1/regions": () => json([NANSHAN]),
+      "GET /api/v1/regions": () => json(pageOf([NANSHAN])),
       "GET /api/v1/regions/440305": () => json({ ...NANSHAN, ancestors: [], children: [] }),
       "POST /api/v1/needs": () => json({ id: NEED_ID, status: "draft", title: "科苑路光缆路由" }),
       [`POST /api/v1/needs/${NEED_ID}/submit`]: () => json({ id: NEED_ID, status: "submitted", title: "科苑路光缆路由" }),

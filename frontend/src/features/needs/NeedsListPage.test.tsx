@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, useLanguage } from "../../test/render";
+import { pageOf } from "../../test/pages";
 import { me, renderSignedIn } from "../../test/signedIn";
 import { aNeed } from "./fixtures";
 import NeedsListPage from "./NeedsListPage";
@@ -10,7 +11,7 @@ function needsApi(items: unknown[]) {
   return fakeApi({
     "GET /api/v1/needs": () => json({ items, total: items.length, page: 1, page_size: 50 }),
     "GET /api/v1/needs/n1/timeline": () => json([]),
-    "GET /api/v1/regions": () => json([]),
+    "GET /api/v1/regions": () => json(pageOf([])),
   });
 }
 

@@ -50,7 +50,7 @@ export function RegionSelect({
     queryKey: ["regions", "find", query],
     enabled: query.length > 0,
     staleTime: 60_000,
-    queryFn: async () => data(await api.GET("/api/v1/regions", { params: { query: { q: query, limit: 20 } } })),
+    queryFn: async () => data(await api.GET("/api/v1/regions", { params: { query: { q: query, page_size: 20 } } })).items,
   });
   const [current] = useRegionsByCode(value ? [value] : []);
   const options = useMemo(() => {

@@ -8,12 +8,13 @@ export function regionChildrenQuery(parent: string | null) {
   return {
     queryKey: ["regions", "children", parent ?? "root"] as const,
     staleTime: Infinity,
+    // One page holds them: no division has more than a few dozen children (the page size's maximum is 500).
     queryFn: async (): Promise<Region[]> =>
       data(
         await api.GET("/api/v1/regions", {
-          params: { query: parent ? { parent, limit: 5000 } : { level: "province", limit: 5000 } },
+          params: { query: parent ? { parent, page_size: 500 } : { level: "province", page_size: 500 } },
         }),
-      ),
+      ).items,
   };
 }
 

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeApi, json, renderWithProviders, useLanguage } from "../../test/render";
+import { pageOf } from "../../test/pages";
 import WebhooksPage from "./WebhooksPage";
 
 const SUBSCRIPTION = {
@@ -24,7 +25,7 @@ describe("WebhooksPage", () => {
     const server = fakeApi({
       "GET /api/v1/webhooks": () => json(subscriptions),
       "GET /api/v1/webhooks/events": () => json(EVENTS),
-      "GET /api/v1/regions": () => json([{ code: "440000", name: "广东省", level: "province", parent_code: null }]),
+      "GET /api/v1/regions": () => json(pageOf([{ code: "440000", name: "广东省", level: "province", parent_code: null }])),
       "POST /api/v1/webhooks": () => {
         subscriptions = [SUBSCRIPTION];
         return json({ ...SUBSCRIPTION, secret: "a".repeat(64) }, 201);
@@ -69,7 +70,7 @@ describe("WebhooksPage", () => {
         ];
         return json(deliveries[0], 202);
       },
-      "GET /api/v1/webhooks/s1/deliveries": () => json(deliveries),
+      "GET /api/v1/webhooks/s1/deliveries": () => json(pageOf(deliveries)),
     });
     vi.stubGlobal("fetch", server.fetch);
     const user = userEvent.setup({ delay: null });

@@ -33,9 +33,9 @@ export function useDeliveries(id: string) {
     queryFn: async () =>
       data(
         await api.GET("/api/v1/webhooks/{subscription_id}/deliveries", {
-          params: { path: { subscription_id: id }, query: { limit: 50 } },
+          params: { path: { subscription_id: id }, query: { page_size: 50 } },
         }),
-      ),
+      ).items,
     refetchInterval: (query) => (query.state.data?.some((delivery) => delivery.status === "pending") ? 2000 : false),
   });
 }
